@@ -1,0 +1,13 @@
+{
+    "name": "Biteship Shipping",
+    "summary": "Biteship aggregator (JNE, J&T, SiCepat, ...): rates, shipments, labels, tracking",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Delivery",
+    "license": "LGPL-3",
+    "author": "Fulfilment Team",
+    "website": "https://github.com/fulfilment-team/odoo-fulfilment",
+    "depends": ["delivery_carrier_tracking"],
+    "data": [],
+    "installable": True,
+    "application": False,
+}

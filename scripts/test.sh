@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `make test`: set up what is missing, build a throw-away database with our
+# modules (copied from a cached template with the core modules), then run the
+# whole suite with pytest: the addons' Odoo tests through pytest-odoo (HttpCase
+# included) and the end-to-end tests in tests/ against real Odoo servers.
+# Extra arguments go to pytest, e.g. scripts/test.sh addons/delivery_biteship -k rate
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+bash "$ROOT/scripts/setup.sh"
+cd "$ROOT"
+DB=${TEST_DB:-fulfil_test}
+PORT=${TEST_HTTP_PORT:-18069}
+MODULES=${MODULES:-$(our_modules)}
+CONF="$DATA_DIR/test-$DB.conf"
+gen_conf "$CONF" "$PORT"
+ensure_template fulfil_template_nodemo no "$CONF"
+say "database $DB with $MODULES"
+copy_db fulfil_template_nodemo "$DB"
+odoo_bin -c "$CONF" -d "$DB" -i "$MODULES" --stop-after-init --log-level=warn
+export FULFIL_TEMPLATE_DB=$DB FULFIL_ODOO_CONF=$CONF
+[ $# -gt 0 ] || set -- addons tests
+say "pytest $*"
+exec "$PY" -m pytest --odoo-database="$DB" --odoo-config="$CONF" --odoo-http -p no:cacheprovider "$@"
