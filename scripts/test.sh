@@ -17,7 +17,10 @@ ensure_template fulfil_template_nodemo no "$CONF"
 say "database $DB with $MODULES"
 copy_db fulfil_template_nodemo "$DB"
 odoo_bin -c "$CONF" -d "$DB" -i "$MODULES" --stop-after-init --log-level=warn
-export FULFIL_TEMPLATE_DB=$DB FULFIL_ODOO_CONF=$CONF
+# The end-to-end tests in tests/ run their own Odoo server on a copy, so that
+# its commits never meet the in-process test registry's database.
+copy_db "$DB" "${DB}_e2e"
+export FULFIL_E2E_DB="${DB}_e2e" FULFIL_ODOO_CONF=$CONF ODOO_SRC
 [ $# -gt 0 ] || set -- addons tests
 say "pytest $*"
 exec "$PY" -m pytest --odoo-database="$DB" --odoo-config="$CONF" --odoo-http -p no:cacheprovider "$@"

@@ -1,0 +1,100 @@
+"""End-to-end fixtures: a real Odoo server process on a free loopback port.
+
+scripts/test.sh prepares the database (FULFIL_E2E_DB, a fresh copy with our
+modules installed) and the configuration (FULFIL_ODOO_CONF); these tests talk
+to the server only over HTTP and XML-RPC, as an outside system would.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import xmlrpc.client
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class OdooServer:
+    def __init__(self, db, port):
+        self.db = db
+        self.url = f"http://127.0.0.1:{port}"
+        self.login = "admin"
+        self.password = "admin"
+        self._uid = None
+
+    @property
+    def uid(self):
+        if self._uid is None:
+            common = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/common")
+            self._uid = common.authenticate(self.db, self.login, self.password, {})
+        return self._uid
+
+    def execute(self, model, method, *args, **kwargs):
+        """One XML-RPC call as admin, the way an integrating system makes it."""
+        proxy = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", allow_none=False)
+        return proxy.execute_kw(
+            self.db, self.uid, self.password, model, method, list(args), kwargs
+        )
+
+
+@pytest.fixture(scope="session")
+def odoo_server():
+    db = os.environ.get("FULFIL_E2E_DB")
+    conf = os.environ.get("FULFIL_ODOO_CONF")
+    if not (db and conf):
+        pytest.fail("run the end-to-end tests through `make test` (scripts/test.sh)")
+    odoo_src = os.environ.get("ODOO_SRC", "/opt/odoo")
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "e2e-server.log", "wb")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            f"{odoo_src}/odoo-bin",
+            "-c",
+            conf,
+            "-d",
+            db,
+            f"--db-filter=^{db}$",
+            "--http-interface=127.0.0.1",
+            f"--http-port={port}",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = OdooServer(db, port)
+    deadline = time.monotonic() + 120
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"Odoo server exited ({proc.returncode}), see {log.name}")
+            try:
+                if requests.get(f"{server.url}/web/health", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"Odoo server did not answer in 120 s, see {log.name}")
+            time.sleep(0.5)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
