@@ -1,8 +1,13 @@
 """The harness proves itself: a real server, reached over HTTP and XML-RPC."""
 
+import os
+import subprocess
 import xmlrpc.client
+from pathlib import Path
 
 import requests
+
+ROOT = Path(__file__).resolve().parent.parent
 
 OUR_MODULES = {"sale_order_fulfilment", "delivery_carrier_tracking", "delivery_biteship"}
 
@@ -26,3 +31,20 @@ def test_shop_page_is_served(odoo_server):
     page = requests.get(f"{odoo_server.url}/shop", timeout=60)
     assert page.status_code == 200
     assert 'action="/shop/cart/update"' in page.text or "o_wsale_products_page" in page.text
+
+
+def test_without_odoo_source_setup_stops_naming_odoo_src(tmp_path):
+    """No Odoo tree and no network: a non-zero exit that says what to provide."""
+    env = dict(os.environ, ODOO_SRC=str(tmp_path / "no-odoo"))
+    # Refusing git's https transport stands for a machine without network.
+    env["GIT_ALLOW_PROTOCOL"] = "file"
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "setup.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "ODOO_SRC" in done.stderr
+    assert not (tmp_path / "no-odoo").exists()
