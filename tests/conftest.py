@@ -43,7 +43,9 @@ class OdooServer:
 
     def execute(self, model, method, *args, **kwargs):
         """One XML-RPC call as admin, the way an integrating system makes it."""
-        proxy = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", allow_none=False)
+        proxy = xmlrpc.client.ServerProxy(
+            f"{self.url}/xmlrpc/2/object", allow_none=False
+        )
         return proxy.execute_kw(
             self.db, self.uid, self.password, model, method, list(args), kwargs
         )
