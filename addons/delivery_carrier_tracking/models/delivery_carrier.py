@@ -1,0 +1,269 @@
+import hashlib
+import hmac
+import io
+import json
+import time
+from datetime import datetime, timezone
+from urllib.parse import quote, urlsplit
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
+
+from .stock_picking import SHIPMENT_STATES
+
+# Core's carriers without an API: this module is their "provider".
+IN_HOUSE_TYPES = ("fixed", "base_on_rule")
+WEBHOOK_MAX_SKEW = 300  # seconds between the sender's timestamp and ours
+LABEL_REPORT = "delivery_carrier_tracking.action_report_shipping_label"
+
+
+class DeliveryCarrier(models.Model):
+    _inherit = "delivery.carrier"
+
+    tracking_create_label = fields.Boolean(
+        "Create Shipping Labels",
+        help="On validation of a delivery, give it a tracking number from the "
+        "sequence below (if any) and attach a printable label per package.",
+    )
+    tracking_sequence_id = fields.Many2one(
+        "ir.sequence",
+        "Tracking Number Sequence",
+        help="Leave empty when the carrier hands out the waybill number at "
+        "drop-off: enter it later with 'Set Tracking Number'.",
+    )
+    tracking_webhook_secret = fields.Char(
+        "Webhook Secret",
+        groups="base.group_system",
+        copy=False,
+        help="Shared secret of the tracking webhook (HMAC-SHA256 signature).",
+    )
+    tracking_webhook_url = fields.Char(
+        "Webhook URL", compute="_compute_tracking_webhook_url"
+    )
+
+    @api.depends("delivery_type")
+    def _compute_tracking_webhook_url(self):
+        base_url = self.get_base_url()
+        for carrier in self:
+            carrier.tracking_webhook_url = (
+                f"{base_url}/delivery_tracking/webhook/{carrier.id}"
+                if carrier.id
+                else False
+            )
+
+    @api.constrains("tracking_url")
+    def _check_tracking_url(self):
+        for carrier in self.filtered("tracking_url"):
+            parts = urlsplit(carrier.tracking_url.strip())
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValidationError(
+                    _(
+                        "The tracking link of %(carrier)s must start with "
+                        "http:// or https://.",
+                        carrier=carrier.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------ #
+    # Generic dispatch to providers (by delivery_type, like core)
+    # ------------------------------------------------------------------ #
+
+    def _tracking_provider_method(self, suffix):
+        self.ensure_one()
+        return getattr(self, f"{self.delivery_type}_{suffix}", None)
+
+    def _tracking_creates_shipment(self):
+        """Whether validating a delivery creates a shipment (state, labels)."""
+        self.ensure_one()
+        if self.delivery_type in IN_HOUSE_TYPES:
+            return self.tracking_create_label
+        return bool(self._tracking_provider_method("send_shipping"))
+
+    def _tracking_can_poll(self):
+        return bool(self._tracking_provider_method("tracking_update"))
+
+    def _tracking_update(self, pickings):
+        """Poll the provider; returns {picking_id: error} of failed pickings."""
+        return self._tracking_provider_method("tracking_update")(pickings)
+
+    def _tracking_webhook_verify(self, raw_body, headers):
+        """Provider's own check if it has one, else HMAC-SHA256 over
+        "<timestamp>." + body with the carrier's secret, within 300 s."""
+        verify = self._tracking_provider_method("webhook_verify")
+        if verify:
+            return verify(raw_body, headers)
+        secret = self.sudo().tracking_webhook_secret
+        timestamp = headers.get("X-Tracking-Timestamp") or ""
+        signature = headers.get("X-Tracking-Signature") or ""
+        if not (secret and timestamp.isdigit() and signature):
+            return False
+        if abs(time.time() - int(timestamp)) > WEBHOOK_MAX_SKEW:
+            return False
+        expected = hmac.new(
+            secret.encode(), f"{timestamp}.".encode() + raw_body, hashlib.sha256
+        ).hexdigest()
+        return hmac.compare_digest(expected, signature.strip().lower())
+
+    def _tracking_webhook_events(self, payload, headers):
+        parse = self._tracking_provider_method("webhook_events")
+        if not parse:
+            raise ValueError(f"carrier type {self.delivery_type} has no webhook")
+        return parse(payload, headers)
+
+    # ------------------------------------------------------------------ #
+    # Safe tracking links
+    # ------------------------------------------------------------------ #
+
+    def _tracking_url(self, number):
+        """The carrier's page for one number; the number is URL-encoded so it
+        cannot change the link's scheme, host or query."""
+        self.ensure_one()
+        if not self.tracking_url:
+            return False
+        return self.tracking_url.strip().replace(
+            "<shipmenttrackingnumber>", quote(number, safe="")
+        )
+
+    def _tracking_links_for(self, tracking_refs):
+        """[(number, url)] for comma-separated numbers (one per package)."""
+        self.ensure_one()
+        numbers = [n.strip() for n in (tracking_refs or "").split(",") if n.strip()]
+        if not self.tracking_url:
+            return []
+        return [(number, self._tracking_url(number)) for number in numbers]
+
+    def _tracking_link_value(self, picking):
+        """Core's carrier_tracking_url value: one URL, or the JSON list of
+        [number, url] core understands for several packages."""
+        links = self._tracking_links_for(picking.carrier_tracking_ref)
+        if not links:
+            return False
+        if len(links) == 1:
+            return links[0][1]
+        return json.dumps([list(link) for link in links])
+
+    def fixed_get_tracking_link(self, picking):
+        return self._tracking_link_value(picking)
+
+    def base_on_rule_get_tracking_link(self, picking):
+        return self._tracking_link_value(picking)
+
+    # ------------------------------------------------------------------ #
+    # In-house provider: sequence numbers and QWeb labels
+    # ------------------------------------------------------------------ #
+
+    def fixed_send_shipping(self, pickings):
+        return self._tracking_in_house_ship(
+            pickings, super().fixed_send_shipping(pickings)
+        )
+
+    def base_on_rule_send_shipping(self, pickings):
+        return self._tracking_in_house_ship(
+            pickings, super().base_on_rule_send_shipping(pickings)
+        )
+
+    def _tracking_in_house_ship(self, pickings, results):
+        if not self.tracking_create_label:
+            return results
+        for picking, result in zip(pickings, results, strict=True):
+            if self.tracking_sequence_id and not picking.carrier_tracking_ref:
+                picking.carrier_tracking_ref = ",".join(
+                    self.tracking_sequence_id.next_by_id()
+                    for _parcel in picking._tracking_parcels()
+                )
+            result["tracking_number"] = picking.carrier_tracking_ref or False
+        self._tracking_attach_labels(pickings)
+        return results
+
+    def fixed_cancel_shipment(self, pickings):
+        if not self.tracking_create_label:
+            return super().fixed_cancel_shipment(pickings)
+
+    def base_on_rule_cancel_shipment(self, pickings):
+        if not self.tracking_create_label:
+            return super().base_on_rule_cancel_shipment(pickings)
+
+    def _tracking_attach_labels(self, pickings):
+        """Render the labels of all pickings in one report run and attach one
+        PDF per package (a label is one page)."""
+        pickings = pickings.sudo()
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        pdf, _fmt = report._render_qweb_pdf(LABEL_REPORT, pickings.ids)
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        parcels = [(p, parcel) for p in pickings for parcel in p._tracking_parcels()]
+        if reader.getNumPages() != len(parcels):
+            raise UserError(
+                _(
+                    "The shipping labels do not fit one page per package "
+                    "(%(pages)s pages for %(parcels)s packages): check the label "
+                    "report.",
+                    pages=reader.getNumPages(),
+                    parcels=len(parcels),
+                )
+            )
+        prefix = self._get_delivery_label_prefix()
+        attachments = {}
+        for page, (picking, parcel) in enumerate(parcels):
+            writer = PdfFileWriter()
+            writer.addPage(reader.getPage(page))
+            stream = io.BytesIO()
+            writer.write(stream)
+            name = parcel["number"] or picking.name.replace("/", "-")
+            if parcel["count"] > 1:
+                name = f"{name}-{parcel['index']}"
+            attachments.setdefault(picking, []).append(
+                (f"{prefix}-{name}.pdf", stream.getvalue())
+            )
+        for picking, files in attachments.items():
+            picking.message_post(
+                body=_("Shipping label(s) for %(carrier)s.", carrier=self.name),
+                attachments=files,
+            )
+
+    # ------------------------------------------------------------------ #
+    # In-house provider: generic JSON webhook (see readme/USAGE.md)
+    # ------------------------------------------------------------------ #
+
+    def fixed_webhook_events(self, payload, headers):
+        return self._tracking_generic_webhook_events(payload)
+
+    def base_on_rule_webhook_events(self, payload, headers):
+        return self._tracking_generic_webhook_events(payload)
+
+    @api.model
+    def _tracking_generic_webhook_events(self, payload):
+        """{"tracking_number", "carrier_shipment_id", "new_tracking_number",
+        "events": [{"id", "time" (ISO 8601), "status" (a shipment state),
+        "status_code", "description", "location"}]} -> contract's list."""
+        if not isinstance(payload, dict) or not isinstance(
+            payload.get("events", []), list
+        ):
+            raise TypeError("payload must be an object with a list of events")
+        states = dict(SHIPMENT_STATES)
+        events = []
+        for raw in payload.get("events", []):
+            if not isinstance(raw, dict) or raw.get("status") not in states:
+                raise ValueError(f"invalid event {raw!r:.200}")
+            event_time = datetime.fromisoformat(str(raw.get("time")))
+            if event_time.tzinfo:
+                event_time = event_time.astimezone(timezone.utc).replace(tzinfo=None)
+            event = {
+                "event_time": event_time,
+                "shipment_state": raw["status"],
+                "status_code": str(raw.get("status_code") or raw["status"]),
+                "description": str(raw.get("description") or states[raw["status"]]),
+                "location": str(raw.get("location") or ""),
+            }
+            if raw.get("id"):
+                event["event_key"] = str(raw["id"])
+            events.append(event)
+        return [
+            {
+                "carrier_shipment_id": payload.get("carrier_shipment_id") or False,
+                "tracking_number": payload.get("tracking_number") or False,
+                "events": events,
+                "new_tracking_number": payload.get("new_tracking_number") or False,
+                "price": False,
+            }
+        ]

@@ -1,0 +1,502 @@
+import logging
+import re
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+from requests.exceptions import RequestException
+
+_logger = logging.getLogger(__name__)
+
+SHIPMENT_STATES = [
+    ("label_pending", "Label Pending"),
+    ("label_created", "Label Created"),
+    ("picked_up", "Picked Up"),
+    ("in_transit", "In Transit"),
+    ("out_for_delivery", "Out for Delivery"),
+    ("delivered", "Delivered"),
+    ("exception", "Exception"),
+    ("returned", "Returned"),
+    ("cancelled", "Cancelled"),
+]
+# Shipments the carrier still moves: the poll cron asks about these.
+ACTIVE_SHIPMENT_STATES = (
+    "label_created",
+    "picked_up",
+    "in_transit",
+    "out_for_delivery",
+    "exception",
+)
+TRACKING_NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_./ ]*$")
+TRACKING_NUMBER_MAX = 64
+POLL_INTERVAL = timedelta(hours=1)
+BACKOFF_BASE = timedelta(minutes=5)
+BACKOFF_MAX = timedelta(days=1)
+
+
+def tracking_backoff(failures):
+    """Delay before the next attempt after `failures` consecutive failures."""
+    return min(BACKOFF_BASE * (2 ** max(failures - 1, 0)), BACKOFF_MAX)
+
+
+class _ShipmentError(Exception):
+    """Carries the carrier's shipment id out of a rolled-back savepoint."""
+
+    def __init__(self, error, carrier_shipment_id):
+        super().__init__(str(error))
+        self.error = error
+        self.carrier_shipment_id = carrier_shipment_id
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    shipment_state = fields.Selection(
+        SHIPMENT_STATES, tracking=True, index=True, copy=False, readonly=True
+    )
+    carrier_shipment_id = fields.Char(
+        "Carrier Shipment ID",
+        copy=False,
+        index=True,
+        readonly=True,
+        help="The carrier's own id of the shipment: once set, a retry never "
+        "creates a second shipment with the carrier.",
+    )
+    tracking_event_ids = fields.One2many(
+        "stock.picking.tracking.event", "picking_id", "Tracking Events", readonly=True
+    )
+    tracking_next_poll_at = fields.Datetime(
+        "Next Tracking Update", copy=False, readonly=True, index=True
+    )
+    tracking_poll_failures = fields.Integer(
+        "Tracking Update Failures", copy=False, readonly=True
+    )
+    tracking_label_ids = fields.One2many(
+        "ir.attachment", compute="_compute_tracking_label_ids", string="Labels"
+    )
+
+    # ------------------------------------------------------------------ #
+    # Computes and constraints
+    # ------------------------------------------------------------------ #
+
+    def _compute_tracking_label_ids(self):
+        labels = self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", "stock.picking"),
+                ("res_id", "in", self.ids),
+                ("name", "=like", "LabelShipping-%"),
+            ],
+            order="id",
+        )
+        for picking in self:
+            picking.tracking_label_ids = labels.filtered(
+                lambda a, p=picking: a.res_id == p.id
+            )
+
+    @api.model
+    def _tracking_clean_number(self, tracking_number):
+        """Strip and validate a tracking number, or comma-separated numbers
+        (one per package). Raises a ValidationError naming what is wrong."""
+        numbers = [n.strip() for n in (tracking_number or "").split(",")]
+        numbers = [n for n in numbers if n]
+        if not numbers:
+            raise ValidationError(_("The tracking number is empty."))
+        for number in numbers:
+            if len(number) > TRACKING_NUMBER_MAX:
+                raise ValidationError(
+                    _(
+                        "The tracking number is too long (%(length)s characters, "
+                        "at most %(max)s).",
+                        length=len(number),
+                        max=TRACKING_NUMBER_MAX,
+                    )
+                )
+            if not TRACKING_NUMBER_RE.match(number):
+                raise ValidationError(
+                    _(
+                        "The tracking number %(number)r may only contain letters, "
+                        "digits, spaces and - _ . /",
+                        number=number[:TRACKING_NUMBER_MAX],
+                    )
+                )
+        return ",".join(numbers)
+
+    @api.constrains("carrier_tracking_ref")
+    def _check_carrier_tracking_ref(self):
+        for picking in self.filtered("carrier_tracking_ref"):
+            picking._tracking_clean_number(picking.carrier_tracking_ref)
+
+    # ------------------------------------------------------------------ #
+    # Shipment creation at validation (core: send_to_shipper)
+    # ------------------------------------------------------------------ #
+
+    def _send_confirmation_email(self):
+        # Core calls send_to_shipper() from here; the context asks it to keep
+        # the validation when the carrier fails (shipment left "label pending").
+        return super(
+            StockPicking, self.with_context(tracking_keep_on_error=True)
+        )._send_confirmation_email()
+
+    def _tracking_lock(self):
+        """Lock the rows: a concurrent transaction that shipped them first
+        makes this one fail with a serialization error instead of shipping
+        twice."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM stock_picking WHERE id IN %s FOR UPDATE",
+                tuple(self.ids),
+            )
+        )
+
+    def _tracking_check_shipping_data(self):
+        """Raise a UserError naming every missing field before any carrier call."""
+        self.ensure_one()
+        partner = self.partner_id
+        missing = []
+        if not partner:
+            missing.append(_("recipient"))
+        else:
+            for fname in ("street", "city", "zip"):
+                if not partner[fname]:
+                    missing.append(
+                        partner._fields[fname].get_description(self.env)["string"]
+                    )
+            if not (partner.phone or partner.mobile):
+                missing.append(_("Phone"))
+        if not (self.shipping_weight or self.weight):
+            missing.append(_("Weight"))
+        if missing:
+            raise UserError(
+                _(
+                    "Delivery %(picking)s cannot be shipped with %(carrier)s: "
+                    "missing %(fields)s.",
+                    picking=self.name,
+                    carrier=self.carrier_id.name,
+                    fields=", ".join(missing),
+                )
+            )
+
+    def send_to_shipper(self):
+        self.ensure_one()
+        if not self.carrier_id._tracking_creates_shipment():
+            return super().send_to_shipper()
+        self._tracking_lock()
+        if self.shipment_state and self.shipment_state != "label_pending":
+            return False  # already shipped: retries are no-ops
+        self._tracking_check_shipping_data()
+        if not self.env.context.get("tracking_keep_on_error"):
+            res = super().send_to_shipper()
+            self._tracking_shipment_created()
+            return res
+        try:
+            with self.env.cr.savepoint():
+                try:
+                    res = super().send_to_shipper()
+                except (UserError, RequestException) as error:
+                    # read before the savepoint rolls the write back
+                    raise _ShipmentError(error, self.carrier_shipment_id) from error
+        except _ShipmentError as failure:
+            self._tracking_shipment_failed(failure.error, failure.carrier_shipment_id)
+            return False
+        self._tracking_shipment_created()
+        return res
+
+    def _tracking_shipment_created(self):
+        self.ensure_one()
+        self.write(
+            {
+                "shipment_state": self.shipment_state
+                if self.shipment_state not in (False, "label_pending")
+                else "label_created",
+                "tracking_poll_failures": 0,
+                "tracking_next_poll_at": fields.Datetime.now() + POLL_INTERVAL,
+            }
+        )
+
+    def _tracking_shipment_failed(self, error, carrier_shipment_id=False):
+        self.ensure_one()
+        failures = self.tracking_poll_failures + 1
+        vals = {
+            "shipment_state": "label_pending",
+            "tracking_poll_failures": failures,
+            "tracking_next_poll_at": fields.Datetime.now() + tracking_backoff(failures),
+        }
+        if carrier_shipment_id:
+            vals["carrier_shipment_id"] = carrier_shipment_id
+        self.write(vals)
+        message = _(
+            "The shipment could not be created with %(carrier)s; it will be "
+            "retried automatically. Error: %(error)s",
+            carrier=self.carrier_id.name,
+            error=str(error),
+        )
+        self.message_post(body=message, message_type="notification")
+        if failures == 1:
+            self.activity_schedule(
+                "mail.mail_activity_data_warning",
+                fields.Date.context_today(self),
+                summary=_("Shipping label pending"),
+                note=self._carrier_exception_note(str(error)),
+                user_id=self.user_id.id or self.env.user.id,
+            )
+
+    def cancel_shipment(self):
+        res = super().cancel_shipment()
+        self.filtered("shipment_state").write(
+            {"shipment_state": "cancelled", "carrier_shipment_id": False}
+        )
+        return res
+
+    # ------------------------------------------------------------------ #
+    # Contract with providers: tracking number and events
+    # ------------------------------------------------------------------ #
+
+    def _tracking_set_number(self, tracking_number):
+        """Set the tracking number given later (drop-off counter, carrier's
+        webhook), tell the customer when the company wants it."""
+        self.ensure_one()
+        number = self._tracking_clean_number(tracking_number)
+        if number == self.carrier_tracking_ref:
+            return False
+        self.carrier_tracking_ref = number
+        if not self.shipment_state or self.shipment_state == "label_pending":
+            self.shipment_state = "label_created"
+        self.message_post(
+            body=_(
+                "Tracking number set to %(number)s for carrier %(carrier)s.",
+                number=number,
+                carrier=self.carrier_id.name or "",
+            )
+        )
+        if self.company_id.tracking_number_mail and self.state == "done":
+            template = self.env.ref(
+                "stock.mail_template_data_delivery_confirmation",
+                raise_if_not_found=False,
+            )
+            if template:
+                self.with_context(force_send=True).message_post_with_source(
+                    template,
+                    email_layout_xmlid="mail.mail_notification_light",
+                    subtype_xmlid="mail.mt_comment",
+                )
+        return True
+
+    def _tracking_apply_events(self, events):
+        """Record carrier events (idempotent) and move the shipment state to
+        the newest event's. Returns the new event records."""
+        self.ensure_one()
+        Event = self.env["stock.picking.tracking.event"].sudo()
+        self._tracking_lock()  # concurrent webhook + poll: one row per event
+        valid_states = dict(SHIPMENT_STATES)
+        existing = set(self.tracking_event_ids.mapped("event_key"))
+        vals_list = []
+        for event in events:
+            if event.get("shipment_state") not in valid_states:
+                raise ValidationError(
+                    _(
+                        "Unknown shipment state %(state)r.",
+                        state=event.get("shipment_state"),
+                    )
+                )
+            if not event.get("event_time"):
+                raise ValidationError(_("A tracking event has no time."))
+            key = (event.get("event_key") or Event._default_event_key(event))[:128]
+            if key in existing:
+                continue
+            existing.add(key)
+            vals_list.append(
+                {
+                    "picking_id": self.id,
+                    "event_time": event["event_time"],
+                    "shipment_state": event["shipment_state"],
+                    "status_code": (event.get("status_code") or "")[:64],
+                    "description": (event.get("description") or "")[:1024],
+                    "location": (event.get("location") or "")[:256],
+                    "event_key": key,
+                }
+            )
+        new_events = Event.create(vals_list)
+        if not new_events:
+            return new_events
+        self.invalidate_recordset(["tracking_event_ids"])
+        newest = self.tracking_event_ids[:1]  # ordered newest first
+        if newest in new_events and newest.shipment_state != self.shipment_state:
+            self.shipment_state = newest.shipment_state
+            if newest.shipment_state == "delivered":
+                self._tracking_notify_delivered()
+        return new_events
+
+    def _tracking_notify_delivered(self):
+        self.ensure_one()
+        if not self.company_id.tracking_delivered_mail:
+            return
+        template = self.env.ref(
+            "delivery_carrier_tracking.mail_template_shipment_delivered",
+            raise_if_not_found=False,
+        )
+        if template:
+            self.with_context(force_send=True).message_post_with_source(
+                template,
+                email_layout_xmlid="mail.mail_notification_light",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    # ------------------------------------------------------------------ #
+    # Public methods (buttons and XML-RPC): JSON-safe returns
+    # ------------------------------------------------------------------ #
+
+    def action_set_tracking_number(self, tracking_number):
+        """Set the tracking number of one delivery (XML-RPC).
+
+        :return: the shipment status, as get_shipment_status()
+        """
+        self.ensure_one()
+        self.check_access("write")
+        self._tracking_set_number(tracking_number)
+        return self.get_shipment_status()
+
+    def action_open_tracking_number_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Set Tracking Number"),
+            "res_model": "stock.picking.tracking.number",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_picking_id": self.id},
+        }
+
+    def get_shipment_status(self):
+        """Shipment status and events of one delivery (XML-RPC).
+
+        :return: dict with picking_id, name, carrier, tracking_number,
+            tracking_links ([[number, url]]), shipment_state (key or ''),
+            shipment_state_label, carrier_shipment_id and events (newest
+            first, see stock.picking.tracking.event._to_json)
+        """
+        self.ensure_one()
+        self.check_access("read")
+        picking = self.sudo()
+        labels = dict(self._fields["shipment_state"]._description_selection(self.env))
+        return {
+            "picking_id": picking.id,
+            "name": picking.name,
+            "carrier": picking.carrier_id.name or "",
+            "tracking_number": picking.carrier_tracking_ref or "",
+            "tracking_links": [list(link) for link in picking._tracking_links()],
+            "shipment_state": picking.shipment_state or "",
+            "shipment_state_label": labels.get(picking.shipment_state, ""),
+            "carrier_shipment_id": picking.carrier_shipment_id or "",
+            "events": picking.tracking_event_ids._to_json(),
+        }
+
+    def _tracking_parcels(self):
+        """What goes on the labels: one parcel per package (plus the unpacked
+        rest), or one for the whole delivery when nothing is packed."""
+        self.ensure_one()
+        packages = self.move_line_ids.result_package_id.sorted("id")
+        parcels = [(pkg.name, pkg.shipping_weight or pkg.weight) for pkg in packages]
+        if not parcels:
+            parcels.append((False, self.shipping_weight or self.weight))
+        elif self.weight_bulk:
+            parcels.append((False, self.weight_bulk))
+        numbers = [n.strip() for n in (self.carrier_tracking_ref or "").split(",")]
+        count = len(parcels)
+        return [
+            {
+                "index": index,
+                "count": count,
+                "package": name or "",
+                "weight": weight,
+                "number": numbers[index - 1]
+                if len(numbers) == count
+                else (self.carrier_tracking_ref or ""),
+            }
+            for index, (name, weight) in enumerate(parcels, start=1)
+        ]
+
+    def _tracking_links(self):
+        """[(number, url)] for each package's tracking number."""
+        self.ensure_one()
+        if not (self.carrier_id and self.carrier_tracking_ref):
+            return []
+        return self.carrier_id._tracking_links_for(self.carrier_tracking_ref)
+
+    # ------------------------------------------------------------------ #
+    # Scheduler: retry pending labels, poll active shipments
+    # ------------------------------------------------------------------ #
+
+    def _tracking_due_ids(self, states, limit):
+        """Ids of due pickings in `states`, locked for this transaction;
+        rows another worker holds are skipped."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM stock_picking
+                 WHERE shipment_state IN %s
+                   AND state = 'done'
+                   AND carrier_id IS NOT NULL
+                   AND (tracking_next_poll_at IS NULL OR tracking_next_poll_at <= %s)
+                 ORDER BY tracking_next_poll_at NULLS FIRST, id
+                 LIMIT %s
+                 FOR UPDATE SKIP LOCKED
+                """,
+                tuple(states),
+                fields.Datetime.now(),
+                limit,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _cron_tracking_update(self, batch_size=50):
+        """One batch of label retries and tracking polls; the cron runs again
+        at once while work remains (ir.cron progress)."""
+        pending = self.browse(self._tracking_due_ids(["label_pending"], batch_size))
+        for picking in pending:
+            picking.with_context(tracking_keep_on_error=True).send_to_shipper()
+        active = self.browse(
+            self._tracking_due_ids(ACTIVE_SHIPMENT_STATES, batch_size)
+        ).filtered(lambda p: p.carrier_id._tracking_can_poll())
+        for carrier in active.carrier_id:
+            active.filtered(lambda p, c=carrier: p.carrier_id == c)._tracking_poll()
+        done = len(pending) + len(active)
+        remaining = len(self._tracking_due_ids(["label_pending"], batch_size)) + len(
+            self._tracking_due_ids(ACTIVE_SHIPMENT_STATES, batch_size)
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    def _tracking_poll(self):
+        """Poll one carrier for these pickings; back off those that failed."""
+        carrier = self.carrier_id
+        carrier.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                failures = carrier._tracking_update(self) or {}
+        except (UserError, RequestException) as error:
+            failures = dict.fromkeys(self.ids, str(error))
+        now = fields.Datetime.now()
+        for picking in self:
+            if picking.id in failures:
+                count = picking.tracking_poll_failures + 1
+                picking.write(
+                    {
+                        "tracking_poll_failures": count,
+                        "tracking_next_poll_at": now + tracking_backoff(count),
+                    }
+                )
+                _logger.info(
+                    "Tracking update of %s failed (%s): %s",
+                    picking.name,
+                    count,
+                    failures[picking.id],
+                )
+            else:
+                picking.write(
+                    {
+                        "tracking_poll_failures": 0,
+                        "tracking_next_poll_at": now + POLL_INTERVAL,
+                    }
+                )

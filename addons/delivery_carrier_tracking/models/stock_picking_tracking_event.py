@@ -1,0 +1,63 @@
+import hashlib
+
+from odoo import api, fields, models
+
+from .stock_picking import SHIPMENT_STATES
+
+
+class StockPickingTrackingEvent(models.Model):
+    _name = "stock.picking.tracking.event"
+    _description = "Shipment Tracking Event"
+    _order = "event_time desc, id desc"
+    _rec_name = "description"
+
+    picking_id = fields.Many2one(
+        "stock.picking", required=True, ondelete="cascade", index=True
+    )
+    carrier_id = fields.Many2one(related="picking_id.carrier_id", store=True)
+    company_id = fields.Many2one(related="picking_id.company_id", store=True)
+    event_time = fields.Datetime(required=True)
+    shipment_state = fields.Selection(SHIPMENT_STATES, required=True)
+    status_code = fields.Char(help="Status as the carrier sent it.")
+    description = fields.Char()
+    location = fields.Char()
+    event_key = fields.Char(
+        required=True,
+        help="Identifies the carrier's event: the same event received twice "
+        "(webhook and poll, or a resent webhook) is stored once.",
+    )
+
+    _sql_constraints = [  # noqa: RUF012
+        (
+            "event_key_unique",
+            "unique(picking_id, event_key)",
+            "This tracking event is already recorded for this delivery.",
+        ),
+    ]
+
+    @api.model
+    def _default_event_key(self, event):
+        raw = "|".join(
+            [
+                fields.Datetime.to_string(event["event_time"]),
+                event["shipment_state"],
+                event.get("status_code") or "",
+                event.get("description") or "",
+            ]
+        )
+        return hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+    def _to_json(self):
+        """JSON/XML-RPC safe representation (no None, ISO date strings)."""
+        labels = dict(self._fields["shipment_state"]._description_selection(self.env))
+        return [
+            {
+                "event_time": event.event_time.isoformat() + "Z",
+                "shipment_state": event.shipment_state,
+                "shipment_state_label": labels[event.shipment_state],
+                "status_code": event.status_code or "",
+                "description": event.description or "",
+                "location": event.location or "",
+            }
+            for event in self
+        ]
