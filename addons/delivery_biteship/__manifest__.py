@@ -1,13 +1,17 @@
 {
     "name": "Biteship Shipping",
-    "summary": "Biteship aggregator (JNE, J&T, SiCepat, ...): rates, shipments, labels, tracking",
+    "summary": "Biteship (JNE, J&T, SiCepat, ...): rates, shipments, labels, tracking",
     "version": "18.0.1.0.0",
     "category": "Inventory/Delivery",
     "license": "LGPL-3",
     "author": "Fulfilment Team",
     "website": "https://github.com/fulfilment-team/odoo-fulfilment",
     "depends": ["delivery_carrier_tracking"],
-    "data": [],
+    "external_dependencies": {"python": ["requests"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "views/delivery_carrier_views.xml",
+    ],
     "installable": True,
     "application": False,
 }

@@ -1,0 +1,11 @@
+from .client import (
+    TRANSIENT_ERRORS,
+    BiteshipAuthError,
+    BiteshipBadResponse,
+    BiteshipClient,
+    BiteshipConnectionError,
+    BiteshipError,
+    BiteshipRequestError,
+    BiteshipServerError,
+    BiteshipTimeout,
+)

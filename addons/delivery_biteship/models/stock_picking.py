@@ -1,0 +1,53 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    biteship_tracking_id = fields.Char(
+        "Biteship Tracking ID", copy=False, readonly=True
+    )
+    biteship_tracking_link = fields.Char(
+        "Biteship Tracking Page", copy=False, readonly=True
+    )
+
+    def _biteship_apply_tracking(self, tracking):
+        """Record a Biteship tracking answer: ids, late waybill, events."""
+        self.ensure_one()
+        vals = {}
+        if tracking.get("id") and tracking["id"] != self.biteship_tracking_id:
+            vals["biteship_tracking_id"] = tracking["id"]
+        if tracking.get("link") and tracking["link"] != self.biteship_tracking_link:
+            vals["biteship_tracking_link"] = tracking["link"]
+        if vals:
+            self.write(vals)
+        waybill = (tracking.get("waybill_id") or "").strip()
+        if waybill and waybill not in (self.carrier_tracking_ref or "").split(","):
+            self._tracking_set_number(waybill)
+        order_key = tracking.get("order_id") or self.carrier_shipment_id
+        events = [
+            self.carrier_id._biteship_event(
+                entry.get("status"),
+                entry.get("updated_at"),
+                entry.get("note"),
+                order_key,
+            )
+            for entry in tracking.get("history") or []
+            if isinstance(entry, dict)
+        ]
+        return self._tracking_apply_events([event for event in events if event])
+
+    def _tracking_set_number(self, tracking_number):
+        changed = super()._tracking_set_number(tracking_number)
+        if changed and self.carrier_id.delivery_type == "biteship":
+            # The waybill came after the order (webhook order.waybill_id): the
+            # label can only be printed now.
+            try:
+                with self.env.cr.savepoint():
+                    self.carrier_id._tracking_attach_labels(self)
+            except UserError as error:
+                self.message_post(
+                    body=_("The shipping label could not be made: %s", error)
+                )
+        return changed

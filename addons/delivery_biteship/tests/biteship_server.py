@@ -1,0 +1,650 @@
+"""Stand-in for the Biteship REST API on loopback, for tests and benchmarks.
+
+Implements, with in-memory state, the documented endpoints the connector uses:
+``POST /v1/rates/couriers``, ``POST /v1/orders``, ``GET /v1/orders/:id``,
+``POST /v1/orders/:id/cancel``, ``GET /v1/trackings/:id`` and
+``GET /v1/trackings/:waybill_id/couriers/:courier_code``, with the ``authorization``
+header checked and error answers shaped ``{success: false, error, code}``.
+
+Faults are injected for the next N API requests: ``timeout`` (no answer for
+``delay`` seconds, then the connection is closed), ``500``, ``401``, ``malformed``
+(a 200 whose body is cut-off JSON) and ``reset`` (TCP reset, no answer).
+
+Usable three ways: imported (``BiteshipStandIn().start()``), standalone
+(``python biteship_server.py --port 8099 --api-key KEY``) and driven over HTTP
+through ``/_control/...`` (faults, status changes, webhooks, counters) by tests
+that run it as a separate process. It imports nothing from Odoo.
+"""
+
+import argparse
+import hashlib
+import hmac
+import itertools
+import json
+import math
+import re
+import secrets
+import socket
+import struct
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import requests
+
+FAULTS = ("timeout", "500", "401", "malformed", "reset")
+JAKARTA = timezone(timedelta(hours=7))
+
+# courier company -> {service type: (service name, base price per kg, duration)}
+COURIERS = {
+    "jne": {
+        "reg": ("Reguler", 9000, "1 - 2"),
+        "yes": ("Yakin Esok Sampai", 18000, "1 - 1"),
+        "oke": ("Ongkos Kirim Ekonomis", 7000, "2 - 3"),
+    },
+    "jnt": {"ez": ("Regular", 9500, "2 - 3")},
+    "sicepat": {
+        "reg": ("Reguler", 8500, "1 - 2"),
+        "best": ("Besok Sampai", 16000, "1"),
+    },
+    "anteraja": {"reg": ("Regular", 8800, "2 - 3")},
+}
+CANCELLABLE = {"confirmed", "scheduled", "allocated", "picking_up"}
+ORDER_REQUIRED = (
+    "origin_contact_name",
+    "origin_contact_phone",
+    "origin_address",
+    "destination_contact_name",
+    "destination_contact_phone",
+    "destination_address",
+    "courier_company",
+    "courier_type",
+    "delivery_type",
+    "items",
+)
+# Order statuses are snake_case; the tracking API documents camelCase ones.
+_CAMEL = {
+    "picking_up": "pickingUp",
+    "dropping_off": "droppingOff",
+    "return_in_transit": "returnInTransit",
+    "on_hold": "onHold",
+    "courier_not_found": "courierNotFound",
+}
+
+
+def sign_webhook(secret, raw_body, timestamp=None):
+    """Headers of the generic tracking webhook scheme (HMAC-SHA256)."""
+    timestamp = str(int(timestamp if timestamp is not None else time.time()))
+    digest = hmac.new(
+        secret.encode(), f"{timestamp}.".encode() + raw_body, hashlib.sha256
+    ).hexdigest()
+    return {"X-Tracking-Timestamp": timestamp, "X-Tracking-Signature": digest}
+
+
+class ApiError(Exception):
+    def __init__(self, status, error, code):
+        super().__init__(error)
+        self.status, self.error, self.code = status, error, code
+
+
+class BiteshipStandIn:
+    def __init__(self, api_key="biteship_test.standin", host="127.0.0.1", port=0):
+        self.api_key = api_key
+        self.host, self.port = host, port
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self._httpd = None
+        self._thread = None
+        self.reset()
+
+    # -- life cycle ----------------------------------------------------------
+
+    def reset(self):
+        with self.lock:
+            self.orders = {}
+            self.orders_created = 0
+            self.requests = 0
+            self.faults = []
+            # Some couriers issue the waybill after the order: webhook order.waybill_id.
+            self.waybill_on_create = True
+            self.latency = 0.0
+            self._waybills = itertools.count(1)
+
+    def start(self):
+        self._httpd = ThreadingHTTPServer((self.host, self.port), _Handler)
+        self._httpd.daemon_threads = True
+        self._httpd.standin = self
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, name="biteship-standin", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self.stopping.set()
+        if self._httpd:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    @property
+    def url(self):
+        return f"http://{self.host}:{self.port}"
+
+    # -- switches used by tests ------------------------------------------------
+
+    def inject(self, kind, count=1, delay=3.0):
+        """Make the next ``count`` API requests fail with ``kind`` (see FAULTS)."""
+        if kind not in FAULTS:
+            raise ValueError(f"unknown fault {kind!r}, expected one of {FAULTS}")
+        with self.lock:
+            self.faults.append([kind, count, delay])
+
+    def _take_fault(self):
+        with self.lock:
+            if not self.faults:
+                return None
+            fault = self.faults[0]
+            fault[1] -= 1
+            if fault[1] <= 0:
+                self.faults.pop(0)
+            return fault[0], fault[2]
+
+    def set_status(self, order_id, status, note=None, when=None):
+        """Move an order on, as the courier would; returns the history entry."""
+        with self.lock:
+            order = self.orders[order_id]
+            return self._push_history(order, status, note, when)
+
+    def set_waybill(self, order_id, waybill_id=None):
+        with self.lock:
+            order = self.orders[order_id]
+            order["courier"]["waybill_id"] = waybill_id or self._next_waybill(order)
+            return order["courier"]["waybill_id"]
+
+    def _next_waybill(self, order):
+        return f"{order['courier']['company'].upper()}{next(self._waybills):010d}"
+
+    @staticmethod
+    def _now():
+        return datetime.now(JAKARTA).replace(microsecond=0)
+
+    def _push_history(self, order, status, note=None, when=None):
+        when = (when or self._now()).astimezone(JAKARTA)
+        entry = {
+            "note": note or f"Order {status.replace('_', ' ')}",
+            "service_type": order["courier"]["type"],
+            "updated_at": when.isoformat(),
+            "status": status,
+        }
+        order["status"] = status
+        order["history"].append(entry)
+        return entry
+
+    # -- webhooks ------------------------------------------------------------
+
+    def webhook_payload(self, event, order_id):
+        """Body of a Biteship webhook for the order's current state."""
+        with self.lock:
+            order = self.orders[order_id]
+            courier = order["courier"]
+            base = {
+                "event": event,
+                "order_id": order_id,
+                "courier_tracking_id": courier["tracking_id"],
+                "courier_waybill_id": courier["waybill_id"],
+                "status": order["status"],
+            }
+            if event == "order.status":
+                base.update(
+                    courier_company=courier["company"],
+                    courier_type=courier["type"],
+                    courier_driver_name=None,
+                    courier_driver_phone=None,
+                    courier_driver_photo_url=None,
+                    courier_driver_plate_number=None,
+                    courier_link=courier["link"],
+                    order_price=order["price"],
+                    updated_at=order["history"][-1]["updated_at"],
+                )
+            elif event == "order.waybill_id":
+                base.update(
+                    courier_company=courier["company"], courier_type=courier["type"]
+                )
+            elif event == "order.price":
+                base.update(
+                    price=order["price"],
+                    cash_on_delivery_fee=0,
+                    proof_of_delivery_fee=0,
+                    shippment_fee=order["price"],  # sic, as Biteship spells it
+                    updated_at=self._now().isoformat(),
+                )
+            else:
+                raise ValueError(f"unknown webhook event {event!r}")
+            return base
+
+    def send_webhook(
+        self, url, payload, secret=None, header_name=None, timestamp=None, timeout=15
+    ):
+        """POST ``payload`` to ``url``; signed with the generic HMAC scheme when
+        ``secret`` is given, and/or with Biteship's dashboard header
+        ``header_name: secret``. Returns ``(status, text)``."""
+        raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json"}
+        if secret and header_name:
+            headers[header_name] = secret
+        elif secret:
+            headers.update(sign_webhook(secret, raw, timestamp))
+        response = requests.post(url, data=raw, headers=headers, timeout=timeout)
+        return response.status_code, response.text
+
+    # -- API -------------------------------------------------------------------
+
+    def _check_auth(self, headers):
+        if headers.get("authorization") != self.api_key:
+            raise ApiError(401, "Authentication failed, invalid API key", 40101001)
+
+    @staticmethod
+    def _weight_kg(items):
+        grams = 0
+        for item in items:
+            try:
+                grams += float(item["weight"]) * int(item.get("quantity") or 1)
+            except (KeyError, TypeError, ValueError) as e:
+                raise ApiError(
+                    400, "Each item needs a numeric weight and quantity", 40001002
+                ) from e
+        return max(1, math.ceil(grams / 1000.0))
+
+    @staticmethod
+    def _check_items(body):
+        items = body.get("items")
+        if not isinstance(items, list) or not items:
+            raise ApiError(400, "items is required", 40001001)
+        for item in items:
+            if not isinstance(item, dict) or not item.get("name"):
+                raise ApiError(400, "items.name is required", 40001001)
+        return items
+
+    @staticmethod
+    def _check_place(body, side):
+        if not any(
+            body.get(f"{side}_{key}")
+            for key in ("postal_code", "area_id", "coordinate", "latitude")
+        ):
+            raise ApiError(
+                400, f"{side}_postal_code or {side}_area_id is required", 40001001
+            )
+
+    def rates(self, body):
+        self._check_place(body, "origin")
+        self._check_place(body, "destination")
+        items = self._check_items(body)
+        couriers = [c.strip() for c in str(body.get("couriers") or "").split(",")]
+        couriers = [c for c in couriers if c]
+        if not couriers:
+            raise ApiError(400, "couriers is required", 40001001)
+        kg = self._weight_kg(items)
+        pricing = []
+        # Stand-in convention: destination postal codes 99xxx are not served.
+        served = not str(body.get("destination_postal_code", "")).startswith("99")
+        for company in couriers:
+            for code, (name, per_kg, days) in COURIERS.get(company, {}).items():
+                if not served:
+                    continue
+                pricing.append(
+                    {
+                        "available_collection_method": ["pickup", "drop_off"],
+                        "available_for_cash_on_delivery": company != "jnt",
+                        "company": company,
+                        "courier_name": company.upper(),
+                        "courier_code": company,
+                        "courier_service_name": name,
+                        "courier_service_code": code,
+                        "type": code,
+                        "description": name,
+                        "duration": f"{days} days",
+                        "shipment_duration_range": days,
+                        "shipment_duration_unit": "days",
+                        "service_type": "standard",
+                        "shipping_type": "parcel",
+                        "price": per_kg * kg,
+                    }
+                )
+        return 200, {
+            "success": True,
+            "object": "courier_pricing",
+            "message": "Success to retrieve courier pricing",
+            "code": 20001003,
+            "origin": {"postal_code": body.get("origin_postal_code")},
+            "destination": {"postal_code": body.get("destination_postal_code")},
+            "pricing": pricing,
+        }
+
+    def create_order(self, body):
+        missing = [key for key in ORDER_REQUIRED if not body.get(key)]
+        if missing:
+            raise ApiError(400, f"{missing[0]} is required", 40002001)
+        self._check_place(body, "origin")
+        self._check_place(body, "destination")
+        items = self._check_items(body)
+        company, ctype = body["courier_company"], body["courier_type"]
+        if ctype not in COURIERS.get(company, {}):
+            raise ApiError(400, f"Courier {company} {ctype} is not available", 40002010)
+        price = COURIERS[company][ctype][1] * self._weight_kg(items)
+        with self.lock:
+            order_id = secrets.token_hex(12)
+            tracking_id = secrets.token_hex(12)
+            order = {
+                "id": order_id,
+                "reference_id": body.get("reference_id"),
+                "shipper": {
+                    "name": body.get("shipper_contact_name"),
+                    "phone": body.get("shipper_contact_phone"),
+                    "organization": body.get("shipper_organization"),
+                },
+                "origin": {
+                    "contact_name": body["origin_contact_name"],
+                    "contact_phone": body["origin_contact_phone"],
+                    "address": body["origin_address"],
+                    "postal_code": body.get("origin_postal_code"),
+                },
+                "destination": {
+                    "contact_name": body["destination_contact_name"],
+                    "contact_phone": body["destination_contact_phone"],
+                    "contact_email": body.get("destination_contact_email"),
+                    "address": body["destination_address"],
+                    "postal_code": body.get("destination_postal_code"),
+                },
+                "courier": {
+                    "tracking_id": tracking_id,
+                    "waybill_id": None,
+                    "company": company,
+                    "type": ctype,
+                    "link": f"https://track.biteship.com/{tracking_id}",
+                    "insurance": {"amount": 0, "fee": 0, "note": ""},
+                },
+                "delivery": {"type": body["delivery_type"], "note": body.get("note")},
+                "items": items,
+                "price": price,
+                "status": "confirmed",
+                "history": [],
+            }
+            if self.waybill_on_create:
+                order["courier"]["waybill_id"] = self._next_waybill(order)
+            self._push_history(order, "confirmed", "Order has been confirmed")
+            self.orders[order_id] = order
+            self.orders_created += 1
+            return 200, self._order_view(order, "Order successfully created")
+
+    @staticmethod
+    def _order_view(order, message):
+        view = {k: v for k, v in order.items() if k != "history"}
+        return {"success": True, "message": message, "object": "order", **view}
+
+    def _order(self, order_id):
+        order = self.orders.get(order_id)
+        if not order:
+            raise ApiError(404, "Order not found", 40002002)
+        return order
+
+    def get_order(self, order_id):
+        with self.lock:
+            return 200, self._order_view(self._order(order_id), "Order retrieved")
+
+    def cancel_order(self, order_id, body):
+        with self.lock:
+            order = self._order(order_id)
+            if not body.get("cancellation_reason"):
+                raise ApiError(400, "cancellation_reason is required", 40002029)
+            if order["status"] not in CANCELLABLE:
+                raise ApiError(
+                    400,
+                    f"Order with status {order['status']} can not be cancelled",
+                    40002030,
+                )
+            self._push_history(order, "cancelled", body["cancellation_reason"])
+            view = self._order_view(order, "Order successfully cancelled")
+            view["cancellation_reason"] = body["cancellation_reason"]
+            return 200, view
+
+    @staticmethod
+    def _tracking_view(order):
+        courier = order["courier"]
+        return {
+            "success": True,
+            "messsage": "Successfully get tracking info",  # sic, as documented
+            "object": "tracking",
+            "id": courier["tracking_id"],
+            "waybill_id": courier["waybill_id"],
+            "courier": {
+                "company": courier["company"],
+                "driver_name": None,
+                "driver_phone": None,
+                "driver_photo_url": None,
+                "driver_plate_number": None,
+            },
+            "origin": {
+                "contact_name": order["origin"]["contact_name"],
+                "address": order["origin"]["address"],
+            },
+            "destination": {
+                "contact_name": order["destination"]["contact_name"],
+                "address": order["destination"]["address"],
+            },
+            "history": [
+                dict(entry, status=_CAMEL.get(entry["status"], entry["status"]))
+                for entry in order["history"]
+            ],
+            "link": courier["link"],
+            "order_id": order["id"],
+            "status": _CAMEL.get(order["status"], order["status"]),
+        }
+
+    def tracking(self, tracking_id):
+        with self.lock:
+            for order in self.orders.values():
+                if order["courier"]["tracking_id"] == tracking_id:
+                    return 200, self._tracking_view(order)
+        raise ApiError(404, "Tracking not found", 40003001)
+
+    def public_tracking(self, waybill_id, courier_code):
+        with self.lock:
+            for order in self.orders.values():
+                courier = order["courier"]
+                if (
+                    courier["waybill_id"] == waybill_id
+                    and courier["company"] == courier_code
+                ):
+                    return 200, self._tracking_view(order)
+        raise ApiError(404, "Tracking not found", 40003001)
+
+    ROUTES = (
+        ("POST", re.compile(r"^/v1/rates/couriers$"), "rates"),
+        ("POST", re.compile(r"^/v1/orders$"), "create_order"),
+        ("GET", re.compile(r"^/v1/orders/([^/]+)$"), "get_order"),
+        ("POST", re.compile(r"^/v1/orders/([^/]+)/cancel$"), "cancel_order"),
+        (
+            "GET",
+            re.compile(r"^/v1/trackings/([^/]+)/couriers/([^/]+)$"),
+            "public_tracking",
+        ),
+        ("GET", re.compile(r"^/v1/trackings/([^/]+)$"), "tracking"),
+    )
+
+    def dispatch(self, method, path, headers, body):
+        for verb, pattern, name in self.ROUTES:
+            match = pattern.match(path)
+            if verb == method and match:
+                self._check_auth(headers)
+                args = list(match.groups())
+                if method == "POST":
+                    if not isinstance(body, dict):
+                        raise ApiError(
+                            400, "Request body must be a JSON object", 40000001
+                        )
+                    args.append(body)
+                return getattr(self, name)(*args)
+        raise ApiError(404, "Not found", 40400000)
+
+    # -- control (tests running this as a separate process) ---------------------
+
+    def control(self, method, path, body):
+        body = body if isinstance(body, dict) else {}
+        if path == "/_control/stats":
+            with self.lock:
+                return 200, {
+                    "orders_created": self.orders_created,
+                    "requests": self.requests,
+                    "orders": {k: o["status"] for k, o in self.orders.items()},
+                }
+        if method != "POST":
+            raise ApiError(405, "POST expected", 40500000)
+        if path == "/_control/reset":
+            self.reset()
+            return 200, {"success": True}
+        if path == "/_control/config":
+            if "waybill_on_create" in body:
+                self.waybill_on_create = bool(body["waybill_on_create"])
+            if "latency" in body:
+                self.latency = float(body["latency"])
+            return 200, {"success": True}
+        if path == "/_control/fault":
+            try:
+                self.inject(
+                    body.get("kind"),
+                    int(body.get("count", 1)),
+                    float(body.get("delay", 3.0)),
+                )
+            except ValueError as e:
+                raise ApiError(400, str(e), 40000002) from e
+            return 200, {"success": True}
+        match = re.match(r"^/_control/orders/([^/]+)/(status|waybill)$", path)
+        if match:
+            order_id, what = match.groups()
+            if order_id not in self.orders:
+                raise ApiError(404, "Order not found", 40002002)
+            if what == "status":
+                entry = self.set_status(order_id, body.get("status"), body.get("note"))
+                return 200, entry
+            return 200, {
+                "waybill_id": self.set_waybill(order_id, body.get("waybill_id"))
+            }
+        if path == "/_control/webhook":
+            payload = body.get("payload") or self.webhook_payload(
+                body.get("event"), body.get("order_id")
+            )
+            status, text = self.send_webhook(
+                body["url"], payload, body.get("secret"), body.get("header_name")
+            )
+            return 200, {"status": status, "body": text}
+        raise ApiError(404, "Not found", 40400000)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "BiteshipStandIn/1.0"
+
+    def log_message(self, format, *args):
+        pass
+
+    def _answer(self, status, payload):
+        raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def _reset_connection(self):
+        # SO_LINGER 0 makes close() send a TCP RST instead of a clean FIN.
+        self.connection.setsockopt(
+            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+        )
+        self.connection.close()
+        self.close_connection = True
+
+    def _handle(self, method):
+        standin = self.server.standin
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        path = self.path.split("?", 1)[0]
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = ValueError
+        try:
+            if path.startswith("/_control/"):
+                return self._answer(*standin.control(method, path, body))
+            with standin.lock:
+                standin.requests += 1
+            fault = standin._take_fault()
+            if fault:
+                kind, delay = fault
+                if kind == "timeout":
+                    standin.stopping.wait(delay)
+                    return self._reset_connection()
+                if kind == "reset":
+                    return self._reset_connection()
+                if kind == "500":
+                    return self._answer(
+                        500,
+                        {
+                            "success": False,
+                            "error": "Internal server error",
+                            "code": 50000001,
+                        },
+                    )
+                if kind == "401":
+                    raise ApiError(
+                        401, "Authentication failed, invalid API key", 40101001
+                    )
+                if kind == "malformed":
+                    return self._answer(
+                        200, b'{"success": true, "object": "order", "id": '
+                    )
+            if standin.latency:
+                time.sleep(standin.latency)
+            if body is ValueError:
+                raise ApiError(400, "Malformed JSON body", 40000001)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            self._answer(*standin.dispatch(method, path, headers, body))
+        except ApiError as e:
+            self._answer(e.status, {"success": False, "error": e.error, "code": e.code})
+
+    def do_GET(self):
+        self._handle("GET")
+
+    def do_POST(self):
+        self._handle("POST")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--api-key", default="biteship_test.standin")
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds added to every API answer"
+    )
+    parser.add_argument(
+        "--waybill-later",
+        action="store_true",
+        help="create orders without waybill (sent later by webhook)",
+    )
+    args = parser.parse_args()
+    standin = BiteshipStandIn(args.api_key, args.host, args.port).start()
+    standin.latency = args.latency
+    standin.waybill_on_create = not args.waybill_later
+    print(f"Biteship stand-in listening on {standin.url}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        standin.stop()
+
+
+if __name__ == "__main__":
+    main()
