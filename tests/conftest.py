@@ -13,8 +13,10 @@ import time
 import xmlrpc.client
 from pathlib import Path
 
+import e2e_data
 import pytest
 import requests
+from e2e_browser import Chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -87,8 +89,8 @@ def odoo_server():
             try:
                 if requests.get(f"{server.url}/web/health", timeout=2).ok:
                     break
-            except requests.ConnectionError:
-                pass
+            except requests.RequestException:
+                pass  # not listening yet, or still loading the registry
             if time.monotonic() > deadline:
                 pytest.fail(f"Odoo server did not answer in 120 s, see {log.name}")
             time.sleep(0.5)
@@ -100,3 +102,27 @@ def odoo_server():
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def shop(odoo_server):
+    """The shop of the end-to-end story: company, product, customer, payment."""
+    return e2e_data.set_up_shop(odoo_server)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium, driven over the DevTools protocol."""
+    browser = Chromium()
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    """Where a run leaves its screenshots (artifacts/ is git-ignored)."""
+    path = ARTIFACTS / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

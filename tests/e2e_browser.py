@@ -1,0 +1,271 @@
+"""Headless Debian Chromium driven over the DevTools protocol.
+
+Playwright would need greenlet>=3.1, which Odoo 18 pins to 2.0.2 on Python 3.11,
+so the two cannot share the project's virtualenv. The DevTools protocol over
+websocket-client (already required for Odoo's own browser tours) is all these
+tests need: open pages, click, type, wait for the DOM and take screenshots.
+Each Page is its own browser context, i.e. its own cookies (customer, admin).
+"""
+
+import base64
+import itertools
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import websocket
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--window-size=1280,800",
+]
+# Odoo's frontend is usable once its public root is mounted and the lazy JS
+# no longer holds clicks back.
+PAGE_READY_JS = """
+document.readyState === 'complete'
+    && !!(window.odoo && (odoo.__WOWL_DEBUG__ || odoo.isReady))
+    && !document.body.classList.contains('o_lazy_js_waiting')
+"""
+
+
+class BrowserError(AssertionError):
+    """A step in the browser did not reach the expected page state in time."""
+
+
+class Chromium:
+    """One headless Chromium process; pages are opened in isolated contexts."""
+
+    def __init__(self, executable=CHROMIUM):
+        self.profile = tempfile.mkdtemp(prefix="e2e-chromium-")
+        self.proc = subprocess.Popen(
+            [
+                executable,
+                *FLAGS,
+                "--remote-debugging-port=0",
+                f"--user-data-dir={self.profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        port_file = Path(self.profile, "DevToolsActivePort")
+        deadline = time.monotonic() + 30
+        while not (port_file.exists() and port_file.read_text().count("\n") >= 1):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.close()
+                raise BrowserError("chromium did not open its DevTools port")
+            time.sleep(0.1)
+        port, path = port_file.read_text().split("\n")[:2]
+        self.http = f"http://127.0.0.1:{port}"
+        self.cdp = _Connection(f"ws://127.0.0.1:{port}{path}")
+
+    def new_page(self, width=1280, height=800):
+        context = self.cdp.send("Target.createBrowserContext")["browserContextId"]
+        target = self.cdp.send(
+            "Target.createTarget",
+            url="about:blank",
+            browserContextId=context,
+        )["targetId"]
+        ws_base = self.http.replace("http://", "ws://")
+        page = Page(_Connection(f"{ws_base}/devtools/page/{target}"))
+        page.cdp.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        return page
+
+    def close(self):
+        if getattr(self, "cdp", None):
+            self.cdp.close()
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+class _Connection:
+    def __init__(self, url):
+        self.ws = websocket.create_connection(url, timeout=60, suppress_origin=True)
+        self.ids = itertools.count(1)
+
+    def send(self, method, **params):
+        msg_id = next(self.ids)
+        self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") != msg_id:
+                continue  # events: we poll the DOM instead of following them
+            if "error" in msg:
+                raise BrowserError(f"{method}: {msg['error']}")
+            return msg["result"]
+
+    def close(self):
+        self.ws.close()
+
+
+class Page:
+    """A tab: navigation, DOM waits and actions written as small JS snippets."""
+
+    def __init__(self, cdp):
+        self.cdp = cdp
+        self.cdp.send("Page.enable")
+        self.cdp.send("Runtime.enable")
+
+    # -- low level -----------------------------------------------------------
+    def js(self, expression):
+        """Evaluate in the page (promises awaited); returns the JSON value."""
+        result = self.cdp.send(
+            "Runtime.evaluate",
+            expression=expression,
+            awaitPromise=True,
+            returnByValue=True,
+        )
+        if "exceptionDetails" in result:
+            detail = result["exceptionDetails"]
+            text = detail.get("exception", {}).get("description") or detail["text"]
+            raise BrowserError(f"JS error: {text}")
+        return result["result"].get("value")
+
+    def wait_js(self, expression, timeout=30, what=None):
+        """Poll until the expression is truthy; returns its value."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                value = self.js(expression)
+            except BrowserError:
+                value = None  # the page is changing under us; try again
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise BrowserError(
+                    f"timed out waiting for {what or expression!r} on {self.url}"
+                )
+            time.sleep(0.2)
+
+    @property
+    def url(self):
+        return self.js("location.href")
+
+    # -- navigation ------------------------------------------------------------
+    def goto(self, url):
+        self.cdp.send("Page.navigate", url=url)
+        self.wait_ready(what=f"{url} ready")
+
+    def wait_ready(self, timeout=60, what="page ready"):
+        self.wait_js(PAGE_READY_JS, timeout=timeout, what=what)
+
+    def _mark(self):
+        self.js("window.__e2e_old_page = true")
+
+    def wait_new_page(self, url_part=None, timeout=60):
+        """After an action that loads another document (possibly via redirects)."""
+        cond = "!window.__e2e_old_page && " + PAGE_READY_JS.strip()
+        if url_part:
+            cond += f" && location.href.includes({json.dumps(url_part)})"
+        self.wait_js(cond, timeout=timeout, what=f"new page {url_part or ''}")
+
+    # -- DOM -------------------------------------------------------------------
+    def wait_for(self, selector, timeout=30, text=None, enabled=False):
+        """Wait for a visible element matching selector (and containing text)."""
+        cond = f"""(() => {{
+            for (const el of document.querySelectorAll({json.dumps(selector)})) {{
+                if (!el.getClientRects().length) continue;
+                if ({json.dumps(enabled)} && (el.disabled
+                    || el.classList.contains('disabled'))) continue;
+                if ({json.dumps(text)} !== null
+                    && !el.textContent.includes({json.dumps(text)})) continue;
+                return true;
+            }}
+            return false;
+        }})()"""
+        label = selector + (f" containing {text!r}" if text else "")
+        self.wait_js(cond, timeout=timeout, what=label)
+
+    def _first(self, selector, text=None):
+        return f"""[...document.querySelectorAll({json.dumps(selector)})].find(
+            el => el.getClientRects().length
+                && ({json.dumps(text)} === null
+                    || el.textContent.includes({json.dumps(text)})))"""
+
+    def click(self, selector, text=None, navigates=False, url_part=None, timeout=30):
+        self.wait_for(selector, timeout=timeout, text=text, enabled=True)
+        if navigates:
+            self._mark()
+        self.js(f"{self._first(selector, text)}.click()")
+        if navigates:
+            self.wait_new_page(url_part)
+
+    def fill(self, selector, value):
+        self.wait_for(selector)
+        self.js(
+            f"""(() => {{
+            const el = {self._first(selector)};
+            el.focus();
+            el.value = {json.dumps(value)};
+            el.dispatchEvent(new Event('input', {{bubbles: true}}));
+            el.dispatchEvent(new Event('change', {{bubbles: true}}));
+        }})()"""
+        )
+
+    def text(self, selector="body"):
+        return self.js(
+            f"(document.querySelector({json.dumps(selector)}) || {{}}).innerText || ''"
+        )
+
+    def attr_all(self, selector, attr):
+        return self.js(
+            f"[...document.querySelectorAll({json.dumps(selector)})]"
+            f".map(el => el.getAttribute({json.dumps(attr)}))"
+        )
+
+    def screenshot(self, path, full_page=False):
+        params = {"format": "png"}
+        if full_page:
+            height = self.js("document.documentElement.scrollHeight")
+            params["clip"] = {
+                "x": 0,
+                "y": 0,
+                "width": 1280,
+                "height": min(height, 4000),
+                "scale": 1,
+            }
+            params["captureBeyondViewport"] = True
+        data = self.cdp.send("Page.captureScreenshot", **params)["data"]
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_bytes(base64.b64decode(data))
+        return path
+
+    # -- Odoo ------------------------------------------------------------------
+    def login(self, base_url, login, password):
+        self.goto(f"{base_url}/web/login")
+        self.fill("input[name=login]", login)
+        self.fill("input[name=password]", password)
+        self.click("form.oe_login_form button[type=submit]", navigates=True)
+        if "/web/login" in self.url:
+            raise BrowserError(f"login as {login} failed: {self.text('.alert')}")
+
+    def fetch(self, url):
+        """GET with the page's cookies (e.g. a PDF link): status and content type."""
+        return self.js(
+            f"""fetch({json.dumps(url)}, {{credentials: 'include'}}).then(r => ({{
+                status: r.status, type: r.headers.get('content-type') || ''}}))"""
+        )
