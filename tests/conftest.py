@@ -17,6 +17,7 @@ import e2e_data
 import pytest
 import requests
 from e2e_browser import Chromium
+from e2e_smtp import SmtpSink
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -104,10 +105,77 @@ def odoo_server():
         log.close()
 
 
+class BiteshipStandIn:
+    """delivery_biteship's stand-in Biteship API, run as its own process."""
+
+    api_key = "biteship_test.e2e"
+
+    def __init__(self):
+        port = _free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        script = ROOT / "addons/delivery_biteship/tests/biteship_server.py"
+        if not script.exists():
+            pytest.fail(f"{script} is missing (delivery_biteship's stand-in)")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(script), "--port", str(port)]
+            + ["--api-key", self.api_key],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                requests.get(f"{self.url}/_control/stats", timeout=2)
+                break
+            except requests.RequestException:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.close()
+                    pytest.fail("the Biteship stand-in did not start")
+                time.sleep(0.2)
+
+    def control(self, path, body=None):
+        """POST (or GET without body) to its /_control/ API."""
+        url = f"{self.url}/_control/{path}"
+        answer = (
+            requests.post(url, json=body, timeout=30)
+            if body is not None
+            else requests.get(url, timeout=30)
+        )
+        assert answer.ok, f"stand-in {path}: {answer.status_code} {answer.text}"
+        return answer.json()
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
-def shop(odoo_server):
-    """The shop of the end-to-end story: company, product, customer, payment."""
-    return e2e_data.set_up_shop(odoo_server)
+def biteship():
+    standin = BiteshipStandIn()
+    try:
+        yield standin
+    finally:
+        standin.close()
+
+
+@pytest.fixture(scope="session")
+def smtp_sink():
+    """Where the server's mails go: a loopback SMTP server in this process."""
+    sink = SmtpSink()
+    try:
+        yield sink
+    finally:
+        sink.close()
+
+
+@pytest.fixture(scope="session")
+def shop(odoo_server, smtp_sink, biteship):
+    """The shop of the end-to-end story: company, product, customer, payment,
+    an in-house courier and a Biteship courier served by the stand-in."""
+    return e2e_data.set_up_shop(
+        odoo_server, smtp_sink.port, biteship.url, biteship.api_key
+    )
 
 
 @pytest.fixture(scope="session")

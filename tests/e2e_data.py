@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 
 CUSTOMER_LOGIN = "siti.rahma@example.id"
 CUSTOMER_PASSWORD = "siti-portal-2024"
+IN_HOUSE_TRACKING_URL = (
+    "https://kurir.batik-nusantara.example.id/lacak?resi=<shipmenttrackingnumber>"
+)
+IN_HOUSE_WEBHOOK_SECRET = "kurir-toko-webhook-secret"
+BITESHIP_WEBHOOK_SECRET = "biteship-webhook-secret"
 
 
 def ref(server, xmlid):
@@ -75,12 +80,40 @@ def indonesia(server):
     return country, jakarta
 
 
-def set_up_company(server):
-    """A shop in Jakarta: the origin address carriers quote and ship from."""
+def set_up_company(server, smtp_port):
+    """A shop in Jakarta selling in rupiah, mailing through the test's SMTP sink.
+
+    The fresh database has no accounting entry yet, so the company currency
+    may still change to IDR (Biteship quotes in IDR).
+    """
     country, jakarta = indonesia(server)
+    idr = ref(server, "base.IDR")
+    server.execute("res.currency", "write", [idr], {"active": True})
     company = server.execute(
         "res.company", "search_read", [], fields=["partner_id"], limit=1
     )[0]
+    server.execute(
+        "res.company",
+        "write",
+        [company["id"]],
+        {
+            "currency_id": idr,
+            # core: the delivery confirmation mail (with the tracking link)
+            "stock_move_email_validation": True,
+            # delivery_carrier_tracking: mail the customer on "delivered"
+            "tracking_delivered_mail": True,
+        },
+    )
+    server.execute(
+        "ir.mail_server",
+        "create",
+        {
+            "name": "e2e SMTP sink",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": smtp_port,
+            "smtp_encryption": "none",
+        },
+    )
     server.execute(
         "res.partner",
         "write",
@@ -109,7 +142,7 @@ def set_up_product(server):
             "name": name,
             "type": "consu",
             "is_storable": False,
-            "list_price": 35.0,
+            "list_price": 350000.0,
             "weight": 0.4,
             "invoice_policy": "order",
             "is_published": True,
@@ -174,17 +207,21 @@ def set_up_payment(server):
     return provider
 
 
-def set_up_in_house_carrier(server):
-    """A fixed-price courier run by the shop itself."""
-    service = server.execute(
+def _delivery_product(server, name):
+    return server.execute(
         "product.product",
         "create",
-        {
-            "name": "Kurir Toko (same day)",
-            "type": "service",
-            "list_price": 0.0,
-            "invoice_policy": "order",
-        },
+        {"name": name, "type": "service", "list_price": 0.0, "invoice_policy": "order"},
+    )
+
+
+def set_up_in_house_carrier(server):
+    """The shop's own courier: fixed price, tracking numbers from a sequence,
+    a QWeb label per parcel, a tracking page, signed webhooks from its app."""
+    sequence = server.execute(
+        "ir.sequence",
+        "create",
+        {"name": "Kurir Toko waybills", "prefix": "KT", "padding": 8},
     )
     return server.execute(
         "delivery.carrier",
@@ -192,16 +229,39 @@ def set_up_in_house_carrier(server):
         {
             "name": "Kurir Toko",
             "delivery_type": "fixed",
-            "fixed_price": 4.0,
-            "product_id": service,
+            "fixed_price": 15000.0,
+            "product_id": _delivery_product(server, "Kurir Toko (same day)"),
             "is_published": True,
+            "tracking_create_label": True,
+            "tracking_sequence_id": sequence,
+            "tracking_url": IN_HOUSE_TRACKING_URL,
+            "tracking_webhook_secret": IN_HOUSE_WEBHOOK_SECRET,
         },
     )
 
 
-def set_up_shop(server):
+def set_up_biteship_carrier(server, base_url, api_key):
+    """JNE REG booked through Biteship, here the stand-in server on loopback."""
+    return server.execute(
+        "delivery.carrier",
+        "create",
+        {
+            "name": "JNE Reguler (Biteship)",
+            "delivery_type": "biteship",
+            "product_id": _delivery_product(server, "JNE Reguler"),
+            "is_published": True,
+            "biteship_api_key": api_key,
+            "biteship_base_url": base_url,
+            "biteship_courier_company": "jne",
+            "biteship_courier_type": "reg",
+            "tracking_webhook_secret": BITESHIP_WEBHOOK_SECRET,
+        },
+    )
+
+
+def set_up_shop(server, smtp_port, biteship_url, biteship_key):
     """The whole shop, created once per test session."""
-    set_up_company(server)
+    set_up_company(server, smtp_port)
     website = server.execute("website", "search", [], limit=1)[0]
     tmpl, product, name = set_up_product(server)
     user, partner = set_up_customer(server)
@@ -215,7 +275,17 @@ def set_up_shop(server):
         customer_partner_id=partner,
         provider_id=provider,
     )
+    # core's free "Standard delivery" would only clutter the checkout
+    server.execute(
+        "delivery.carrier",
+        "write",
+        [ref(server, "delivery.free_delivery_carrier")],
+        {"is_published": False},
+    )
     shop.carriers["in_house"] = set_up_in_house_carrier(server)
+    shop.carriers["biteship"] = set_up_biteship_carrier(
+        server, biteship_url, biteship_key
+    )
     return shop
 
 

@@ -85,3 +85,14 @@ def test_buy_with_in_house_courier(customer_page, odoo_server, shop, screenshots
     )
     assert [(t["state"], t["provider_code"]) for t in txs] == [("done", "demo")]
     assert txs[0]["amount"] == pytest.approx(order["amount_total"])
+
+
+def test_buy_with_biteship_courier(customer_page, odoo_server, shop, screenshots):
+    order = buy(
+        customer_page,
+        odoo_server,
+        shop,
+        shop.carriers["biteship"],
+        shot=screenshots / "shop-biteship-confirmation.png",
+    )
+    assert order["amount_total"] > 0
