@@ -6,8 +6,15 @@
     "license": "LGPL-3",
     "author": "Fulfilment Team",
     "website": "https://github.com/fulfilment-team/odoo-fulfilment",
-    "depends": ["website_sale", "sale_stock", "account_payment"],
-    "data": [],
+    "depends": ["website_sale", "sale_stock", "stock_delivery", "account_payment"],
+    "data": [
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+        "views/res_config_settings_views.xml",
+        "views/sale_order_views.xml",
+        "views/account_move_views.xml",
+        "views/sale_portal_templates.xml",
+    ],
     "installable": True,
     "application": False,
 }

@@ -1,0 +1,417 @@
+import logging
+
+from psycopg2 import errors as pg_errors
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+FULFILMENT_STATES = [
+    ("awaiting_payment", "Awaiting Payment"),
+    ("paid", "Paid"),
+    ("invoiced", "Invoiced"),
+    ("shipped", "Shipped"),
+    ("delivered", "Delivered"),
+    ("exception", "Exception"),
+]
+EXCEPTION_ACTIVITY = "sale_order_fulfilment.mail_activity_type_fulfilment_exception"
+# Another worker changed or holds the same rows: not a fulfilment problem, the
+# order is simply left to that worker (or to the next run).
+CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    fulfilment_state = fields.Selection(
+        FULFILMENT_STATES,
+        compute="_compute_fulfilment_state",
+        store=True,
+        index=True,
+        copy=False,
+        tracking=True,
+        help="Awaiting Payment → Paid → Invoiced → Shipped → Delivered. Exception "
+        "when the fulfilment automation failed: see the reason, fix it and click "
+        "Fulfil. Empty for cancelled orders.",
+    )
+    # Stored apart from the state so that an exception survives recomputes
+    # until a successful run clears it.
+    fulfilment_exception = fields.Boolean(copy=False, readonly=True)
+    fulfilment_exception_reason = fields.Text(copy=False, readonly=True)
+    fulfilment_payment_ids = fields.Many2many(
+        "account.payment",
+        string="Order Payments",
+        compute="_compute_fulfilment_payment_ids",
+    )
+    fulfilment_payment_count = fields.Integer(
+        compute="_compute_fulfilment_payment_ids"
+    )
+
+    @api.depends(
+        "state",
+        "fulfilment_exception",
+        "transaction_ids.state",
+        "order_line.invoice_lines.move_id.state",
+        "picking_ids.state",
+        "picking_ids.carrier_id",
+    )
+    def _compute_fulfilment_state(self):
+        for order in self:
+            order.fulfilment_state = order._get_fulfilment_state()
+
+    def _get_fulfilment_state(self):
+        self.ensure_one()
+        if self.fulfilment_exception and self.state != "cancel":
+            return "exception"
+        return self._get_fulfilment_progress()
+
+    def _get_fulfilment_progress(self):
+        """Furthest step reached, whatever an exception says (False if cancelled)."""
+        self.ensure_one()
+        if self.state == "cancel":
+            return False
+        deliveries = self.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state != "cancel"
+        )
+        shipping = [p._get_fulfilment_shipping_state() for p in deliveries]
+        if shipping and all(s == "delivered" for s in shipping):
+            return "delivered"
+        if shipping and all(shipping):
+            return "shipped"
+        if any(
+            m.move_type == "out_invoice" and m.state == "posted"
+            for m in self.invoice_ids
+        ):
+            return "invoiced"
+        if self._is_fulfilment_paid():
+            return "paid"
+        return "awaiting_payment"
+
+    def _is_fulfilment_paid(self):
+        """An order is paid once it is confirmed and an online payment is done
+        (a partial payment that confirmed the order counts)."""
+        self.ensure_one()
+        return self.state == "sale" and any(
+            tx.state == "done" for tx in self.transaction_ids
+        )
+
+    def _get_fulfilment_timeline(self):
+        """Steps shown to the customer on the portal, in order, with done flags."""
+        self.ensure_one()
+        steps = [key for key, _label in FULFILMENT_STATES[1:5]]
+        labels = dict(self._fields["fulfilment_state"]._description_selection(self.env))
+        progress = self._get_fulfilment_progress()
+        reached = steps.index(progress) if progress in steps else -1
+        return [
+            {"step": step, "label": labels[step], "done": index <= reached}
+            for index, step in enumerate(steps)
+        ]
+
+    @api.depends(
+        "transaction_ids.payment_id",
+        "order_line.invoice_lines.move_id.line_ids.matched_credit_ids",
+    )
+    def _compute_fulfilment_payment_ids(self):
+        for order in self:
+            payments = order._get_fulfilment_transactions().payment_id
+            payments |= order.invoice_ids._get_reconciled_payments()
+            order.fulfilment_payment_ids = payments
+            order.fulfilment_payment_count = len(payments)
+
+    # ------------------------------------------------------------------
+    # Payments of an order
+    # ------------------------------------------------------------------
+
+    def _get_fulfilment_transactions(self):
+        """Done transactions of the orders, captures of partial captures included."""
+        txs = self.transaction_ids | self.transaction_ids.child_transaction_ids
+        return txs.filtered(lambda tx: tx.state == "done")
+
+    def _get_fulfilment_payment_lines(self):
+        """Open receivable lines of the posted payments of the orders' transactions."""
+        payments = self._get_fulfilment_transactions().payment_id.filtered(
+            lambda p: p.state in ("in_process", "paid")
+        )
+        return payments.move_id.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+            and line.parent_state == "posted"
+            and not line.reconciled
+            and line.balance < 0
+        )
+
+    # ------------------------------------------------------------------
+    # Public API (buttons, XML-RPC)
+    # ------------------------------------------------------------------
+
+    def action_fulfil(self):
+        """Run the fulfilment steps still missing on paid orders (invoice, post,
+        reconcile, email, delivery as configured); a second call does nothing new.
+
+        Raises a UserError naming the orders that are not paid yet or that another
+        user is processing. Returns True.
+        """
+        unpaid = self.filtered(lambda o: not o._is_fulfilment_paid())
+        if unpaid:
+            raise UserError(
+                _(
+                    "These orders are not paid yet: %(orders)s",
+                    orders=", ".join(unpaid.mapped("name")),
+                )
+            )
+        for order in self:
+            if not order._fulfilment_lock():
+                raise UserError(
+                    _(
+                        "Order %(order)s is being fulfilled by another process, "
+                        "try again in a moment.",
+                        order=order.name,
+                    )
+                )
+            order._fulfil_steps("manual")
+        self._fulfilment_clear_exception()
+        return True
+
+    def get_fulfilment_status(self):
+        """Fulfilment status of the orders, JSON/XML-RPC safe (no None)."""
+        return [order._get_fulfilment_status_values() for order in self]
+
+    def _get_fulfilment_status_values(self):
+        self.ensure_one()
+        invoices = self.invoice_ids.filtered(lambda m: m.state != "cancel")
+        deliveries = self.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+        )
+        return {
+            "id": self.id,
+            "name": self.name,
+            "state": self.fulfilment_state or "",
+            "state_label": dict(
+                self._fields["fulfilment_state"]._description_selection(self.env)
+            ).get(self.fulfilment_state, ""),
+            "exception_reason": self.fulfilment_exception_reason or "",
+            "paid": self._is_fulfilment_paid(),
+            "amount_total": self.amount_total,
+            "currency": self.currency_id.name,
+            "invoices": [
+                {
+                    "id": inv.id,
+                    "name": inv.name or "",
+                    "move_type": inv.move_type,
+                    "state": inv.state,
+                    "payment_state": inv.payment_state or "",
+                    "amount_total": inv.amount_total,
+                    "amount_residual": inv.amount_residual,
+                }
+                for inv in invoices
+            ],
+            "payments": [
+                {
+                    "id": pay.id,
+                    "name": pay.name or "",
+                    "amount": pay.amount,
+                    "state": pay.state,
+                    "transaction": pay.payment_transaction_id.reference or "",
+                }
+                for pay in self.fulfilment_payment_ids
+            ],
+            "deliveries": [
+                {
+                    "id": picking.id,
+                    "name": picking.name,
+                    "state": picking.state,
+                    "shipping_state": picking.state != "cancel"
+                    and picking._get_fulfilment_shipping_state()
+                    or "",
+                }
+                for picking in deliveries
+            ],
+        }
+
+    def action_view_fulfilment_payments(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Payments"),
+            "res_model": "account.payment",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.fulfilment_payment_ids.ids)],
+            "context": {"create": False},
+        }
+
+    # ------------------------------------------------------------------
+    # Automation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_fulfilment_todo_domain(self):
+        """Paid orders, not in exception, with a step the automation can do now."""
+        return [
+            ("fulfilment_state", "in", ("paid", "invoiced")),
+            "|",
+            "&",
+            "&",
+            ("company_id.fulfilment_auto_invoice", "=", True),
+            ("invoice_status", "=", "to invoice"),
+            "!",
+            ("order_line.invoice_lines.move_id.move_type", "=", "out_refund"),
+            "&",
+            ("website_id.fulfilment_auto_validate_delivery", "=", True),
+            ("picking_ids.state", "=", "assigned"),
+        ]
+
+    @api.model
+    def _cron_fulfil_orders(self, batch_size=100):
+        orders = self.search(
+            self._get_fulfilment_todo_domain(), limit=batch_size, order="id"
+        )
+        done = orders._fulfilment_run("batch")
+        remaining = (
+            self.search_count(self._get_fulfilment_todo_domain())
+            if len(orders) == batch_size
+            else 0
+        )
+        # Reports progress so that ir.cron commits this batch and runs the next
+        # one; no order done means the rest is locked by another worker.
+        self.env["ir.cron"]._notify_progress(done=len(done), remaining=remaining)
+
+    def _fulfilment_run(self, trigger):
+        """Fulfil each order in its own savepoint. A failing order gets the
+        exception state, a chatter message and an activity; the others go on and
+        the caller's own work (payment post-processing, delivery) is kept.
+
+        :param str trigger: 'payment', 'delivery' or 'batch'
+        :return: the orders processed without error
+        """
+        done = self.browse()
+        for order in self:
+            if not order._fulfilment_lock():
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    order._fulfil_steps(trigger)
+            except CONCURRENCY_ERRORS as error:
+                _logger.info("Fulfilment of %s left to another worker: %s", order, error)
+            except Exception as error:  # noqa: BLE001 -- any failure becomes an order exception
+                _logger.info("Fulfilment of %s failed", order.name, exc_info=True)
+                order._fulfilment_set_exception(error)
+            else:
+                done |= order
+        done._fulfilment_clear_exception()
+        return done
+
+    def _fulfilment_lock(self):
+        """Lock the order row for this transaction; False when another worker
+        holds it or committed a change to it since this transaction started."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM sale_order WHERE id = %s "
+                    "FOR NO KEY UPDATE SKIP LOCKED",
+                    [self.id],
+                )
+                return bool(self.env.cr.fetchone())
+        except CONCURRENCY_ERRORS:
+            return False
+
+    def _get_fulfilment_policy(self, trigger):
+        """Which steps run, per trigger; the one place reading the settings."""
+        self.ensure_one()
+        company = self.company_id
+        return {
+            "invoice": trigger == "manual"
+            or company.fulfilment_auto_invoice
+            or (trigger == "delivery" and company.fulfilment_invoice_on_delivery),
+            "send": company.fulfilment_send_invoice,
+            "validate_delivery": trigger != "delivery"
+            and self.website_id.fulfilment_auto_validate_delivery,
+        }
+
+    def _fulfil_steps(self, trigger):
+        """Do the missing steps of one paid order; each step checks first."""
+        self.ensure_one()
+        policy = self._get_fulfilment_policy(trigger)
+        if policy["invoice"]:
+            self._fulfilment_invoice()
+        invoices = self.invoice_ids.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "posted"
+        )
+        invoices._reconcile_order_payments()
+        if policy["send"]:
+            invoices._fulfilment_send()
+        if policy["validate_delivery"]:
+            self._fulfilment_validate_deliveries()
+
+    def _fulfilment_has_credit_note(self):
+        self.ensure_one()
+        return any(
+            m.move_type == "out_refund" and m.state != "cancel"
+            for m in self.invoice_ids
+        )
+
+    def _fulfilment_invoice(self):
+        """Invoice what is invoiceable (ordered or delivered quantities, per
+        product policy) and post it; never after a credit note, never a refund."""
+        self.ensure_one()
+        if self.invoice_status != "to invoice" or self._fulfilment_has_credit_note():
+            return
+        if not any(
+            line.qty_to_invoice > 0
+            for line in self.order_line
+            if not line.display_type and not line.is_downpayment
+        ):
+            return
+        invoices = self._create_invoices(grouped=True, final=True)
+        if invoices.filtered(lambda m: m.move_type != "out_invoice"):
+            raise UserError(
+                _(
+                    "Invoicing %(order)s would create a credit note: returns and "
+                    "refunds are left to a person.",
+                    order=self.name,
+                )
+            )
+        invoices.action_post()
+
+    def _fulfilment_validate_deliveries(self):
+        """Validate the fully reserved one-step deliveries of the order."""
+        self.ensure_one()
+        pickings = self.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+            and p.state == "assigned"
+            and all(m.state == "assigned" for m in p.move_ids if m.state != "cancel")
+            and not p.move_ids.move_orig_ids
+        )
+        if not pickings:
+            return
+        pickings.move_ids.picked = True
+        result = pickings.with_context(skip_sms=True).button_validate()
+        if result is not True:
+            raise UserError(
+                _(
+                    "Delivery %(pickings)s needs a manual validation.",
+                    pickings=", ".join(pickings.mapped("name")),
+                )
+            )
+
+    def _fulfilment_set_exception(self, error):
+        self.ensure_one()
+        reason = error.args[0] if error.args else repr(error)
+        self.write({"fulfilment_exception": True, "fulfilment_exception_reason": reason})
+        self.message_post(
+            body=_("Fulfilment failed: %(reason)s", reason=reason),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        activity_type = self.env.ref(EXCEPTION_ACTIVITY)
+        if not self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
+            user = self.user_id or self.team_id.user_id or self.env.ref("base.user_admin")
+            self.activity_schedule(EXCEPTION_ACTIVITY, note=reason, user_id=user.id)
+
+    def _fulfilment_clear_exception(self):
+        orders = self.filtered("fulfilment_exception")
+        if orders:
+            orders.write(
+                {"fulfilment_exception": False, "fulfilment_exception_reason": False}
+            )
+            orders.activity_feedback([EXCEPTION_ACTIVITY], feedback=_("Fulfilled"))
