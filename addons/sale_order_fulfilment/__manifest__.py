@@ -1,6 +1,7 @@
 {
     "name": "Sale Order Fulfilment",
-    "summary": "Paid web orders invoiced, posted, reconciled and fulfilled without clicks",
+    "summary": "Paid web orders invoiced, posted, reconciled and fulfilled "
+    "without clicks",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",

@@ -25,30 +25,33 @@ class AccountMove(models.Model):
         orders' transactions: same customer, same receivable account, only what is
         still open on both sides (so never twice); partial amounts stay open."""
         for invoice in self.filtered(
-            lambda m: m.move_type == "out_invoice"
-            and m.state == "posted"
-            and not m.currency_id.is_zero(m.amount_residual)
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.state == "posted"
+                and not m.currency_id.is_zero(m.amount_residual)
+            )
         ):
             receivable = invoice.line_ids.filtered(
-                lambda line: line.account_type == "asset_receivable"
-                and not line.reconciled
+                lambda line: (
+                    line.account_type == "asset_receivable" and not line.reconciled
+                )
             )
             orders = invoice.invoice_line_ids.sale_line_ids.order_id
             if not receivable or not orders:
                 continue
             payment_lines = orders._get_fulfilment_payment_lines().filtered(
-                lambda line, inv=invoice, rec=receivable: line.account_id
-                == rec.account_id[:1]
-                and line.partner_id.commercial_partner_id == inv.commercial_partner_id
+                lambda line, inv=invoice, rec=receivable: (
+                    line.account_id == rec.account_id[:1]
+                    and line.partner_id.commercial_partner_id
+                    == inv.commercial_partner_id
+                )
             )
             if payment_lines:
                 (receivable + payment_lines).reconcile()
 
     def _fulfilment_send(self):
         """Email the posted invoices not sent yet, as core's automatic invoice does."""
-        invoices = self.filtered(
-            lambda m: m.state == "posted" and not m.is_move_sent
-        )
+        invoices = self.filtered(lambda m: m.state == "posted" and not m.is_move_sent)
         if not invoices:
             return
         invoices.is_move_sent = True

@@ -1,9 +1,8 @@
 import logging
 
-from psycopg2 import errors as pg_errors
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from psycopg2 import errors as pg_errors
 
 _logger = logging.getLogger(__name__)
 
@@ -44,9 +43,7 @@ class SaleOrder(models.Model):
         string="Order Payments",
         compute="_compute_fulfilment_payment_ids",
     )
-    fulfilment_payment_count = fields.Integer(
-        compute="_compute_fulfilment_payment_ids"
-    )
+    fulfilment_payment_count = fields.Integer(compute="_compute_fulfilment_payment_ids")
 
     @api.depends(
         "state",
@@ -134,10 +131,12 @@ class SaleOrder(models.Model):
             lambda p: p.state in ("in_process", "paid")
         )
         return payments.move_id.line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable"
-            and line.parent_state == "posted"
-            and not line.reconciled
-            and line.balance < 0
+            lambda line: (
+                line.account_type == "asset_receivable"
+                and line.parent_state == "posted"
+                and not line.reconciled
+                and line.balance < 0
+            )
         )
 
     # ------------------------------------------------------------------
@@ -291,8 +290,11 @@ class SaleOrder(models.Model):
                 with self.env.cr.savepoint():
                     order._fulfil_steps(trigger)
             except CONCURRENCY_ERRORS as error:
-                _logger.info("Fulfilment of %s left to another worker: %s", order, error)
-            except Exception as error:  # noqa: BLE001 -- any failure becomes an order exception
+                _logger.info(
+                    "Fulfilment of %s left to another worker: %s", order, error
+                )
+            # Any failure, whatever its type, becomes an exception of that order.
+            except Exception as error:  # pylint: disable=broad-except
                 _logger.info("Fulfilment of %s failed", order.name, exc_info=True)
                 order._fulfilment_set_exception(error)
             else:
@@ -377,10 +379,14 @@ class SaleOrder(models.Model):
         """Validate the fully reserved one-step deliveries of the order."""
         self.ensure_one()
         pickings = self.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing"
-            and p.state == "assigned"
-            and all(m.state == "assigned" for m in p.move_ids if m.state != "cancel")
-            and not p.move_ids.move_orig_ids
+            lambda p: (
+                p.picking_type_code == "outgoing"
+                and p.state == "assigned"
+                and all(
+                    m.state == "assigned" for m in p.move_ids if m.state != "cancel"
+                )
+                and not p.move_ids.move_orig_ids
+            )
         )
         if not pickings:
             return
@@ -397,15 +403,19 @@ class SaleOrder(models.Model):
     def _fulfilment_set_exception(self, error):
         self.ensure_one()
         reason = error.args[0] if error.args else repr(error)
-        self.write({"fulfilment_exception": True, "fulfilment_exception_reason": reason})
+        self.write(
+            {"fulfilment_exception": True, "fulfilment_exception_reason": reason}
+        )
         self.message_post(
             body=_("Fulfilment failed: %(reason)s", reason=reason),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
         activity_type = self.env.ref(EXCEPTION_ACTIVITY)
-        if not self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type):
-            user = self.user_id or self.team_id.user_id or self.env.ref("base.user_admin")
+        if activity_type not in self.activity_ids.activity_type_id:
+            user = (
+                self.user_id or self.team_id.user_id or self.env.ref("base.user_admin")
+            )
             self.activity_schedule(EXCEPTION_ACTIVITY, note=reason, user_id=user.id)
 
     def _fulfilment_clear_exception(self):

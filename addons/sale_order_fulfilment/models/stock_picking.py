@@ -26,7 +26,8 @@ class StockPicking(models.Model):
             lambda p: p.picking_type_code == "outgoing" and p.state == "done"
         ).sale_id
         orders.filtered(
-            lambda o: o.company_id.fulfilment_invoice_on_delivery
-            and o._is_fulfilment_paid()
+            lambda o: (
+                o.company_id.fulfilment_invoice_on_delivery and o._is_fulfilment_paid()
+            )
         )._fulfilment_run("delivery")
         return res

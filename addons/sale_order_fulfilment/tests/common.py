@@ -13,7 +13,9 @@ def setup_demo_provider(env):
     return provider
 
 
-def create_product(env, name="Kopi Toraja", price=100.0, invoice_policy="order", **vals):
+def create_product(
+    env, name="Kopi Toraja", price=100.0, invoice_policy="order", **vals
+):
     return env["product.product"].create(
         {
             "name": name,
@@ -114,7 +116,9 @@ class FulfilmentCase(TransactionCase):
             {
                 "name": "Salesman Andi",
                 "login": "andi_fulfilment",
-                "groups_id": [(6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])],
+                "groups_id": [
+                    (6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])
+                ],
             }
         )
 

@@ -185,9 +185,11 @@ class TestPaymentFlow(FulfilmentCase):
         self.assertEqual(order.fulfilment_state, "exception")
         self.assertIn("deprecated", order.fulfilment_exception_reason)
         activity = order.activity_ids.filtered(
-            lambda a: a.activity_type_id
-            == self.env.ref(
-                "sale_order_fulfilment.mail_activity_type_fulfilment_exception"
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref(
+                    "sale_order_fulfilment.mail_activity_type_fulfilment_exception"
+                )
             )
         )
         self.assertEqual(activity.user_id, self.salesman)

@@ -1,0 +1,110 @@
+from odoo.tests import tagged
+
+from .common import (
+    FulfilmentCase,
+    break_product_accounting,
+    create_product,
+    pay,
+    set_policy,
+)
+
+
+@tagged("post_install", "-at_install")
+class TestBatch(FulfilmentCase):
+    def paid_orders(self, count, products=None):
+        """Orders paid while the automation was off: left for the batch."""
+        set_policy(self.env, auto_invoice=False)
+        orders = self.env["sale.order"]
+        for __ in range(count):
+            order = self.order(products)
+            pay(order)
+            orders |= order
+        set_policy(self.env, auto_invoice=True)
+        self.assertEqual(set(orders.mapped("fulfilment_state")), {"paid"})
+        return orders
+
+    def test_batch_fulfils_and_goes_on_after_a_bad_order(self):
+        bad_product = create_product(self.env, name="Kopi Luwak")
+        good1, good2 = self.paid_orders(2)
+        (bad,) = self.paid_orders(1, bad_product)
+        break_product_accounting(bad_product)
+        todo = self.env["sale.order"].search(
+            self.env["sale.order"]._get_fulfilment_todo_domain()
+        )
+        self.assertLessEqual(good1 | good2 | bad, todo)
+        self.env["sale.order"]._cron_fulfil_orders()
+        for order in good1 | good2:
+            self.assertEqual(order.fulfilment_state, "invoiced")
+            self.assertEqual(len(self.customer_invoices(order)), 1)
+        self.assertFalse(bad.invoice_ids)
+        self.assertEqual(bad.fulfilment_state, "exception")
+        self.assertTrue(bad.fulfilment_exception_reason)
+        self.assertEqual(bad.activity_ids.user_id, self.salesman)
+        # The exception leaves the batch: no new message nor activity each run.
+        messages = len(bad.message_ids)
+        self.env["sale.order"]._cron_fulfil_orders()
+        self.assertEqual(len(bad.message_ids), messages)
+        self.assertEqual(len(bad.activity_ids), 1)
+        self.assertEqual(
+            self.env["sale.order"].search_count(
+                [("fulfilment_state", "=", "exception"), ("id", "=", bad.id)]
+            ),
+            1,
+        )
+
+    def test_batch_twice_does_nothing_new(self):
+        orders = self.paid_orders(2)
+        self.env["sale.order"]._cron_fulfil_orders()
+        invoices = orders.invoice_ids
+        self.env["sale.order"]._cron_fulfil_orders()
+        orders.action_fulfil()
+        self.assertEqual(orders.invoice_ids, invoices)
+        self.assertEqual(len(invoices), 2)
+
+    def test_refund_then_batch_does_not_invoice_again(self):
+        (order,) = self.paid_orders(1)
+        order.action_fulfil()
+        invoice = self.customer_invoices(order)
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "Rusak"})
+        )
+        reversal.refund_moves()
+        credit_note = order.invoice_ids.filtered(lambda m: m.move_type == "out_refund")
+        credit_note.action_post()
+        self.assertEqual(order.invoice_status, "to invoice")
+        self.env["sale.order"]._cron_fulfil_orders()
+        order.action_fulfil()
+        self.assertEqual(self.customer_invoices(order), invoice)
+
+    def test_batch_validates_reserved_deliveries(self):
+        orders = self.paid_orders(2)
+        set_policy(self.env, auto_invoice=True, validate=True)
+        self.env["sale.order"]._cron_fulfil_orders()
+        self.assertEqual(set(orders.picking_ids.mapped("state")), {"done"})
+        self.assertEqual(set(orders.mapped("fulfilment_state")), {"delivered"})
+
+    def test_search_filters(self):
+        (paid,) = self.paid_orders(1)
+        orders = self.env["sale.order"].search([("fulfilment_state", "=", "paid")])
+        self.assertIn(paid, orders)
+        paid.action_fulfil()
+        self.assertNotIn(
+            paid, self.env["sale.order"].search([("fulfilment_state", "=", "paid")])
+        )
+
+    def test_settings_pages(self):
+        settings = self.env["res.config.settings"].create(
+            {
+                "fulfilment_auto_invoice": False,
+                "fulfilment_invoice_on_delivery": True,
+                "fulfilment_send_invoice": True,
+                "fulfilment_auto_validate_delivery": True,
+            }
+        )
+        settings.execute()
+        self.assertFalse(self.env.company.fulfilment_auto_invoice)
+        self.assertTrue(self.env.company.fulfilment_invoice_on_delivery)
+        self.assertTrue(self.env.company.fulfilment_send_invoice)
+        self.assertTrue(settings.website_id.fulfilment_auto_validate_delivery)
