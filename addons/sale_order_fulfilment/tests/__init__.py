@@ -1,3 +1,5 @@
 from . import test_payment_flow
 from . import test_batch
 from . import test_concurrency
+from . import test_portal
+from . import test_xmlrpc
