@@ -192,13 +192,13 @@ class DeliveryCarrier(models.Model):
         pdf, _fmt = report._render_qweb_pdf(LABEL_REPORT, pickings.ids)
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         parcels = [(p, parcel) for p in pickings for parcel in p._tracking_parcels()]
-        if reader.getNumPages() != len(parcels):
+        if len(reader.pages) != len(parcels):
             raise UserError(
                 _(
                     "The shipping labels do not fit one page per package "
                     "(%(pages)s pages for %(parcels)s packages): check the label "
                     "report.",
-                    pages=reader.getNumPages(),
+                    pages=len(reader.pages),
                     parcels=len(parcels),
                 )
             )
@@ -206,7 +206,7 @@ class DeliveryCarrier(models.Model):
         attachments = {}
         for page, (picking, parcel) in enumerate(parcels):
             writer = PdfFileWriter()
-            writer.addPage(reader.getPage(page))
+            writer.add_page(reader.pages[page])
             stream = io.BytesIO()
             writer.write(stream)
             name = parcel["number"] or picking.name.replace("/", "-")
@@ -220,6 +220,8 @@ class DeliveryCarrier(models.Model):
                 body=_("Shipping label(s) for %(carrier)s.", carrier=self.name),
                 attachments=files,
             )
+        # the computed list of labels is cached for the transaction
+        pickings.invalidate_recordset(["tracking_label_ids"])
 
     # ------------------------------------------------------------------ #
     # In-house provider: generic JSON webhook (see readme/USAGE.md)

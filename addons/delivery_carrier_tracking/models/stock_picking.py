@@ -430,6 +430,9 @@ class StockPicking(models.Model):
     def _tracking_due_ids(self, states, limit):
         """Ids of due pickings in `states`, locked for this transaction;
         rows another worker holds are skipped."""
+        self.flush_model(
+            ["shipment_state", "state", "carrier_id", "tracking_next_poll_at"]
+        )
         self.env.cr.execute(
             SQL(
                 """

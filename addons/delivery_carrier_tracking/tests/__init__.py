@@ -1,0 +1,5 @@
+from . import test_shipment
+from . import test_tracking
+from . import test_webhook
+from . import test_portal_rpc
+from . import test_concurrency

@@ -1,0 +1,150 @@
+import xmlrpc.client
+
+from odoo.tests import new_test_user, tagged
+
+from .common import TrackingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortalAndRpc(TrackingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal_user = new_test_user(
+            cls.env,
+            "budi_portal",
+            groups="base.group_portal",
+            partner_id=cls.customer.id,
+        )
+        other = cls.env["res.partner"].create(
+            {"name": "Siti Other", "email": "siti@example.com"}
+        )
+        cls.other_user = new_test_user(
+            cls.env, "siti_portal", groups="base.group_portal", partner_id=other.id
+        )
+        cls.order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "carrier_id": cls.carrier.id,
+                "order_line": [
+                    (0, 0, {"product_id": cls.product.id, "product_uom_qty": 1})
+                ],
+            }
+        )
+        cls.order.action_confirm()
+
+    def _ship_order(self):
+        picking = self.order.picking_ids
+        self.assertEqual(picking.carrier_id, self.carrier)
+        picking.move_ids.write({"quantity": 1, "picked": True})
+        self._validate(picking)
+        picking._tracking_apply_events(
+            [
+                {
+                    "event_time": picking.date_done,
+                    "shipment_state": "in_transit",
+                    "status_code": "IT",
+                    "description": '<script>alert("x")</script> sorted',
+                    "location": "Bandung",
+                }
+            ]
+        )
+        return picking
+
+    def test_portal_shipments_section_and_access(self):
+        picking = self._ship_order()
+        label = picking.tracking_label_ids
+        self.authenticate("budi_portal", "budi_portal")
+        page = self.url_open(f"/my/orders/{self.order.id}")
+        self.assertEqual(page.status_code, 200)
+        html = page.text
+        self.assertIn('id="shipments"', html)
+        self.assertIn(picking.carrier_tracking_ref, html)
+        self.assertIn(
+            f"https://track.example.com/t?n={picking.carrier_tracking_ref}", html
+        )
+        self.assertIn("In Transit", html)
+        self.assertIn("&lt;script&gt;alert(", html)
+        self.assertNotIn('<script>alert("x")', html)
+        label_url = f"/my/picking/label/{picking.id}/{label.id}"
+        response = self.url_open(label_url)
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.startswith(b"%PDF"))
+
+        self.authenticate("siti_portal", "siti_portal")
+        denied = self.url_open(f"/my/orders/{self.order.id}", allow_redirects=False)
+        self.assertIn(denied.status_code, (303, 403, 404))
+        self.assertNotIn(picking.carrier_tracking_ref, denied.text)
+        self.assertEqual(self.url_open(label_url).status_code, 404)
+        self.assertEqual(
+            self.url_open(f"/my/picking/pdf/{picking.id}").status_code, 404
+        )
+
+        self.authenticate(None, None)
+        token = self.order._portal_ensure_token()
+        self.assertEqual(self.url_open(label_url).status_code, 404)
+        response = self.url_open(f"{label_url}?access_token={token}")
+        self.assertEqual(response.status_code, 200)
+
+    def test_xmlrpc_set_number_and_status(self):
+        dropoff = self._create_carrier("Counter Courier")
+        picking = self._validate(self._create_picking(carrier=dropoff))
+        admin = self.env.ref("base.user_admin")
+        admin.password = "admin-rpc-pw"
+        db = self.env.cr.dbname
+        common = xmlrpc.client.ServerProxy(f"{self.base_url()}/xmlrpc/2/common")
+        uid = common.authenticate(db, "admin", "admin-rpc-pw", {})
+        self.assertTrue(uid)
+        models = xmlrpc.client.ServerProxy(f"{self.base_url()}/xmlrpc/2/object")
+        status = models.execute_kw(
+            db,
+            uid,
+            "admin-rpc-pw",
+            "stock.picking",
+            "action_set_tracking_number",
+            [[picking.id], "PX-42"],
+        )
+        self.assertEqual(status["tracking_number"], "PX-42")
+        self.assertEqual(status["shipment_state"], "label_created")
+        picking._tracking_apply_events(
+            [
+                {
+                    "event_time": picking.date_done,
+                    "shipment_state": "picked_up",
+                    "status_code": "PU",
+                    "description": "Picked up",
+                    "location": "",
+                }
+            ]
+        )
+        self.env.flush_all()  # the server reads the database, not this cache
+        status = models.execute_kw(
+            db,
+            uid,
+            "admin-rpc-pw",
+            "stock.picking",
+            "get_shipment_status",
+            [[picking.id]],
+        )
+        self.assertEqual(status["shipment_state"], "picked_up")
+        self.assertEqual(status["events"][0]["location"], "")
+        self.assertTrue(status["events"][0]["event_time"].endswith("Z"))
+        with self.assertRaises(xmlrpc.client.Fault) as fault:
+            models.execute_kw(
+                db,
+                uid,
+                "admin-rpc-pw",
+                "stock.picking",
+                "action_set_tracking_number",
+                [[picking.id], "javascript:alert(1)"],
+            )
+        self.assertIn("may only contain", fault.exception.faultString)
+        with self.assertRaises(xmlrpc.client.Fault):
+            models.execute_kw(
+                db,
+                uid,
+                "admin-rpc-pw",
+                "stock.picking",
+                "_tracking_set_number",
+                [[picking.id], "PX-43"],
+            )

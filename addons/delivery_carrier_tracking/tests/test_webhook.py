@@ -1,0 +1,114 @@
+import hashlib
+import hmac
+import json
+import time
+
+from odoo.tests import tagged
+
+from .common import TrackingCommon
+
+SECRET = "s3cret-for-tests"
+
+
+@tagged("post_install", "-at_install")
+class TestWebhook(TrackingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.carrier.tracking_webhook_secret = SECRET
+
+    def _post(self, body, timestamp=None, secret=SECRET, signature=None):
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        timestamp = str(int(time.time()) if timestamp is None else timestamp)
+        if signature is None:
+            signature = hmac.new(
+                secret.encode(), f"{timestamp}.".encode() + raw, hashlib.sha256
+            ).hexdigest()
+        return self.url_open(
+            f"/delivery_tracking/webhook/{self.carrier.id}",
+            data=raw,
+            headers={
+                "Content-Type": "application/json",
+                "X-Tracking-Timestamp": timestamp,
+                "X-Tracking-Signature": signature,
+            },
+        )
+
+    def _payload(self, picking, event_id="evt-1", status="in_transit", **extra):
+        return {
+            "tracking_number": picking.carrier_tracking_ref,
+            "events": [
+                {
+                    "id": event_id,
+                    "time": "2025-01-10T15:00:00+07:00",
+                    "status": status,
+                    "description": "Parcel left the <b>Jakarta</b> hub",
+                    "location": "Jakarta",
+                }
+            ],
+            **extra,
+        }
+
+    def test_signed_event_applied_once(self):
+        picking = self._validate(self._create_picking())
+        payload = self._payload(picking)
+        response = self._post(payload)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.json()["applied"], 1)
+        self.assertEqual(picking.shipment_state, "in_transit")
+        event = picking.tracking_event_ids
+        self.assertEqual(len(event), 1)
+        self.assertEqual(str(event.event_time), "2025-01-10 08:00:00")  # UTC
+        self.assertEqual(self._post(payload).status_code, 200)
+        picking.invalidate_recordset()
+        self.assertEqual(len(picking.tracking_event_ids), 1)
+
+    def test_new_tracking_number_by_webhook(self):
+        dropoff = self._create_carrier("Drop-off", tracking_webhook_secret=SECRET)
+        picking = self._validate(self._create_picking(carrier=dropoff))
+        picking.carrier_shipment_id = "ORDER-77"
+        raw = json.dumps(
+            {
+                "carrier_shipment_id": "ORDER-77",
+                "new_tracking_number": "WB777",
+                "events": [],
+            }
+        ).encode()
+        timestamp = str(int(time.time()))
+        signature = hmac.new(
+            SECRET.encode(), f"{timestamp}.".encode() + raw, hashlib.sha256
+        ).hexdigest()
+        response = self.url_open(
+            f"/delivery_tracking/webhook/{dropoff.id}",
+            data=raw,
+            headers={
+                "X-Tracking-Timestamp": timestamp,
+                "X-Tracking-Signature": signature,
+            },
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(picking.carrier_tracking_ref, "WB777")
+
+    def test_rejections(self):
+        picking = self._validate(self._create_picking())
+        payload = self._payload(picking)
+        self.assertEqual(self._post(payload, signature="0" * 64).status_code, 403)
+        self.assertEqual(self._post(payload, secret="wrong").status_code, 403)
+        stale = int(time.time()) - 301
+        self.assertEqual(self._post(payload, timestamp=stale).status_code, 403)
+        self.assertEqual(self._post(b"{not json").status_code, 400)
+        bad_state = self._payload(picking, status="lost_in_space")
+        self.assertEqual(self._post(bad_state).status_code, 400)
+        self.assertEqual(
+            self.url_open(
+                f"/delivery_tracking/webhook/{self.carrier.id}", data=b"{}"
+            ).status_code,
+            403,
+        )
+        self.assertFalse(picking.tracking_event_ids)
+
+    def test_unknown_shipment_is_not_an_error(self):
+        payload = {"tracking_number": "NOPE-1", "events": []}
+        response = self._post(payload)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json()["unknown"], 1)
