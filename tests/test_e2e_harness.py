@@ -13,6 +13,7 @@ OUR_MODULES = {
     "sale_order_fulfilment",
     "delivery_carrier_tracking",
     "delivery_biteship",
+    "sale_order_fulfilment_tracking",
 }
 
 
