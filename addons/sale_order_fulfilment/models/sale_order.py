@@ -158,16 +158,16 @@ class SaleOrder(models.Model):
                     orders=", ".join(unpaid.mapped("name")),
                 )
             )
-        for order in self:
-            if not order._fulfilment_lock():
-                raise UserError(
-                    _(
-                        "Order %(order)s is being fulfilled by another process, "
-                        "try again in a moment.",
-                        order=order.name,
-                    )
+        busy = self - self._fulfilment_lock()
+        if busy:
+            raise UserError(
+                _(
+                    "These orders are being fulfilled by another process, try "
+                    "again in a moment: %(orders)s",
+                    orders=", ".join(busy.mapped("name")),
                 )
-            order._fulfil_steps("manual")
+            )
+        self._fulfil_steps("manual")
         self._fulfilment_clear_exception()
         return True
 
@@ -275,17 +275,32 @@ class SaleOrder(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(done), remaining=remaining)
 
     def _fulfilment_run(self, trigger):
-        """Fulfil each order in its own savepoint. A failing order gets the
-        exception state, a chatter message and an activity; the others go on and
-        the caller's own work (payment post-processing, delivery) is kept.
+        """Fulfil the orders that this transaction can lock. A failing order gets
+        the exception state, a chatter message and an activity; the others go on
+        and the caller's own work (payment post-processing, delivery) is kept.
+
+        Fast path: all the orders in one savepoint, each step done once for all
+        of them. If anything fails, that savepoint is rolled back and the orders
+        are replayed one by one, each in its own savepoint, so that only the
+        failing ones end in exception.
 
         :param str trigger: 'payment', 'delivery' or 'batch'
         :return: the orders processed without error
         """
+        orders = self._fulfilment_lock()
+        if len(orders) > 1:
+            try:
+                with self.env.cr.savepoint():
+                    orders._fulfil_steps(trigger)
+            except Exception:  # pylint: disable=broad-except
+                _logger.info(
+                    "Batch fulfilment failed, one order at a time", exc_info=True
+                )
+            else:
+                orders._fulfilment_clear_exception()
+                return orders
         done = self.browse()
-        for order in self:
-            if not order._fulfilment_lock():
-                continue
+        for order in orders:
             try:
                 with self.env.cr.savepoint():
                     order._fulfil_steps(trigger)
@@ -303,19 +318,24 @@ class SaleOrder(models.Model):
         return done
 
     def _fulfilment_lock(self):
-        """Lock the order row for this transaction; False when another worker
-        holds it or committed a change to it since this transaction started."""
-        self.ensure_one()
+        """Lock the order rows for this transaction (SKIP LOCKED) and return the
+        orders locked: not those another worker holds or changed since this
+        transaction started (then they are tried one by one)."""
+        if not self:
+            return self
+        query = (
+            "SELECT id FROM sale_order WHERE id IN %s ORDER BY id "
+            "FOR NO KEY UPDATE SKIP LOCKED"
+        )
         try:
             with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    "SELECT id FROM sale_order WHERE id = %s "
-                    "FOR NO KEY UPDATE SKIP LOCKED",
-                    [self.id],
-                )
-                return bool(self.env.cr.fetchone())
+                self.env.cr.execute(query, [tuple(self.ids)])
+                locked = {row[0] for row in self.env.cr.fetchall()}
         except CONCURRENCY_ERRORS:
-            return False
+            if len(self) == 1:
+                return self.browse()
+            return self.browse([order.id for order in self if order._fulfilment_lock()])
+        return self.filtered(lambda o: o.id in locked)
 
     def _get_fulfilment_policy(self, trigger):
         """Which steps run, per trigger; the one place reading the settings."""
@@ -331,53 +351,58 @@ class SaleOrder(models.Model):
         }
 
     def _fulfil_steps(self, trigger):
-        """Do the missing steps of one paid order; each step checks first."""
-        self.ensure_one()
-        policy = self._get_fulfilment_policy(trigger)
-        if policy["invoice"]:
-            self._fulfilment_invoice()
+        """Do the missing steps of paid orders, each step once for all of them;
+        each step checks first what is already done."""
+        policies = {order: order._get_fulfilment_policy(trigger) for order in self}
+        self.filtered(lambda o: policies[o]["invoice"])._fulfilment_invoice()
         invoices = self.invoice_ids.filtered(
             lambda m: m.move_type == "out_invoice" and m.state == "posted"
         )
         invoices._reconcile_order_payments()
-        if policy["send"]:
-            invoices._fulfilment_send()
-        if policy["validate_delivery"]:
-            self._fulfilment_validate_deliveries()
-
-    def _fulfilment_has_credit_note(self):
-        self.ensure_one()
-        return any(
-            m.move_type == "out_refund" and m.state != "cancel"
-            for m in self.invoice_ids
-        )
+        invoices.filtered(
+            lambda m: any(
+                policies[o]["send"] for o in m.line_ids.sale_line_ids.order_id & self
+            )
+        )._fulfilment_send()
+        self.filtered(
+            lambda o: policies[o]["validate_delivery"]
+        )._fulfilment_validate_deliveries()
 
     def _fulfilment_invoice(self):
         """Invoice what is invoiceable (ordered or delivered quantities, per
         product policy) and post it; never after a credit note, never a refund."""
-        self.ensure_one()
-        if self.invoice_status != "to invoice" or self._fulfilment_has_credit_note():
+        orders = self.filtered(
+            lambda o: (
+                o.invoice_status == "to invoice"
+                and not any(
+                    m.move_type == "out_refund" and m.state != "cancel"
+                    for m in o.invoice_ids
+                )
+                and any(
+                    line.qty_to_invoice > 0
+                    for line in o.order_line
+                    if not line.display_type and not line.is_downpayment
+                )
+            )
+        )
+        if not orders:
             return
-        if not any(
-            line.qty_to_invoice > 0
-            for line in self.order_line
-            if not line.display_type and not line.is_downpayment
-        ):
-            return
-        invoices = self._create_invoices(grouped=True, final=True)
-        if invoices.filtered(lambda m: m.move_type != "out_invoice"):
+        invoices = orders._create_invoices(grouped=True, final=True)
+        refunds = invoices.filtered(lambda m: m.move_type != "out_invoice")
+        if refunds:
             raise UserError(
                 _(
-                    "Invoicing %(order)s would create a credit note: returns and "
+                    "Invoicing %(orders)s would create a credit note: returns and "
                     "refunds are left to a person.",
-                    order=self.name,
+                    orders=", ".join(
+                        refunds.line_ids.sale_line_ids.order_id.mapped("name")
+                    ),
                 )
             )
         invoices.action_post()
 
     def _fulfilment_validate_deliveries(self):
-        """Validate the fully reserved one-step deliveries of the order."""
-        self.ensure_one()
+        """Validate the fully reserved one-step deliveries of the orders."""
         pickings = self.picking_ids.filtered(
             lambda p: (
                 p.picking_type_code == "outgoing"
