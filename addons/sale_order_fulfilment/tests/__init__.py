@@ -3,3 +3,4 @@ from . import test_batch
 from . import test_concurrency
 from . import test_portal
 from . import test_xmlrpc
+from . import test_i18n
