@@ -19,6 +19,4 @@
         "views/res_config_settings_views.xml",
         "views/sale_portal_templates.xml",
     ],
-    "installable": True,
-    "application": False,
 }

@@ -12,7 +12,7 @@ class DeliveryTrackingPortal(SaleStockPortal):
         website=True,
     )
     def portal_my_picking_label(
-        self, picking_id, attachment_id, access_token=None, **kw
+        self, picking_id, attachment_id, access_token=None, **_kwargs
     ):
         """A shipping label of the delivery, for whoever may see the delivery
         (portal rule) or holds the order's access token."""

@@ -6,7 +6,7 @@ import time
 from datetime import datetime, timezone
 from urllib.parse import quote, urlsplit
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
@@ -58,7 +58,7 @@ class DeliveryCarrier(models.Model):
             parts = urlsplit(carrier.tracking_url.strip())
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The tracking link of %(carrier)s must start with "
                         "http:// or https://.",
                         carrier=carrier.name,
@@ -194,7 +194,7 @@ class DeliveryCarrier(models.Model):
         parcels = [(p, parcel) for p in pickings for parcel in p._tracking_parcels()]
         if len(reader.pages) != len(parcels):
             raise UserError(
-                _(
+                self.env._(
                     "The shipping labels do not fit one page per package "
                     "(%(pages)s pages for %(parcels)s packages): check the label "
                     "report.",
@@ -217,7 +217,9 @@ class DeliveryCarrier(models.Model):
             )
         for picking, files in attachments.items():
             picking.message_post(
-                body=_("Shipping label(s) for %(carrier)s.", carrier=self.name),
+                body=self.env._(
+                    "Shipping label(s) for %(carrier)s.", carrier=self.name
+                ),
                 attachments=files,
             )
         # the computed list of labels is cached for the transaction
@@ -227,10 +229,10 @@ class DeliveryCarrier(models.Model):
     # In-house provider: generic JSON webhook (see readme/USAGE.md)
     # ------------------------------------------------------------------ #
 
-    def fixed_webhook_events(self, payload, headers):
+    def fixed_webhook_events(self, payload, _headers):
         return self._tracking_generic_webhook_events(payload)
 
-    def base_on_rule_webhook_events(self, payload, headers):
+    def base_on_rule_webhook_events(self, payload, _headers):
         return self._tracking_generic_webhook_events(payload)
 
     @api.model

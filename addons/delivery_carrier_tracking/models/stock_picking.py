@@ -2,7 +2,7 @@ import logging
 import re
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from requests.exceptions import RequestException
@@ -101,11 +101,11 @@ class StockPicking(models.Model):
         numbers = [n.strip() for n in (tracking_number or "").split(",")]
         numbers = [n for n in numbers if n]
         if not numbers:
-            raise ValidationError(_("The tracking number is empty."))
+            raise ValidationError(self.env._("The tracking number is empty."))
         for number in numbers:
             if len(number) > TRACKING_NUMBER_MAX:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The tracking number is too long (%(length)s characters, "
                         "at most %(max)s).",
                         length=len(number),
@@ -114,7 +114,7 @@ class StockPicking(models.Model):
                 )
             if not TRACKING_NUMBER_RE.match(number):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The tracking number %(number)r may only contain letters, "
                         "digits, spaces and - _ . /",
                         number=number[:TRACKING_NUMBER_MAX],
@@ -155,7 +155,7 @@ class StockPicking(models.Model):
         partner = self.partner_id
         missing = []
         if not partner:
-            missing.append(_("recipient"))
+            missing.append(self.env._("recipient"))
         else:
             for fname in ("street", "city", "zip"):
                 if not partner[fname]:
@@ -163,12 +163,12 @@ class StockPicking(models.Model):
                         partner._fields[fname].get_description(self.env)["string"]
                     )
             if not (partner.phone or partner.mobile):
-                missing.append(_("Phone"))
+                missing.append(self.env._("Phone"))
         if not (self.shipping_weight or self.weight):
-            missing.append(_("Weight"))
+            missing.append(self.env._("Weight"))
         if missing:
             raise UserError(
-                _(
+                self.env._(
                     "Delivery %(picking)s cannot be shipped with %(carrier)s: "
                     "missing %(fields)s.",
                     picking=self.name,
@@ -225,7 +225,7 @@ class StockPicking(models.Model):
         if carrier_shipment_id:
             vals["carrier_shipment_id"] = carrier_shipment_id
         self.write(vals)
-        message = _(
+        message = self.env._(
             "The shipment could not be created with %(carrier)s; it will be "
             "retried automatically. Error: %(error)s",
             carrier=self.carrier_id.name,
@@ -236,7 +236,7 @@ class StockPicking(models.Model):
             self.activity_schedule(
                 "mail.mail_activity_data_warning",
                 fields.Date.context_today(self),
-                summary=_("Shipping label pending"),
+                summary=self.env._("Shipping label pending"),
                 note=self._carrier_exception_note(str(error)),
                 user_id=self.user_id.id or self.env.user.id,
             )
@@ -263,7 +263,7 @@ class StockPicking(models.Model):
         if not self.shipment_state or self.shipment_state == "label_pending":
             self.shipment_state = "label_created"
         self.message_post(
-            body=_(
+            body=self.env._(
                 "Tracking number set to %(number)s for carrier %(carrier)s.",
                 number=number,
                 carrier=self.carrier_id.name or "",
@@ -294,13 +294,13 @@ class StockPicking(models.Model):
         for event in events:
             if event.get("shipment_state") not in valid_states:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Unknown shipment state %(state)r.",
                         state=event.get("shipment_state"),
                     )
                 )
             if not event.get("event_time"):
-                raise ValidationError(_("A tracking event has no time."))
+                raise ValidationError(self.env._("A tracking event has no time."))
             key = (event.get("event_key") or Event._default_event_key(event))[:128]
             if key in existing:
                 continue
@@ -360,7 +360,7 @@ class StockPicking(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Set Tracking Number"),
+            "name": self.env._("Set Tracking Number"),
             "res_model": "stock.picking.tracking.number",
             "view_mode": "form",
             "target": "new",

@@ -137,7 +137,7 @@ class TestTracking(TrackingCommon):
         )
         calls = []
 
-        def tracking_update(carrier_self, pickings):
+        def tracking_update(_carrier, pickings):
             calls.append(pickings.ids)
             ok._tracking_apply_events([_event(1, "in_transit", event_key="p1")])
             return {failing.id: "carrier timeout"}
