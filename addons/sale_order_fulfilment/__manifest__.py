@@ -16,6 +16,4 @@
         "views/account_move_views.xml",
         "views/sale_portal_templates.xml",
     ],
-    "installable": True,
-    "application": False,
 }

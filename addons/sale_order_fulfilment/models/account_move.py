@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class AccountMove(models.Model):
@@ -63,7 +63,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Payments"),
+            "name": self.env._("Payments"),
             "res_model": "account.payment",
             "view_mode": "list,form",
             "domain": [("id", "in", self._get_reconciled_payments().ids)],

@@ -8,8 +8,9 @@ class PaymentTransaction(models.Model):
         """Run the fulfilment of the paid orders after core's post-processing
         (order confirmation, payment); each order in its own savepoint so a
         failure never rolls core's work back."""
-        super()._post_process()
+        res = super()._post_process()
         orders = self.filtered(
             lambda tx: tx.state == "done" and tx.operation != "validation"
         ).sale_order_ids
         orders.filtered(lambda o: o._is_fulfilment_paid())._fulfilment_run("payment")
+        return res

@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from psycopg2 import errors as pg_errors
 
@@ -153,7 +153,7 @@ class SaleOrder(models.Model):
         unpaid = self.filtered(lambda o: not o._is_fulfilment_paid())
         if unpaid:
             raise UserError(
-                _(
+                self.env._(
                     "These orders are not paid yet: %(orders)s",
                     orders=", ".join(unpaid.mapped("name")),
                 )
@@ -161,7 +161,7 @@ class SaleOrder(models.Model):
         busy = self - self._fulfilment_lock()
         if busy:
             raise UserError(
-                _(
+                self.env._(
                     "These orders are being fulfilled by another process, try "
                     "again in a moment: %(orders)s",
                     orders=", ".join(busy.mapped("name")),
@@ -231,7 +231,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Payments"),
+            "name": self.env._("Payments"),
             "res_model": "account.payment",
             "view_mode": "list,form",
             "domain": [("id", "in", self.fulfilment_payment_ids.ids)],
@@ -391,7 +391,7 @@ class SaleOrder(models.Model):
         refunds = invoices.filtered(lambda m: m.move_type != "out_invoice")
         if refunds:
             raise UserError(
-                _(
+                self.env._(
                     "Invoicing %(orders)s would create a credit note: returns and "
                     "refunds are left to a person.",
                     orders=", ".join(
@@ -419,7 +419,7 @@ class SaleOrder(models.Model):
         result = pickings.with_context(skip_sms=True).button_validate()
         if result is not True:
             raise UserError(
-                _(
+                self.env._(
                     "Delivery %(pickings)s needs a manual validation.",
                     pickings=", ".join(pickings.mapped("name")),
                 )
@@ -432,7 +432,7 @@ class SaleOrder(models.Model):
             {"fulfilment_exception": True, "fulfilment_exception_reason": reason}
         )
         self.message_post(
-            body=_("Fulfilment failed: %(reason)s", reason=reason),
+            body=self.env._("Fulfilment failed: %(reason)s", reason=reason),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
@@ -449,4 +449,6 @@ class SaleOrder(models.Model):
             orders.write(
                 {"fulfilment_exception": False, "fulfilment_exception_reason": False}
             )
-            orders.activity_feedback([EXCEPTION_ACTIVITY], feedback=_("Fulfilled"))
+            orders.activity_feedback(
+                [EXCEPTION_ACTIVITY], feedback=self.env._("Fulfilled")
+            )
