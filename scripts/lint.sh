@@ -5,9 +5,10 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bash "$ROOT/scripts/setup.sh" >/dev/null
 cd "$ROOT"
-if [ ! -x .node/node_modules/.bin/prettier ]; then
-  say "installing prettier into .node/"
-  npm install --silent --no-audit --no-fund --prefix .node prettier@3.10.1 @prettier/plugin-xml@3.4.2 >/dev/null
+if [ ! -x node_modules/.bin/prettier ] || [ package.json -nt node_modules/.installed ]; then
+  say "installing prettier (package.json) into node_modules/"
+  npm install --silent --no-audit --no-fund >/dev/null
+  touch node_modules/.installed
 fi
 status=0
 say "ruff check";    "$VENV/bin/ruff" check . || status=1
@@ -15,7 +16,6 @@ say "ruff format";   "$VENV/bin/ruff" format --check . || status=1
 # missing-readme: each module documents itself in readme/ fragments (OCA layout).
 say "pylint-odoo";   "$VENV/bin/pylint" --rcfile=.pylintrc --disable=missing-readme addons/* || status=1
 say "prettier (xml)"
-NODE_PATH=.node/node_modules .node/node_modules/.bin/prettier --plugin=.node/node_modules/@prettier/plugin-xml/src/plugin.js \
-  --check "addons/**/*.xml" "docker/**/*.xml" --no-error-on-unmatched-pattern || status=1
+node_modules/.bin/prettier --check "addons/**/*.xml" "docker/**/*.xml" --no-error-on-unmatched-pattern || status=1
 [ $status = 0 ] && say "lint clean" || say "lint found problems"
 exit $status
