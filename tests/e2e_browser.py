@@ -81,13 +81,7 @@ class Chromium:
         )["targetId"]
         ws_base = self.http.replace("http://", "ws://")
         page = Page(_Connection(f"{ws_base}/devtools/page/{target}"))
-        page.cdp.send(
-            "Emulation.setDeviceMetricsOverride",
-            width=width,
-            height=height,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
+        page.resize(width, height)
         return page
 
     def close(self):
@@ -161,24 +155,34 @@ class Page:
                 )
             time.sleep(0.2)
 
+    def resize(self, width, height):
+        self.width = width
+        self.cdp.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+
     @property
     def url(self):
         return self.js("location.href")
 
     # -- navigation ------------------------------------------------------------
-    def goto(self, url):
+    def goto(self, url, odoo_page=True):
+        """Open url; odoo_page=False for pages without Odoo's JS (reports)."""
+        self._mark()
         self.cdp.send("Page.navigate", url=url)
-        self.wait_ready(what=f"{url} ready")
-
-    def wait_ready(self, timeout=60, what="page ready"):
-        self.wait_js(PAGE_READY_JS, timeout=timeout, what=what)
+        self.wait_new_page(odoo_page=odoo_page)
 
     def _mark(self):
         self.js("window.__e2e_old_page = true")
 
-    def wait_new_page(self, url_part=None, timeout=60):
+    def wait_new_page(self, url_part=None, timeout=60, odoo_page=True):
         """After an action that loads another document (possibly via redirects)."""
-        cond = "!window.__e2e_old_page && " + PAGE_READY_JS.strip()
+        ready = PAGE_READY_JS if odoo_page else "document.readyState === 'complete'"
+        cond = "!window.__e2e_old_page && " + ready.strip()
         if url_part:
             cond += f" && location.href.includes({json.dumps(url_part)})"
         self.wait_js(cond, timeout=timeout, what=f"new page {url_part or ''}")
@@ -244,7 +248,7 @@ class Page:
             params["clip"] = {
                 "x": 0,
                 "y": 0,
-                "width": 1280,
+                "width": self.width,
                 "height": min(height, 4000),
                 "scale": 1,
             }

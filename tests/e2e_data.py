@@ -4,8 +4,14 @@ Everything here goes through public model methods of a running server: no
 Odoo import, no SQL. Both end-to-end test files share it.
 """
 
+import base64
+import hashlib
+import hmac
+import json
 import time
 from dataclasses import dataclass, field
+
+import requests
 
 CUSTOMER_LOGIN = "siti.rahma@example.id"
 CUSTOMER_PASSWORD = "siti-portal-2024"
@@ -14,6 +20,9 @@ IN_HOUSE_TRACKING_URL = (
 )
 IN_HOUSE_WEBHOOK_SECRET = "kurir-toko-webhook-secret"
 BITESHIP_WEBHOOK_SECRET = "biteship-webhook-secret"
+JNE_TRACKING_URL = (
+    "https://www.jne.co.id/tracking-package?resi=<shipmenttrackingnumber>"
+)
 
 
 def ref(server, xmlid):
@@ -34,6 +43,10 @@ def read_one(server, model, rec_id, fields):
     rows = server.execute(model, "read", [rec_id], fields=fields)
     assert rows, f"{model}({rec_id}) not readable"
     return rows[0]
+
+
+def tracking_link(template, number):
+    return template.replace("<shipmenttrackingnumber>", number)
 
 
 def m2o(value):
@@ -103,6 +116,16 @@ def set_up_company(server, smtp_port):
             # delivery_carrier_tracking: mail the customer on "delivered"
             "tracking_delivered_mail": True,
         },
+    )
+    # The shop's sender address (Odoo 18: the company's alias domain); mails
+    # sent from a public request, such as the carrier's webhook, need it.
+    alias_domain = server.execute(
+        "mail.alias.domain",
+        "create",
+        {"name": "batik-nusantara.example.id", "default_from": "toko"},
+    )
+    server.execute(
+        "res.company", "write", [company["id"]], {"alias_domain_id": alias_domain}
     )
     server.execute(
         "ir.mail_server",
@@ -254,6 +277,8 @@ def set_up_biteship_carrier(server, base_url, api_key):
             "biteship_base_url": base_url,
             "biteship_courier_company": "jne",
             "biteship_courier_type": "reg",
+            # JNE's own page for the waybill: what the portal links to
+            "tracking_url": JNE_TRACKING_URL,
             "tracking_webhook_secret": BITESHIP_WEBHOOK_SECRET,
         },
     )
@@ -299,3 +324,83 @@ def last_order(server, partner_id):
         limit=1,
     )
     return rows[0] if rows else None
+
+
+def set_up_fulfilment_policy(server, shop, auto_validate=False):
+    """sale_order_fulfilment: invoice paid orders at once (posted, reconciled);
+    validate deliveries automatically only when the policy says so."""
+    company = server.execute("res.company", "search", [], limit=1)[0]
+    server.execute("res.company", "write", [company], {"fulfilment_auto_invoice": True})
+    server.execute(
+        "website",
+        "write",
+        [shop.website_id],
+        {"fulfilment_auto_validate_delivery": auto_validate},
+    )
+
+
+def delivery_of(server, order_id):
+    """The outgoing picking of an order (the story ships in one parcel)."""
+    ids = server.execute(
+        "stock.picking",
+        "search",
+        [("sale_id", "=", order_id), ("picking_type_code", "=", "outgoing")],
+    )
+    assert len(ids) == 1, f"expected one delivery for order {order_id}, got {ids}"
+    return ids[0]
+
+
+# Wizards button_validate may open, and the button a user would press in each.
+VALIDATION_WIZARDS = {
+    # stock_sms asks once whether to text customers; no SMS service here
+    "confirm.stock.sms": "dont_send_sms",
+    "stock.backorder.confirmation": "process",
+}
+
+
+def validate_delivery(server, picking_id):
+    """The shop's one human step, as a client does it: button_validate, then
+    the wizards it opens, answered as a user would."""
+    result = server.execute("stock.picking", "button_validate", [picking_id])
+    for _step in range(3):
+        if not (isinstance(result, dict) and result.get("res_model")):
+            break
+        model, context = result["res_model"], result.get("context") or {}
+        assert model in VALIDATION_WIZARDS, f"unexpected wizard {model}"
+        wizard = result.get("res_id") or server.execute(
+            model, "create", {}, context=context
+        )
+        result = server.execute(
+            model, VALIDATION_WIZARDS[model], [wizard], context=context
+        )
+    state = read_one(server, "stock.picking", picking_id, ["state"])["state"]
+    assert state == "done", f"delivery {picking_id} is {state} after validation"
+
+
+def shipping_labels(server, picking_id):
+    """Label PDFs attached to the delivery: [(name, bytes)]."""
+    ids = read_one(server, "stock.picking", picking_id, ["tracking_label_ids"])[
+        "tracking_label_ids"
+    ]
+    rows = server.execute("ir.attachment", "read", ids, fields=["name", "datas"])
+    return [(row["name"], base64.b64decode(row["datas"])) for row in rows]
+
+
+def signed_post(url, secret, payload):
+    """POST a JSON body signed as the tracking webhook contract says:
+    hex HMAC-SHA256(secret, "<unix time>." + body)."""
+    raw = json.dumps(payload).encode()
+    stamp = str(int(time.time()))
+    signature = hmac.new(
+        secret.encode(), f"{stamp}.".encode() + raw, hashlib.sha256
+    ).hexdigest()
+    return requests.post(
+        url,
+        data=raw,
+        headers={
+            "Content-Type": "application/json",
+            "X-Tracking-Timestamp": stamp,
+            "X-Tracking-Signature": signature,
+        },
+        timeout=60,
+    )

@@ -1,13 +1,23 @@
 """The story in a real browser: a customer buys in the web shop and pays online.
 
 Headless Chromium against a real Odoo server: /shop -> product -> cart ->
-checkout (address, delivery method) -> demo payment -> confirmation. Then the
-shop's only human step, validating the delivery, and the customer's portal.
+checkout (address, delivery method) -> demo payment -> confirmation. The shop
+then does at most one thing by hand, validating the delivery; the carrier's
+signed webhook reports the parcel delivered; the customer finds the paid
+invoice, the shipment and its tracking link in My Account.
+
+Two couriers: the shop's own (fixed price, delivery validated by hand) and JNE
+through Biteship (rates and shipment from the stand-in Biteship server, delivery
+validated by the fulfilment policy: no human step at all).
 """
+
+import re
+from datetime import datetime, timedelta, timezone
 
 import e2e_data
 import pytest
 from e2e_data import m2o, read_one, wait_until
+from e2e_smtp import body_text
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +27,14 @@ def customer_page(chromium, odoo_server, shop):
     return page
 
 
-def buy(page, server, shop, carrier_id, shot=None):
+@pytest.fixture(scope="module")
+def admin_page(chromium, odoo_server):
+    page = chromium.new_page()
+    page.login(odoo_server.url, odoo_server.login, odoo_server.password)
+    return page
+
+
+def buy(page, server, shop, carrier_id, shots):
     """Walk the web checkout as the customer; returns the confirmed order."""
     page.goto(f"{server.url}/shop")
     page.click("#products_grid a", text=shop.product_name, navigates=True)
@@ -28,8 +45,7 @@ def buy(page, server, shop, carrier_id, shot=None):
 
     cart = e2e_data.last_order(server, shop.customer_partner_id)
     assert cart and cart["state"] == "draft", cart
-    radio = f'input[name="o_delivery_radio"][data-dm-id="{carrier_id}"]'
-    page.click(radio)
+    page.click(f'input[name="o_delivery_radio"][data-dm-id="{carrier_id}"]')
     wait_until(
         lambda: (
             m2o(
@@ -40,8 +56,7 @@ def buy(page, server, shop, carrier_id, shot=None):
         what=f"delivery method {carrier_id} set on the cart",
     )
     page.wait_for('a[href^="/shop/confirm_order"]', enabled=True)
-    if shot:
-        page.screenshot(shot.with_name(shot.stem + "-checkout.png"))
+    page.screenshot(shots("checkout"))
     page.click(
         'a[href^="/shop/confirm_order"]', navigates=True, url_part="/shop/payment"
     )
@@ -56,8 +71,7 @@ def buy(page, server, shop, carrier_id, shot=None):
         url_part="/shop/confirmation",
     )
     page.wait_for(".oe_website_sale_tx_status", text="successfully processed")
-    if shot:
-        page.screenshot(shot)
+    page.screenshot(shots("confirmation"))
     order = read_one(
         server,
         "sale.order",
@@ -69,30 +83,295 @@ def buy(page, server, shop, carrier_id, shot=None):
     return order
 
 
-def test_buy_with_in_house_courier(customer_page, odoo_server, shop, screenshots):
-    order = buy(
-        customer_page,
-        odoo_server,
-        shop,
-        shop.carriers["in_house"],
-        shot=screenshots / "shop-in-house-confirmation.png",
-    )
-    txs = odoo_server.execute(
+def check_paid_invoice(server, order):
+    """One posted invoice, paid by the order's online payment (reconciled)."""
+    txs = server.execute(
         "payment.transaction",
         "read",
         order["transaction_ids"],
-        fields=["state", "provider_code", "amount"],
+        fields=["state", "provider_code", "amount", "payment_id"],
     )
     assert [(t["state"], t["provider_code"]) for t in txs] == [("done", "demo")]
     assert txs[0]["amount"] == pytest.approx(order["amount_total"])
-
-
-def test_buy_with_biteship_courier(customer_page, odoo_server, shop, screenshots):
-    order = buy(
-        customer_page,
-        odoo_server,
-        shop,
-        shop.carriers["biteship"],
-        shot=screenshots / "shop-biteship-confirmation.png",
+    payment = m2o(txs[0]["payment_id"])
+    assert payment, "the online payment has no account.payment"
+    invoices = wait_until(
+        lambda: server.execute(
+            "account.move",
+            "search_read",
+            [("invoice_origin", "=", order["name"]), ("move_type", "=", "out_invoice")],
+            fields=[
+                "name",
+                "state",
+                "payment_state",
+                "amount_total",
+                "amount_residual",
+            ],
+        ),
+        what=f"an invoice for {order['name']}",
     )
-    assert order["amount_total"] > 0
+    assert len(invoices) == 1, invoices
+    invoice = invoices[0]
+    assert invoice["state"] == "posted"
+    assert invoice["payment_state"] in ("paid", "in_payment"), invoice
+    assert invoice["amount_residual"] == 0
+    assert invoice["amount_total"] == pytest.approx(order["amount_total"])
+    reconciled = read_one(
+        server, "account.payment", payment, ["reconciled_invoice_ids"]
+    )
+    assert invoice["id"] in reconciled["reconciled_invoice_ids"], (
+        "the invoice is not reconciled with the online payment"
+    )
+    return invoice
+
+
+FULFILMENT_STEPS = ["paid", "invoiced", "shipped", "delivered"]
+
+
+def fulfilment_state(server, order_id):
+    return read_one(server, "sale.order", order_id, ["fulfilment_state"])[
+        "fulfilment_state"
+    ]
+
+
+def check_shipment(server, picking_id, number_re, link):
+    """After validation: label PDF attached, tracking number and link set."""
+    picking = read_one(
+        server,
+        "stock.picking",
+        picking_id,
+        ["carrier_tracking_ref", "carrier_tracking_url", "shipment_state"],
+    )
+    number = picking["carrier_tracking_ref"]
+    assert number and re.fullmatch(number_re, number), picking
+    assert picking["shipment_state"] == "label_created", picking
+    assert picking["carrier_tracking_url"] == link(number), picking
+    labels = e2e_data.shipping_labels(server, picking_id)
+    assert labels, "no shipping label attached to the delivery"
+    for name, pdf in labels:
+        assert name.startswith("LabelShipping-") and name.endswith(".pdf"), name
+        assert pdf.startswith(b"%PDF-"), f"{name} is not a PDF"
+    assert any(number in name for name, _pdf in labels), (number, labels)
+    return picking
+
+
+def deliver_in_house(server, shop, picking):
+    """The shop's courier app reports pick-up, transit and delivery."""
+    start = datetime.now(timezone.utc) - timedelta(hours=3)
+    events = [
+        ("picked_up", "Picked up at Toko Batik Nusantara", "Jakarta Pusat"),
+        ("in_transit", "On the way with the courier", "Menteng"),
+        ("delivered", "Received by Siti Rahma", "Cikini"),
+    ]
+    answer = e2e_data.signed_post(
+        f"{server.url}/delivery_tracking/webhook/{shop.carriers['in_house']}",
+        e2e_data.IN_HOUSE_WEBHOOK_SECRET,
+        {
+            "tracking_number": picking["carrier_tracking_ref"],
+            "events": [
+                {
+                    "id": f"kt-{index}",
+                    "time": (start + timedelta(hours=index)).isoformat(),
+                    "status": status,
+                    "description": description,
+                    "location": location,
+                }
+                for index, (status, description, location) in enumerate(events)
+            ],
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json().get("applied") == 1, answer.text
+
+
+def deliver_biteship(server, shop, biteship, picking_id):
+    """The courier moves the Biteship order on; the stand-in sends Biteship's
+    order.status webhook, signed, after each step."""
+    order_id = read_one(server, "stock.picking", picking_id, ["carrier_shipment_id"])[
+        "carrier_shipment_id"
+    ]
+    assert order_id, "the delivery has no Biteship order id"
+    url = f"{server.url}/delivery_tracking/webhook/{shop.carriers['biteship']}"
+    for status in ("picked", "dropping_off", "delivered"):
+        biteship.control(f"orders/{order_id}/status", {"status": status})
+        sent = biteship.control(
+            "webhook",
+            {
+                "url": url,
+                "event": "order.status",
+                "order_id": order_id,
+                "secret": e2e_data.BITESHIP_WEBHOOK_SECRET,
+            },
+        )
+        assert sent["status"] == 200, sent
+
+
+def check_delivered(server, picking_id, smtp_sink, shop, min_events=3):
+    status = server.execute("stock.picking", "get_shipment_status", [picking_id])
+    assert status["shipment_state"] == "delivered", status
+    states = [event["shipment_state"] for event in status["events"]]
+    assert len(states) >= min_events and states[0] == "delivered", states
+    mails = wait_until(
+        lambda: [
+            m for m in smtp_sink.to(shop.customer_login) if "delivered" in m["subject"]
+        ],
+        what="the customer's 'delivered' mail",
+    )
+    assert status["tracking_number"] in body_text(mails[-1])
+    return status
+
+
+def check_portal(page, server, order, invoice, status, tracking_url, shots):
+    """My Account -> Sales Orders -> the order: what the customer sees."""
+    page.goto(f"{server.url}/my")
+    page.click('a[href="/my/orders"]', navigates=True, url_part="/my/orders")
+    page.click(
+        "a", text=order["name"], navigates=True, url_part=f"/my/orders/{order['id']}"
+    )
+    text = page.text("#wrap")
+    assert order["name"] in text
+
+    steps = page.js(
+        """[...document.querySelectorAll('#fulfilment_timeline .o_fulfilment_step')]
+            .map(li => [li.dataset.step,
+                        li.classList.contains('o_fulfilment_step_done')])"""
+    )
+    reached = FULFILMENT_STEPS.index(fulfilment_state(server, order["id"]))
+    assert steps == [
+        [step, index <= reached] for index, step in enumerate(FULFILMENT_STEPS)
+    ], steps
+
+    assert invoice["name"] in page.text("#fulfilment_timeline") + page.text(
+        "#sale_invoices"
+    )
+    paid = page.text("#fulfilment_timeline .o_fulfilment_invoice")
+    assert "Paid" in paid or "In Payment" in paid, paid
+
+    card = f'#shipments .o_tracking_shipment[data-picking-id="{status["picking_id"]}"]'
+    page.wait_for(card)
+    assert "Delivered" in page.text(f"{card} .card-header")
+    events = page.js(
+        f"document.querySelectorAll('{card} .o_tracking_timeline li').length"
+    )
+    assert events == len(status["events"])
+    hrefs = page.attr_all(f"{card} .o_tracking_numbers a", "href")
+    assert hrefs == [tracking_url], hrefs
+    assert status["tracking_links"] == [[status["tracking_number"], tracking_url]]
+    label = page.attr_all(f"{card} .o_tracking_labels a", "href")
+    assert label, "no label link on the portal"
+    fetched = page.fetch(server.url + label[0])
+    assert fetched == {"status": 200, "type": "application/pdf"}, fetched
+    page.screenshot(shots("portal-order"), full_page=True)
+
+
+def back_office_shots(page, server, order, picking_id, shots):
+    """The order and its delivery as the shop sees them, and the label."""
+    page.goto(f"{server.url}/odoo/action-sale.action_orders/{order['id']}")
+    page.wait_for(".o_form_view .o_form_sheet")
+    page.wait_for(".o_breadcrumb", text=order["name"])
+    page.screenshot(shots("backoffice-order"))
+    page.goto(f"{server.url}/odoo/action-stock.action_picking_tree_all/{picking_id}")
+    page.click(".o_notebook .nav-link", text="Additional Info")
+    page.wait_for(".o_field_widget[name=shipment_state]", text="Delivered")
+    page.wait_for(".o_field_widget[name=tracking_label_ids]", text="LabelShipping-")
+    page.screenshot(shots("backoffice-delivery"))
+    page.resize(420, 640)  # the label is 100 x 150 mm
+    try:
+        page.goto(
+            f"{server.url}/report/html/"
+            f"delivery_carrier_tracking.report_shipping_label/{picking_id}",
+            odoo_page=False,
+        )
+        page.screenshot(shots("label"))
+    finally:
+        page.resize(1280, 800)
+
+
+def shooter(screenshots, story):
+    return lambda step: screenshots / f"{story}-{step}.png"
+
+
+def test_in_house_courier_story(
+    customer_page, admin_page, odoo_server, shop, smtp_sink, screenshots
+):
+    """Paid online, invoiced by itself; one human step: validating the delivery."""
+    server, shots = odoo_server, shooter(screenshots, "in-house")
+    e2e_data.set_up_fulfilment_policy(server, shop, auto_validate=False)
+    order = buy(customer_page, server, shop, shop.carriers["in_house"], shots)
+    invoice = check_paid_invoice(server, order)
+    assert fulfilment_state(server, order["id"]) == "invoiced"
+
+    picking_id = e2e_data.delivery_of(server, order["id"])
+    e2e_data.validate_delivery(server, picking_id)
+    picking = check_shipment(
+        server,
+        picking_id,
+        r"KT\d{8}",
+        lambda n: e2e_data.tracking_link(e2e_data.IN_HOUSE_TRACKING_URL, n),
+    )
+    assert fulfilment_state(server, order["id"]) == "shipped"
+    confirmation = wait_until(
+        lambda: smtp_sink.to(shop.customer_login),
+        what="the delivery confirmation mail",
+    )
+    assert any(picking["carrier_tracking_url"] in body_text(m) for m in confirmation)
+
+    deliver_in_house(server, shop, picking)
+    status = check_delivered(server, picking_id, smtp_sink, shop)
+    # sale_order_fulfilment counts a delivery with a carrier as "shipped" until
+    # something reports it delivered; nothing maps the tracking module's
+    # shipment_state onto it yet (see the e2e report): either is accepted.
+    assert fulfilment_state(server, order["id"]) in ("shipped", "delivered")
+    check_portal(
+        customer_page,
+        server,
+        order,
+        invoice,
+        status,
+        picking["carrier_tracking_url"],
+        shots,
+    )
+    back_office_shots(admin_page, server, order, picking_id, shots)
+
+
+def test_biteship_courier_story(
+    customer_page, admin_page, odoo_server, shop, smtp_sink, biteship, screenshots
+):
+    """Paid online, invoiced and shipped by policy: no human step at all."""
+    server, shots = odoo_server, shooter(screenshots, "biteship")
+    e2e_data.set_up_fulfilment_policy(server, shop, auto_validate=True)
+    order = buy(customer_page, server, shop, shop.carriers["biteship"], shots)
+    invoice = check_paid_invoice(server, order)
+
+    picking_id = e2e_data.delivery_of(server, order["id"])
+    wait_until(
+        lambda: (
+            read_one(server, "stock.picking", picking_id, ["state"])["state"] == "done"
+        ),
+        what="the delivery validated by the fulfilment policy",
+    )
+    biteship_page = read_one(
+        server, "stock.picking", picking_id, ["biteship_tracking_link"]
+    )["biteship_tracking_link"]
+    assert biteship_page and biteship_page.startswith("https://track.biteship.com/")
+    check_shipment(server, picking_id, r"JNE\d{10}", lambda n: biteship_page)
+    assert fulfilment_state(server, order["id"]) == "shipped"
+    stats = e2e_data.requests.get(f"{biteship.url}/_control/stats", timeout=10).json()
+    order_id = read_one(server, "stock.picking", picking_id, ["carrier_shipment_id"])[
+        "carrier_shipment_id"
+    ]
+    assert stats["orders"].get(order_id) == "confirmed", stats
+
+    deliver_biteship(server, shop, biteship, picking_id)
+    status = check_delivered(server, picking_id, smtp_sink, shop)
+    # sale_order_fulfilment counts a delivery with a carrier as "shipped" until
+    # something reports it delivered; nothing maps the tracking module's
+    # shipment_state onto it yet (see the e2e report): either is accepted.
+    assert fulfilment_state(server, order["id"]) in ("shipped", "delivered")
+    # The portal links to JNE's page for the waybill (the carrier's tracking
+    # URL); the back office's Tracking button opens Biteship's order page.
+    jne_page = e2e_data.tracking_link(
+        e2e_data.JNE_TRACKING_URL, status["tracking_number"]
+    )
+    check_portal(customer_page, server, order, invoice, status, jne_page, shots)
+    back_office_shots(admin_page, server, order, picking_id, shots)
