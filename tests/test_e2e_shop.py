@@ -371,7 +371,7 @@ def test_biteship_courier_story(
     # The portal links to JNE's page for the waybill (the carrier's tracking
     # URL); the back office's Tracking button opens Biteship's order page.
     jne_page = e2e_data.tracking_link(
-        e2e_data.JNE_TRACKING_URL, status["tracking_number"]
+        e2e_data.jne_tracking_url(server), status["tracking_number"]
     )
     check_portal(customer_page, server, order, invoice, status, jne_page, shots)
     back_office_shots(admin_page, server, order, picking_id, shots)
