@@ -25,6 +25,16 @@ class StockPicking(models.Model):
         waybill = (tracking.get("waybill_id") or "").strip()
         if waybill and waybill not in (self.carrier_tracking_ref or "").split(","):
             self._tracking_set_number(waybill)
+        if self.carrier_tracking_ref and not self.tracking_label_ids:
+            # The waybill came after the order (webhook order.waybill_id): the
+            # label is printed here, in the cron, not inside the webhook call.
+            try:
+                with self.env.cr.savepoint():
+                    self.carrier_id._tracking_attach_labels(self)
+            except UserError as error:
+                self.message_post(
+                    body=_("The shipping label could not be made: %s", error)
+                )
         order_key = tracking.get("order_id") or self.carrier_shipment_id
         events = [
             self.carrier_id._biteship_event(
@@ -37,17 +47,3 @@ class StockPicking(models.Model):
             if isinstance(entry, dict)
         ]
         return self._tracking_apply_events([event for event in events if event])
-
-    def _tracking_set_number(self, tracking_number):
-        changed = super()._tracking_set_number(tracking_number)
-        if changed and self.carrier_id.delivery_type == "biteship":
-            # The waybill came after the order (webhook order.waybill_id): the
-            # label can only be printed now.
-            try:
-                with self.env.cr.savepoint():
-                    self.carrier_id._tracking_attach_labels(self)
-            except UserError as error:
-                self.message_post(
-                    body=_("The shipping label could not be made: %s", error)
-                )
-        return changed

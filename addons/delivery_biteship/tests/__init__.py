@@ -1,1 +1,4 @@
 from . import test_client
+from . import test_idempotency
+from . import test_provider
+from . import test_webhook

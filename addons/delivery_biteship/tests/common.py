@@ -1,5 +1,6 @@
 from urllib.parse import urlsplit
 
+from odoo.addons.delivery_carrier_tracking.tests.common import TrackingCommon
 from odoo.tests.common import _super_send
 
 from .biteship_server import BiteshipStandIn
@@ -27,3 +28,27 @@ class BiteshipStandInMixin:
     def setUp(self):
         super().setUp()
         self.server.reset()
+
+
+class BiteshipCommon(BiteshipStandInMixin, TrackingCommon):
+    """A Biteship JNE REG carrier pointed at the stand-in, on the generic
+    module's delivery fixtures (HttpCase: labels are rendered)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.partner_id.phone = "+62 21 555 0100"
+        cls.biteship = cls._create_carrier(
+            "Biteship JNE REG",
+            delivery_type="biteship",
+            tracking_create_label=False,
+            biteship_api_key=API_KEY,
+            biteship_base_url=cls.server.url,
+            biteship_courier_company="jne",
+            biteship_courier_type="reg",
+            biteship_timeout=2.0,
+        )
+
+    def _ship(self, **kw):
+        picking = self._create_picking(carrier=self.biteship, **kw)
+        return self._validate(picking)

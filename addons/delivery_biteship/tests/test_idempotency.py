@@ -1,0 +1,145 @@
+import threading
+
+import psycopg2.errors
+from odoo import SUPERUSER_ID, api
+from odoo.tests import TransactionCase, tagged
+
+from .common import API_KEY, BiteshipStandInMixin
+
+
+@tagged("post_install", "-at_install")
+class TestBiteshipIdempotency(BiteshipStandInMixin, TransactionCase):
+    """Real concurrent transactions: the records are committed, then removed."""
+
+    def setUp(self):
+        super().setUp()
+        # No waybill at creation: no label PDF, which needs a running server.
+        self.server.waybill_on_create = False
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.ids = self._create_records(env)
+        self.addCleanup(self._remove_records)
+
+    def _create_records(self, env):
+        company = env.company
+        company.partner_id.write(
+            {
+                "street": "Jl. Gudang 1",
+                "city": "Jakarta",
+                "zip": "10110",
+                "phone": "+62 21 555 0100",
+            }
+        )
+        carrier_product = env["product.product"].create(
+            {"name": "Biteship idem", "type": "service"}
+        )
+        carrier = env["delivery.carrier"].create(
+            {
+                "name": "Biteship idempotency",
+                "delivery_type": "biteship",
+                "product_id": carrier_product.id,
+                "biteship_api_key": API_KEY,
+                "biteship_base_url": self.server.url,
+                "biteship_courier_company": "jne",
+                "biteship_courier_type": "reg",
+                "biteship_timeout": 5.0,
+            }
+        )
+        partner = env["res.partner"].create(
+            {
+                "name": "Budi",
+                "street": "Jl. Braga 2",
+                "city": "Bandung",
+                "zip": "40111",
+                "phone": "0813",
+            }
+        )
+        product = env["product.product"].create(
+            {"name": "Kopi idem", "type": "consu", "weight": 1.0}
+        )
+        warehouse = env["stock.warehouse"].search(
+            [("company_id", "=", company.id)], limit=1
+        )
+        picking = env["stock.picking"].create(
+            {
+                "picking_type_id": warehouse.out_type_id.id,
+                "partner_id": partner.id,
+                "carrier_id": carrier.id,
+                "location_id": warehouse.lot_stock_id.id,
+                "location_dest_id": env.ref("stock.stock_location_customers").id,
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom_qty": 2,
+                            "product_uom": product.uom_id.id,
+                            "location_id": warehouse.lot_stock_id.id,
+                            "location_dest_id": env.ref(
+                                "stock.stock_location_customers"
+                            ).id,
+                        },
+                    )
+                ],
+            }
+        )
+        return {
+            "picking": picking.id,
+            "carrier": carrier.id,
+            "products": (product | carrier_product).ids,
+            "partner": partner.id,
+        }
+
+    def _remove_records(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["biteship.order.journal"].search(
+                [("picking_ref", "=", self.ids["picking"])]
+            ).unlink()
+            env["stock.picking"].browse(self.ids["picking"]).unlink()
+            env["delivery.carrier"].browse(self.ids["carrier"]).unlink()
+            env["product.product"].browse(self.ids["products"]).unlink()
+            env["res.partner"].browse(self.ids["partner"]).unlink()
+
+    def _send_in_new_transaction(self, results):
+        # as Odoo's request/cron retry does on a serialization failure
+        for _attempt in range(3):
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    picking = env["stock.picking"].browse(self.ids["picking"])
+                    picking.carrier_id.send_shipping(picking)
+                    order_id = picking.carrier_shipment_id
+            except psycopg2.errors.SerializationFailure:
+                continue
+            results.append(order_id)  # committed
+            return
+
+    def test_concurrent_sends_one_order(self):
+        self.server.latency = 0.3  # both transactions are in flight together
+        results = []
+        threads = [
+            threading.Thread(target=self._send_in_new_transaction, args=(results,))
+            for _i in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        self.assertEqual(self.server.orders_created, 1)
+        self.assertEqual(len(results), 2)
+        self.assertEqual(len(set(results)), 1)
+
+    def test_retry_after_rollback_one_order(self):
+        picking = self.env["stock.picking"].browse(self.ids["picking"])
+        with self.assertRaises(RuntimeError), self.env.cr.savepoint():
+            picking.carrier_id.send_shipping(picking)
+            first = picking.carrier_shipment_id
+            raise RuntimeError("validation failed after Biteship took the order")
+        picking.invalidate_recordset()
+        self.assertFalse(picking.carrier_shipment_id)
+        picking.carrier_id.send_shipping(picking)
+        self.assertEqual(picking.carrier_shipment_id, first)
+        self.assertEqual(self.server.orders_created, 1)

@@ -1,0 +1,74 @@
+import json
+
+from odoo.tests import tagged
+
+from .common import BiteshipCommon
+
+SECRET = "whsec-test-0123456789"
+
+
+@tagged("post_install", "-at_install")
+class TestBiteshipWebhook(BiteshipCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.biteship.tracking_webhook_secret = SECRET
+
+    def _url(self):
+        return f"{self.base_url()}/delivery_tracking/webhook/{self.biteship.id}"
+
+    def test_waybill_then_delivered(self):
+        self.server.waybill_on_create = False
+        picking = self._ship()
+        order_id = picking.carrier_shipment_id
+        self.assertFalse(picking.carrier_tracking_ref)
+
+        waybill = self.server.set_waybill(order_id)
+        payload = self.server.webhook_payload("order.waybill_id", order_id)
+        status, body = self.server.send_webhook(self._url(), payload, SECRET)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body)["applied"], 1)
+        picking.invalidate_recordset()
+        self.assertEqual(picking.carrier_tracking_ref, waybill)
+        self.assertFalse(
+            picking.tracking_label_ids, "made by the cron, not the webhook"
+        )
+
+        self.server.set_status(order_id, "delivered", "Received by Budi")
+        payload = self.server.webhook_payload("order.status", order_id)
+        # Biteship's own dashboard header instead of the HMAC scheme
+        status, body = self.server.send_webhook(
+            self._url(), payload, SECRET, header_name="X-Biteship-Signature"
+        )
+        self.assertEqual(status, 200, body)
+        # resent by Biteship: still one event
+        self.server.send_webhook(self._url(), payload, SECRET)
+        picking.invalidate_recordset()
+        self.assertEqual(picking.shipment_state, "delivered")
+        self.assertEqual(
+            picking.tracking_event_ids.mapped("status_code"), ["delivered"]
+        )
+        # the poll later reads the same event from the tracking history: no twin
+        self.biteship.biteship_tracking_update(picking)
+        self.assertEqual(
+            sorted(picking.tracking_event_ids.mapped("status_code")),
+            ["confirmed", "delivered"],
+        )
+
+    def test_rejected_and_ignored(self):
+        picking = self._ship()
+        payload = self.server.webhook_payload(
+            "order.status", picking.carrier_shipment_id
+        )
+        status, _body = self.server.send_webhook(self._url(), payload, "wrong-secret")
+        self.assertEqual(status, 403)
+        status, _body = self.server.send_webhook(
+            self._url(), payload, "wrong", header_name="X-Biteship-Signature"
+        )
+        self.assertEqual(status, 403)
+        status, _body = self.server.send_webhook(self._url(), b"{not json", SECRET)
+        self.assertEqual(status, 400)
+        price = self.server.webhook_payload("order.price", picking.carrier_shipment_id)
+        status, body = self.server.send_webhook(self._url(), price, SECRET)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(len(picking.tracking_event_ids), 0)
