@@ -181,7 +181,8 @@ def shop(odoo_server, smtp_sink, biteship):
 @pytest.fixture(scope="session")
 def chromium():
     """Debian's headless Chromium, driven over the DevTools protocol."""
-    browser = Chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser = Chromium(log_path=ARTIFACTS / "chromium.log")
     try:
         yield browser
     finally:

@@ -8,8 +8,11 @@ Each Page is its own browser context, i.e. its own cookies (customer, admin).
 """
 
 import base64
+import contextlib
 import itertools
 import json
+import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -41,6 +44,20 @@ document.readyState === 'complete'
 """
 
 
+@contextlib.contextmanager
+def _address_space_unlimited():
+    """An in-process Odoo HTTP server (pytest-odoo --odoo-http) caps this
+    process's address space at limit_memory_hard, which children inherit;
+    Chromium reserves far more virtual memory and dies at start (SIGTRAP)
+    under that cap. Lifted (up to the hard limit) just while it is spawned."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 class BrowserError(AssertionError):
     """A step in the browser did not reach the expected page state in time."""
 
@@ -48,25 +65,31 @@ class BrowserError(AssertionError):
 class Chromium:
     """One headless Chromium process; pages are opened in isolated contexts."""
 
-    def __init__(self, executable=CHROMIUM):
+    def __init__(self, executable=CHROMIUM, log_path=None):
         self.profile = tempfile.mkdtemp(prefix="e2e-chromium-")
-        self.proc = subprocess.Popen(
-            [
-                executable,
-                *FLAGS,
-                "--remote-debugging-port=0",
-                f"--user-data-dir={self.profile}",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        self.log = open(log_path or os.devnull, "wb")  # noqa: SIM115 (closed below)
+        with _address_space_unlimited():
+            self.proc = subprocess.Popen(
+                [
+                    executable,
+                    *FLAGS,
+                    "--remote-debugging-port=0",
+                    f"--user-data-dir={self.profile}",
+                    "about:blank",
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+            )
         port_file = Path(self.profile, "DevToolsActivePort")
         deadline = time.monotonic() + 30
         while not (port_file.exists() and port_file.read_text().count("\n") >= 1):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.close()
-                raise BrowserError("chromium did not open its DevTools port")
+                raise BrowserError(
+                    f"chromium did not open its DevTools port (exit code "
+                    f"{self.proc.returncode}), see {self.log.name}"
+                )
             time.sleep(0.1)
         port, path = port_file.read_text().split("\n")[:2]
         self.http = f"http://127.0.0.1:{port}"
@@ -93,6 +116,7 @@ class Chromium:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+        self.log.close()
         shutil.rmtree(self.profile, ignore_errors=True)
 
 

@@ -236,10 +236,7 @@ def check_portal(page, server, order, invoice, status, tracking_url, shots):
             .map(li => [li.dataset.step,
                         li.classList.contains('o_fulfilment_step_done')])"""
     )
-    reached = FULFILMENT_STEPS.index(fulfilment_state(server, order["id"]))
-    assert steps == [
-        [step, index <= reached] for index, step in enumerate(FULFILMENT_STEPS)
-    ], steps
+    assert steps == [[step, True] for step in FULFILMENT_STEPS], steps
 
     assert invoice["name"] in page.text("#fulfilment_timeline") + page.text(
         "#sale_invoices"
@@ -318,10 +315,7 @@ def test_in_house_courier_story(
 
     deliver_in_house(server, shop, picking)
     status = check_delivered(server, picking_id, smtp_sink, shop)
-    # sale_order_fulfilment counts a delivery with a carrier as "shipped" until
-    # something reports it delivered; nothing maps the tracking module's
-    # shipment_state onto it yet (see the e2e report): either is accepted.
-    assert fulfilment_state(server, order["id"]) in ("shipped", "delivered")
+    assert fulfilment_state(server, order["id"]) == "delivered"
     check_portal(
         customer_page,
         server,
@@ -364,10 +358,7 @@ def test_biteship_courier_story(
 
     deliver_biteship(server, shop, biteship, picking_id)
     status = check_delivered(server, picking_id, smtp_sink, shop)
-    # sale_order_fulfilment counts a delivery with a carrier as "shipped" until
-    # something reports it delivered; nothing maps the tracking module's
-    # shipment_state onto it yet (see the e2e report): either is accepted.
-    assert fulfilment_state(server, order["id"]) in ("shipped", "delivered")
+    assert fulfilment_state(server, order["id"]) == "delivered"
     # The portal links to JNE's page for the waybill (the carrier's tracking
     # URL); the back office's Tracking button opens Biteship's order page.
     jne_page = e2e_data.tracking_link(
