@@ -194,4 +194,6 @@ def screenshots():
     """Where a run leaves its screenshots (artifacts/ is git-ignored)."""
     path = ARTIFACTS / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
+    for old in path.glob("*.png"):  # only this run's pictures
+        old.unlink()
     return path

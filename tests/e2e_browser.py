@@ -265,10 +265,17 @@ class Page:
             f".map(el => el.getAttribute({json.dumps(attr)}))"
         )
 
-    def screenshot(self, path, full_page=False):
+    def screenshot(self, path, full_page=False, until=None):
+        """PNG of the viewport; full_page: the whole page; until: from the top
+        to the bottom of the element matching this selector."""
         params = {"format": "png"}
-        if full_page:
-            height = self.js("document.documentElement.scrollHeight")
+        if full_page or until:
+            height = self.js(
+                f"""Math.ceil(document.querySelector({json.dumps(until)})
+                    .getBoundingClientRect().bottom + window.scrollY + 24)"""
+                if until
+                else "document.documentElement.scrollHeight"
+            )
             params["clip"] = {
                 "x": 0,
                 "y": 0,

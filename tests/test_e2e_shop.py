@@ -258,7 +258,7 @@ def check_portal(page, server, order, invoice, status, tracking_url, shots):
     assert label, "no label link on the portal"
     fetched = page.fetch(server.url + label[0])
     assert fetched == {"status": 200, "type": "application/pdf"}, fetched
-    page.screenshot(shots("portal-order"), full_page=True)
+    page.screenshot(shots("portal-order"), until="#shipments")
 
 
 def back_office_shots(page, server, order, picking_id, shots):
@@ -269,6 +269,7 @@ def back_office_shots(page, server, order, picking_id, shots):
     page.screenshot(shots("backoffice-order"))
     page.goto(f"{server.url}/odoo/action-stock.action_picking_tree_all/{picking_id}")
     page.click(".o_notebook .nav-link", text="Additional Info")
+    page.wait_for(".o_notebook .nav-link.active", text="Additional Info")
     page.wait_for(".o_field_widget[name=shipment_state]", text="Delivered")
     page.wait_for(".o_field_widget[name=tracking_label_ids]", text="LabelShipping-")
     page.screenshot(shots("backoffice-delivery"))
