@@ -1,6 +1,8 @@
+import json
 import logging
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -277,6 +279,7 @@ class StockPicking(models.Model):
             if template:
                 self.with_context(force_send=True).message_post_with_source(
                     template,
+                    **self._tracking_mail_author_values(),
                     email_layout_xmlid="mail.mail_notification_light",
                     subtype_xmlid="mail.mt_comment",
                 )
@@ -338,9 +341,22 @@ class StockPicking(models.Model):
         if template:
             self.with_context(force_send=True).message_post_with_source(
                 template,
+                **self._tracking_mail_author_values(),
                 email_layout_xmlid="mail.mail_notification_light",
                 subtype_xmlid="mail.mt_comment",
             )
+
+    def _tracking_mail_author_values(self):
+        """Who sends the customer mails: the user who acted (core's default),
+        but the company when the news came from a carrier (webhook as the
+        public user, cron) or from a user without an email address."""
+        self.ensure_one()
+        user = self.env.user
+        if (user._is_public() or user._is_superuser() or not user.email) and (
+            self.company_id.email
+        ):
+            return {"author_id": self.company_id.partner_id.id}
+        return {}
 
     # ------------------------------------------------------------------ #
     # Public methods (buttons and XML-RPC): JSON-safe returns
@@ -417,11 +433,30 @@ class StockPicking(models.Model):
         ]
 
     def _tracking_links(self):
-        """[(number, url)] for each package's tracking number."""
+        """[(number, url)] for each package's tracking number.
+
+        Read from core's carrier_tracking_url, i.e. the provider's
+        <delivery_type>_get_tracking_link: one URL, or core's JSON list of
+        [number, url]. Links a provider got from elsewhere (a carrier API) are
+        kept only when they are http(s), so nothing else reaches a page or mail.
+        """
         self.ensure_one()
-        if not (self.carrier_id and self.carrier_tracking_ref):
+        value = self.carrier_tracking_ref and self.carrier_tracking_url
+        if not value:
             return []
-        return self.carrier_id._tracking_links_for(self.carrier_tracking_ref)
+        try:
+            links = json.loads(value)
+        except ValueError:
+            links = [(self.carrier_tracking_ref, value)]
+        if not isinstance(links, list):
+            return []
+        return [
+            (str(number), url)
+            for number, url in links
+            if isinstance(url, str)
+            and urlsplit(url).scheme in ("http", "https")
+            and urlsplit(url).netloc
+        ]
 
     # ------------------------------------------------------------------ #
     # Scheduler: retry pending labels, poll active shipments

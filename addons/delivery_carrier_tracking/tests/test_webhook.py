@@ -112,3 +112,24 @@ class TestWebhook(TrackingCommon):
         response = self._post(payload)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json()["unknown"], 1)
+
+    def test_delivered_by_webhook_mails_the_customer_from_the_company(self):
+        """The webhook runs as the public user, who has no email address: the
+        customer mail goes out in the company's name."""
+        self.env.company.write(
+            {"tracking_delivered_mail": True, "email": "shop@example.com"}
+        )
+        picking = self._validate(self._create_picking())
+        response = self._post(self._payload(picking, status="delivered"))
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(picking.shipment_state, "delivered")
+        mail = self.env["mail.message"].search(
+            [
+                ("model", "=", "stock.picking"),
+                ("res_id", "=", picking.id),
+                ("subject", "ilike", "was delivered"),
+            ]
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.author_id, self.env.company.partner_id)
+        self.assertIn(self.customer, mail.partner_ids)
