@@ -22,8 +22,6 @@ import odoo
 from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import Registry
 
-from odoo.addons.delivery_biteship.tests.biteship_server import BiteshipStandIn
-
 API_KEY = "biteship_test.bench"
 
 
@@ -141,6 +139,10 @@ def main():
     parser.add_argument("--latency", type=float, default=0.05)
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.conf, "-d", args.db])
+    odoo.modules.module.initialize_sys_path()
+    # importable once the addons path is known
+    from odoo.addons.delivery_biteship.tests.biteship_server import BiteshipStandIn
+
     server = BiteshipStandIn(api_key=API_KEY).start()
     registry = Registry(args.db)
     try:

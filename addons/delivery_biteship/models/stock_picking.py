@@ -25,9 +25,8 @@ class StockPicking(models.Model):
         waybill = (tracking.get("waybill_id") or "").strip()
         if waybill and waybill not in (self.carrier_tracking_ref or "").split(","):
             self._tracking_set_number(waybill)
-        if self.carrier_tracking_ref and not self.tracking_label_ids:
-            # The waybill came after the order (webhook order.waybill_id): the
-            # label is printed here, in the cron, not inside the webhook call.
+            # The waybill came after the order: print the label now, here in
+            # the cron rather than inside Biteship's webhook call.
             try:
                 with self.env.cr.savepoint():
                     self.carrier_id._tracking_attach_labels(self)
