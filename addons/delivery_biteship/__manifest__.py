@@ -12,6 +12,4 @@
         "security/ir.model.access.csv",
         "views/delivery_carrier_views.xml",
     ],
-    "installable": True,
-    "application": False,
 }

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import pytz
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -123,17 +123,19 @@ class DeliveryCarrier(models.Model):
         for carrier in self.filtered(lambda c: c.delivery_type == "biteship"):
             if not (carrier.biteship_courier_company and carrier.biteship_courier_type):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Biteship carrier %(name)s needs a courier company and a "
                         "courier service (e.g. jne / reg).",
                         name=carrier.name,
                     )
                 )
             if not 0 < carrier.biteship_timeout <= 120:
-                raise ValidationError(_("The Biteship timeout must be 1 to 120 s."))
+                raise ValidationError(
+                    self.env._("The Biteship timeout must be 1 to 120 s.")
+                )
             if not 1 <= carrier.biteship_poll_workers <= 32:
                 raise ValidationError(
-                    _("Parallel tracking requests must be between 1 and 32.")
+                    self.env._("Parallel tracking requests must be between 1 and 32.")
                 )
 
     # ------------------------------------------------------------------ #
@@ -145,7 +147,9 @@ class DeliveryCarrier(models.Model):
         carrier = self.sudo()
         if not carrier.biteship_api_key:
             raise UserError(
-                _("Set the Biteship API key of %(name)s first.", name=self.name)
+                self.env._(
+                    "Set the Biteship API key of %(name)s first.", name=self.name
+                )
             )
         return {
             "api_key": carrier.biteship_api_key,
@@ -166,7 +170,7 @@ class DeliveryCarrier(models.Model):
 
     def _biteship_error(self, error, action):
         return UserError(
-            _(
+            self.env._(
                 "Biteship could not %(action)s for %(carrier)s: %(error)s",
                 action=action,
                 carrier=self.name,
@@ -183,7 +187,7 @@ class DeliveryCarrier(models.Model):
         code = (partner.zip or "").strip()
         if not code.isdigit():
             raise UserError(
-                _(
+                self.env._(
                     "The %(role)s address (%(partner)s) needs a numeric postal code "
                     "for Biteship, got %(zip)r.",
                     role=role,
@@ -203,7 +207,7 @@ class DeliveryCarrier(models.Model):
         missing = [p.display_name for p, _qty, _value in lines if p.weight <= 0]
         if missing:
             raise UserError(
-                _(
+                self.env._(
                     "Biteship needs the weight of every product; missing for: "
                     "%(products)s.",
                     products=", ".join(sorted(set(missing))),
@@ -235,11 +239,13 @@ class DeliveryCarrier(models.Model):
             and line.product_id.type == "consu"
         ]
         if not lines:
-            raise UserError(_("The order has no goods to ship."))
+            raise UserError(self.env._("The order has no goods to ship."))
         return {
-            "origin_postal_code": self._biteship_postal_code(origin, _("origin")),
+            "origin_postal_code": self._biteship_postal_code(
+                origin, self.env._("origin")
+            ),
             "destination_postal_code": self._biteship_postal_code(
-                order.partner_shipping_id, _("delivery")
+                order.partner_shipping_id, self.env._("delivery")
             ),
             "couriers": self.biteship_courier_company,
             "items": self._biteship_items(lines),
@@ -269,14 +275,14 @@ class DeliveryCarrier(models.Model):
         missing = [
             label
             for label, value in (
-                (_("street"), origin.street),
-                (_("phone"), origin_phone),
+                (self.env._("street"), origin.street),
+                (self.env._("phone"), origin_phone),
             )
             if not value
         ]
         if missing:
             raise UserError(
-                _(
+                self.env._(
                     "The warehouse address %(partner)s is missing %(fields)s, which "
                     "Biteship needs for the pickup.",
                     partner=origin.display_name,
@@ -300,12 +306,16 @@ class DeliveryCarrier(models.Model):
             "origin_contact_name": origin.name or company.name,
             "origin_contact_phone": origin_phone,
             "origin_address": self._biteship_address(origin),
-            "origin_postal_code": self._biteship_postal_code(origin, _("origin")),
+            "origin_postal_code": self._biteship_postal_code(
+                origin, self.env._("origin")
+            ),
             "destination_contact_name": dest.name,
             "destination_contact_phone": dest.phone or dest.mobile,
             "destination_contact_email": dest.email or "",
             "destination_address": self._biteship_address(dest),
-            "destination_postal_code": self._biteship_postal_code(dest, _("delivery")),
+            "destination_postal_code": self._biteship_postal_code(
+                dest, self.env._("delivery")
+            ),
             "courier_company": self.biteship_courier_company,
             "courier_type": self.biteship_courier_type,
             "delivery_type": "now",
@@ -331,7 +341,9 @@ class DeliveryCarrier(models.Model):
         except BiteshipError as error:
             _logger.info("Biteship rates failed for %s: %s", order.name, error.message)
             return self._biteship_no_rate(
-                _("Biteship rates are not available right now: %s", error.message)
+                self.env._(
+                    "Biteship rates are not available right now: %s", error.message
+                )
             )
         for price in answer.get("pricing") or []:
             if (price.get("courier_code") or price.get("company")) == (
@@ -348,7 +360,7 @@ class DeliveryCarrier(models.Model):
                     "warning_message": False,
                 }
         return self._biteship_no_rate(
-            _(
+            self.env._(
                 "%(courier)s %(service)s does not deliver to this address.",
                 courier=self.biteship_courier_company.upper(),
                 service=self.biteship_courier_type.upper(),
@@ -369,7 +381,9 @@ class DeliveryCarrier(models.Model):
         try:
             amount = float(amount)
         except (TypeError, ValueError) as e:
-            raise UserError(_("Biteship sent a price that is not a number.")) from e
+            raise UserError(
+                self.env._("Biteship sent a price that is not a number.")
+            ) from e
         idr = self.env.ref("base.IDR")
         return idr._convert(amount, company.currency_id, company, fields.Date.today())
 
@@ -392,7 +406,7 @@ class DeliveryCarrier(models.Model):
                 order = client.get_order(known_id)
             except BiteshipError as error:
                 raise self._biteship_error(
-                    error, _("read order %s", known_id)
+                    error, self.env._("read order %s", known_id)
                 ) from error
             if order.get("status") in DEAD_ORDER_STATUSES:
                 order = None
@@ -401,9 +415,11 @@ class DeliveryCarrier(models.Model):
             try:
                 order = client.create_order(payload)
             except BiteshipError as error:
-                raise self._biteship_error(error, _("create the shipment")) from error
+                raise self._biteship_error(
+                    error, self.env._("create the shipment")
+                ) from error
             if not order.get("id"):
-                raise UserError(_("Biteship created an order without an id."))
+                raise UserError(self.env._("Biteship created an order without an id."))
             # Committed at once, outside this transaction: a rollback or crash
             # after this point must not lead a retry to order a second time.
             self.env["biteship.order.journal"]._record(picking, self, order["id"])
@@ -433,7 +449,7 @@ class DeliveryCarrier(models.Model):
     def biteship_cancel_shipment(self, pickings):
         client = self._biteship_client()
         for picking in pickings.filtered("carrier_shipment_id"):
-            reason = _("Cancelled from Odoo delivery %s", picking.name)
+            reason = self.env._("Cancelled from Odoo delivery %s", picking.name)
             try:
                 client.cancel_order(picking.carrier_shipment_id, reason)
             except BiteshipRequestError as error:
@@ -444,12 +460,14 @@ class DeliveryCarrier(models.Model):
                     order = {}
                 if order.get("status") != "cancelled":
                     raise self._biteship_error(
-                        error, _("cancel the shipment")
+                        error, self.env._("cancel the shipment")
                     ) from error
             except BiteshipError as error:
-                raise self._biteship_error(error, _("cancel the shipment")) from error
+                raise self._biteship_error(
+                    error, self.env._("cancel the shipment")
+                ) from error
             picking.message_post(
-                body=_(
+                body=self.env._(
                     "Biteship order %(order)s cancelled.",
                     order=picking.carrier_shipment_id,
                 )
@@ -535,7 +553,7 @@ class DeliveryCarrier(models.Model):
             "event_key": f"biteship:{order_key}:{status}:{event_time.isoformat()}",
         }
 
-    def biteship_webhook_events(self, payload, headers):
+    def biteship_webhook_events(self, payload, headers):  # pylint: disable=unused-argument
         """Biteship webhooks order.status / order.waybill_id / order.price ->
         the contract's list (empty for other events and dashboard pings)."""
         if not isinstance(payload, dict) or not payload.get("order_id"):

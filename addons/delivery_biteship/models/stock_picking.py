@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
@@ -32,7 +32,7 @@ class StockPicking(models.Model):
                     self.carrier_id._tracking_attach_labels(self)
             except UserError as error:
                 self.message_post(
-                    body=_("The shipping label could not be made: %s", error)
+                    body=self.env._("The shipping label could not be made: %s", error)
                 )
         order_key = tracking.get("order_id") or self.carrier_shipment_id
         events = [

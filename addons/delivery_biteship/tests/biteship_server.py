@@ -26,6 +26,7 @@ import re
 import secrets
 import socket
 import struct
+import sys
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -638,7 +639,8 @@ def main():
     standin = BiteshipStandIn(args.api_key, args.host, args.port).start()
     standin.latency = args.latency
     standin.waybill_on_create = not args.waybill_later
-    print(f"Biteship stand-in listening on {standin.url}", flush=True)
+    sys.stdout.write(f"Biteship stand-in listening on {standin.url}\n")
+    sys.stdout.flush()
     try:
         while True:
             time.sleep(3600)
