@@ -26,6 +26,11 @@ class DeliveryTrackingWebhook(http.Controller):
         if not carrier._tracking_webhook_verify(raw_body, headers):
             _logger.warning("Tracking webhook of carrier %s: bad signature", carrier.id)
             return self._answer(403, "invalid signature or timestamp")
+        # Carriers' dashboards test a newly installed webhook with an empty
+        # POST. Checked after the signature: unauthenticated, it gets 403 like
+        # any other request, so the endpoint tells strangers nothing.
+        if not raw_body.strip():
+            return self._answer(200, "ok", applied=0, unknown=0)
         try:
             payload = json.loads(raw_body)
             shipments = carrier._tracking_webhook_events(payload, headers)

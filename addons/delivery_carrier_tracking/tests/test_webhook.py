@@ -24,9 +24,11 @@ class TestWebhook(TrackingCommon):
             signature = hmac.new(
                 secret.encode(), f"{timestamp}.".encode() + raw, hashlib.sha256
             ).hexdigest()
-        return self.url_open(
-            f"/delivery_tracking/webhook/{self.carrier.id}",
+        # url_open() would GET an empty body: post explicitly
+        return self.opener.post(
+            f"{self.base_url()}/delivery_tracking/webhook/{self.carrier.id}",
             data=raw,
+            timeout=12,
             headers={
                 "Content-Type": "application/json",
                 "X-Tracking-Timestamp": timestamp,
@@ -106,6 +108,20 @@ class TestWebhook(TrackingCommon):
             403,
         )
         self.assertFalse(picking.tracking_event_ids)
+
+    def test_empty_test_post_of_a_carrier_dashboard(self):
+        """Dashboards test a new webhook with an empty POST: answered 200 when
+        signed, refused like anything else when not."""
+        response = self._post(b"")
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(
+            {k: response.json()[k] for k in ("status", "applied", "unknown")},
+            {"status": "ok", "applied": 0, "unknown": 0},
+        )
+        url = f"{self.base_url()}/delivery_tracking/webhook/{self.carrier.id}"
+        self.assertEqual(self.opener.post(url, data=b"", timeout=12).status_code, 403)
+        self.assertEqual(self._post(b"", signature="0" * 64).status_code, 403)
+        self.assertEqual(self._post(b"", secret="wrong").status_code, 403)
 
     def test_unknown_shipment_is_not_an_error(self):
         payload = {"tracking_number": "NOPE-1", "events": []}
