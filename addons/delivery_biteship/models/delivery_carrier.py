@@ -333,6 +333,7 @@ class DeliveryCarrier(models.Model):
         """Checkout price of this carrier's courier service (core contract)."""
         self.ensure_one()
         try:
+            self._biteship_check_idr_rate(order.company_id)
             answer = self._biteship_client().get_rates(
                 self._biteship_rate_payload(order)
             )
@@ -377,6 +378,31 @@ class DeliveryCarrier(models.Model):
         }
 
     @api.model
+    def _biteship_check_idr_rate(self, company):
+        """Biteship prices are in IDR. Without an IDR rate Odoo converts 1:1
+        (IDR 9,000 would become USD 9,000): refuse instead."""
+        idr = self.env.ref("base.IDR")
+        if company.currency_id == idr:
+            return
+        has_rate = self.env["res.currency.rate"].search_count(
+            [
+                ("currency_id", "=", idr.id),
+                ("company_id", "in", (False, company.root_id.id)),
+            ],
+            limit=1,
+        )
+        if not has_rate:
+            raise UserError(
+                self.env._(
+                    "Biteship prices are in IDR, but %(company)s has no IDR exchange "
+                    "rate to convert them to %(currency)s. Add an IDR rate in the "
+                    "currency settings.",
+                    company=company.name,
+                    currency=company.currency_id.name,
+                )
+            )
+
+    @api.model
     def _biteship_to_company_currency(self, amount, company):
         try:
             amount = float(amount)
@@ -384,12 +410,16 @@ class DeliveryCarrier(models.Model):
             raise UserError(
                 self.env._("Biteship sent a price that is not a number.")
             ) from e
+        self._biteship_check_idr_rate(company)
         idr = self.env.ref("base.IDR")
         return idr._convert(amount, company.currency_id, company, fields.Date.today())
 
     def biteship_send_shipping(self, pickings):
         """Create (or, on retry, find again) one Biteship order per delivery."""
         self.ensure_one()
+        # Before any order exists: its price could not be recorded afterwards.
+        for company in pickings.company_id:
+            self._biteship_check_idr_rate(company)
         return [self._biteship_ship(picking) for picking in pickings]
 
     def _biteship_ship(self, picking):
@@ -572,9 +602,13 @@ class DeliveryCarrier(models.Model):
             events = [event] if event else []
         price = False
         if kind == "order.price" and payload.get("price") is not None:
-            price = self._biteship_to_company_currency(
-                payload["price"], self.company_id or self.env.company
-            )
+            try:
+                price = self._biteship_to_company_currency(
+                    payload["price"], self.company_id or self.env.company
+                )
+            except UserError as error:
+                # Informative only: a webhook answered 500 would be resent forever.
+                _logger.warning("Biteship order.price not converted: %s", error)
         return [
             {
                 "carrier_shipment_id": str(payload["order_id"]),

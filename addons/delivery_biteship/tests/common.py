@@ -48,6 +48,20 @@ class BiteshipCommon(BiteshipStandInMixin, TrackingCommon):
             biteship_courier_type="reg",
             biteship_timeout=2.0,
         )
+        # Biteship prices are IDR; the test company's currency is USD.
+        cls.idr_rate = cls.env["res.currency.rate"].create(
+            {"currency_id": cls.env.ref("base.IDR").id, "rate": 16000.0}
+        )
+
+    def _sale_order(self, partner=None):
+        return self.env["sale.order"].create(
+            {
+                "partner_id": (partner or self.customer).id,
+                "order_line": [
+                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 3})
+                ],
+            }
+        )
 
     def _ship(self, **kw):
         picking = self._create_picking(carrier=self.biteship, **kw)

@@ -10,16 +10,6 @@ from .common import BiteshipCommon
 
 @tagged("post_install", "-at_install")
 class TestBiteshipProvider(BiteshipCommon):
-    def _sale_order(self, partner=None):
-        return self.env["sale.order"].create(
-            {
-                "partner_id": (partner or self.customer).id,
-                "order_line": [
-                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 3})
-                ],
-            }
-        )
-
     def test_status_map_covers_documented_statuses(self):
         documented = [
             "confirmed",
@@ -44,7 +34,7 @@ class TestBiteshipProvider(BiteshipCommon):
         order = self._sale_order()
         res = self.biteship.rate_shipment(order)
         self.assertTrue(res["success"], res["error_message"])
-        # 3 x 0.75 kg = 2.25 kg -> 3 kg at 9,000 IDR (company currency here)
+        # 3 x 0.75 kg = 2.25 kg -> 3 kg at 9,000 IDR, in the company currency
         expected = self.env.ref("base.IDR")._convert(
             27000, order.company_id.currency_id, order.company_id, order.date_order
         )
