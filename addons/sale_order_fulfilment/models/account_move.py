@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 
 
 class AccountMove(models.Model):
@@ -50,12 +50,20 @@ class AccountMove(models.Model):
                 (receivable + payment_lines).reconcile()
 
     def _fulfilment_send(self):
-        """Email the posted invoices not sent yet, as core's automatic invoice does."""
-        invoices = self.filtered(lambda m: m.state == "posted" and not m.is_move_sent)
+        """Email the posted invoices not sent yet, as core's automatic invoice does
+        (sale's payment.transaction._send_invoice, which only knows the invoices
+        linked to a transaction): marked sent first so that no later run sends
+        them again, sent as OdooBot rather than as the public user of a web
+        payment, a PDF error logged on the invoice instead of failing the order."""
+        invoices = self.with_user(SUPERUSER_ID).filtered(
+            lambda m: (
+                m.state == "posted" and not m.is_move_sent and m._is_ready_to_be_sent()
+            )
+        )
         if not invoices:
             return
         invoices.is_move_sent = True
-        self.env["account.move.send"]._generate_and_send_invoices(
+        invoices.env["account.move.send"]._generate_and_send_invoices(
             invoices, allow_raising=False, allow_fallback_pdf=True
         )
 
