@@ -46,6 +46,10 @@ class DeliveryTrackingWebhook(http.Controller):
                 with request.env.cr.savepoint():
                     if shipment.get("new_tracking_number"):
                         picking._tracking_set_number(shipment["new_tracking_number"])
+                    # False means "no price" (0.0 is a price)
+                    price = shipment.get("price")
+                    if price is not None and price is not False:
+                        picking._tracking_set_price(price)
                     picking._tracking_apply_events(shipment.get("events") or [])
             except (UserError, ValueError) as error:
                 return self._answer(400, str(error)[:200])

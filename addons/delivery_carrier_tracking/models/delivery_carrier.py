@@ -238,8 +238,8 @@ class DeliveryCarrier(models.Model):
     @api.model
     def _tracking_generic_webhook_events(self, payload):
         """{"tracking_number", "carrier_shipment_id", "new_tracking_number",
-        "events": [{"id", "time" (ISO 8601), "status" (a shipment state),
-        "status_code", "description", "location"}]} -> contract's list."""
+        "price", "events": [{"id", "time" (ISO 8601), "status" (a shipment
+        state), "status_code", "description", "location"}]} -> contract's list."""
         if not isinstance(payload, dict) or not isinstance(
             payload.get("events", []), list
         ):
@@ -268,6 +268,7 @@ class DeliveryCarrier(models.Model):
                 "tracking_number": payload.get("tracking_number") or False,
                 "events": events,
                 "new_tracking_number": payload.get("new_tracking_number") or False,
-                "price": False,
+                # checked where it is applied (picking._tracking_set_price)
+                "price": payload.get("price", False),
             }
         ]

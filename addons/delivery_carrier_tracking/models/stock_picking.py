@@ -1,12 +1,13 @@
 import json
 import logging
+import math
 import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 from requests.exceptions import RequestException
 
 _logger = logging.getLogger(__name__)
@@ -283,6 +284,46 @@ class StockPicking(models.Model):
                     email_layout_xmlid="mail.mail_notification_light",
                     subtype_xmlid="mail.mt_comment",
                 )
+        return True
+
+    def _tracking_set_price(self, price):
+        """Record the price the carrier now charges for the shipment (e.g.
+        after re-weighing), in the company's currency, with the carrier's
+        margins as core applies them at shipping. Returns whether it changed."""
+        self.ensure_one()
+        if (
+            isinstance(price, bool)
+            or not isinstance(price, (int, float))
+            or not math.isfinite(price)
+            or price < 0
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The carrier's price %(price)s for %(picking)s is not a "
+                    "valid amount.",
+                    price=repr(price)[:32],
+                    picking=self.name,
+                )
+            )
+        new_price = self.carrier_id.with_context(order=self.sale_id)._apply_margins(
+            price
+        )
+        currency = self.company_id.currency_id
+        if currency.compare_amounts(new_price, self.carrier_price) == 0:
+            return False
+        old_price = self.carrier_price
+        # The picking only: the customer already paid the checkout price, so
+        # the sale order's delivery line and the invoices keep it; the new
+        # cost is the shop's to see (and to settle with the carrier).
+        self.carrier_price = new_price
+        self.message_post(
+            body=self.env._(
+                "Shipping cost updated by %(carrier)s: %(old)s → %(new)s.",
+                carrier=self.carrier_id.name or "",
+                old=format_amount(self.env, old_price, currency),
+                new=format_amount(self.env, new_price, currency),
+            )
+        )
         return True
 
     def _tracking_apply_events(self, events):

@@ -4,6 +4,7 @@ import json
 import time
 
 from odoo.tests import tagged
+from odoo.tools import format_amount, html2plaintext
 
 from .common import TrackingCommon
 
@@ -122,6 +123,40 @@ class TestWebhook(TrackingCommon):
         self.assertEqual(self.opener.post(url, data=b"", timeout=12).status_code, 403)
         self.assertEqual(self._post(b"", signature="0" * 64).status_code, 403)
         self.assertEqual(self._post(b"", secret="wrong").status_code, 403)
+
+    def test_price_from_the_carrier(self):
+        picking = self._validate(self._create_picking())
+        self.assertEqual(picking.carrier_price, 10.0)  # the carrier's fixed price
+        payload = {"tracking_number": picking.carrier_tracking_ref, "price": 12.5}
+        response = self._post(payload)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(picking.carrier_price, 12.5)
+        note = html2plaintext(picking.message_ids[0].body)
+        currency = self.env.company.currency_id
+        self.assertIn(
+            f"{format_amount(self.env, 10.0, currency)} → "
+            f"{format_amount(self.env, 12.5, currency)}",
+            note,
+        )
+        # the same price again (a resent webhook): no new note
+        self.assertEqual(self._post(payload).status_code, 200)
+        price_notes = picking.message_ids.filtered(
+            lambda m: "Shipping cost updated" in m.body
+        )
+        self.assertEqual(len(price_notes), 1)
+        # no price, or null: left alone; 0 is a price
+        self._post({"tracking_number": picking.carrier_tracking_ref, "price": None})
+        self._post(self._payload(picking))
+        self.assertEqual(picking.carrier_price, 12.5)
+        self._post({"tracking_number": picking.carrier_tracking_ref, "price": 0})
+        self.assertEqual(picking.carrier_price, 0.0)
+        for bad in ("12.5", -1, True, [1]):
+            response = self._post(
+                {"tracking_number": picking.carrier_tracking_ref, "price": bad}
+            )
+            self.assertEqual(response.status_code, 400, bad)
+            self.assertIn("not a valid amount", response.json()["message"])
+        self.assertEqual(picking.carrier_price, 0.0)
 
     def test_unknown_shipment_is_not_an_error(self):
         payload = {"tracking_number": "NOPE-1", "events": []}
