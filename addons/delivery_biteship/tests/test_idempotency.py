@@ -85,7 +85,11 @@ class TestBiteshipIdempotency(BiteshipStandInMixin, TransactionCase):
                 ],
             }
         )
+        idr_rate = env["res.currency.rate"].create(
+            {"currency_id": env.ref("base.IDR").id, "rate": 16000.0}
+        )
         return {
+            "idr_rate": idr_rate.id,
             "picking": picking.id,
             "carrier": carrier.id,
             "products": (product | carrier_product).ids,
@@ -102,6 +106,7 @@ class TestBiteshipIdempotency(BiteshipStandInMixin, TransactionCase):
             env["delivery.carrier"].browse(self.ids["carrier"]).unlink()
             env["product.product"].browse(self.ids["products"]).unlink()
             env["res.partner"].browse(self.ids["partner"]).unlink()
+            env["res.currency.rate"].browse(self.ids["idr_rate"]).unlink()
 
     def _send_in_new_transaction(self, results):
         # as Odoo's request/cron retry does on a serialization failure
