@@ -8,10 +8,12 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
 
 from ..biteship import BiteshipClient, BiteshipError, BiteshipRequestError
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 # Biteship order / tracking status -> our shipment state: the one mapping.
 # Tracking answers spell statuses in camelCase (pickingUp): normalised first.
@@ -34,6 +36,24 @@ BITESHIP_STATUS_MAP = {
     "return_in_transit": "exception",
     "disposed": "exception",
     "returned": "returned",
+}
+# What an event says when Biteship sends no note (order.status webhooks never
+# do): a sentence for the portal, not the state's name a second time.
+BITESHIP_STATUS_DESCRIPTIONS = {
+    "confirmed": _lt("Shipment booked with the courier"),
+    "scheduled": _lt("Pickup scheduled"),
+    "allocated": _lt("Courier assigned to pick up the parcel"),
+    "picking_up": _lt("Courier on the way to pick up the parcel"),
+    "picked": _lt("Courier picked up the parcel"),
+    "dropping_off": _lt("Parcel on its way to the recipient"),
+    "delivered": _lt("Parcel delivered to the recipient"),
+    "cancelled": _lt("Shipment cancelled"),
+    "rejected": _lt("Shipment rejected by the courier"),
+    "courier_not_found": _lt("No courier available for the pickup"),
+    "on_hold": _lt("Parcel on hold at the courier"),
+    "return_in_transit": _lt("Parcel on its way back to the sender"),
+    "disposed": _lt("Parcel disposed of by the courier"),
+    "returned": _lt("Parcel returned to the sender"),
 }
 # A re-sent delivery whose Biteship order ended this way gets a new order.
 DEAD_ORDER_STATUSES = ("cancelled", "rejected", "courier_not_found")
@@ -573,11 +593,14 @@ class DeliveryCarrier(models.Model):
             _logger.info("Biteship status %r is not mapped: ignored", status)
             return None
         event_time = parse_time(moment)
+        # Stored once for staff and customer: in the shop's language.
+        lang = (self.company_id or self.env.company).partner_id.lang
         return {
             "event_time": event_time,
             "shipment_state": state,
             "status_code": status,
-            "description": note or status.replace("_", " ").capitalize(),
+            "description": (note or "").strip()
+            or BITESHIP_STATUS_DESCRIPTIONS[status]._translate(lang or "en_US"),
             "location": "",
             # The same status at the same time from webhook and poll: one event.
             "event_key": f"biteship:{order_key}:{status}:{event_time.isoformat()}",
@@ -593,10 +616,11 @@ class DeliveryCarrier(models.Model):
             return []
         events = []
         if kind == "order.status" and payload.get("status"):
+            entry = self._biteship_webhook_entry(payload)
             event = self._biteship_event(
                 payload["status"],
-                payload.get("updated_at"),
-                False,
+                entry.get("updated_at"),
+                entry.get("note"),
                 payload["order_id"],
             )
             events = [event] if event else []
@@ -618,6 +642,27 @@ class DeliveryCarrier(models.Model):
                 "price": price,
             }
         ]
+
+    @api.model
+    def _biteship_webhook_entry(self, payload):
+        """Time and note of an order.status webhook: those of the status's
+        latest entry in the order history it may carry, else its own
+        updated_at and note. Never now when Biteship gave a time: the poll
+        reads the same status with the history's time later, and only the same
+        time makes it the same event."""
+        status = normalize_status(payload.get("status"))
+        history = payload.get("history")
+        entries = [
+            entry
+            for entry in (history if isinstance(history, list) else [])
+            if isinstance(entry, dict)
+            and normalize_status(entry.get("status")) == status
+        ]
+        entry = entries[-1] if entries else {}
+        return {
+            "updated_at": entry.get("updated_at") or payload.get("updated_at"),
+            "note": entry.get("note") or payload.get("note"),
+        }
 
     def _tracking_webhook_verify(self, raw_body, headers):
         # Biteship's dashboard sends a fixed header (name and value chosen

@@ -1,4 +1,5 @@
 import json
+from datetime import datetime, timedelta, timezone
 
 from odoo.tests import tagged
 
@@ -72,3 +73,44 @@ class TestBiteshipWebhook(BiteshipCommon):
         status, body = self.server.send_webhook(self._url(), price, SECRET)
         self.assertEqual(status, 200, body)
         self.assertEqual(len(picking.tracking_event_ids), 0)
+
+    def test_status_description_and_time(self):
+        picking = self._ship()
+        order_id = picking.carrier_shipment_id
+        two_days_ago = datetime.now(timezone.utc) - timedelta(days=2)
+        self.server.set_status(order_id, "picked", when=two_days_ago)
+        payload = self.server.webhook_payload("order.status", order_id)
+        self.assertNotIn("note", payload, "Biteship sends no note with a status")
+        status, body = self.server.send_webhook(self._url(), payload, SECRET)
+        self.assertEqual(status, 200, body)
+        picking.invalidate_recordset()
+        event = picking.tracking_event_ids
+        self.assertEqual(event.status_code, "picked")
+        self.assertEqual(event.description, "Courier picked up the parcel")
+        self.assertEqual(
+            event.event_time,
+            two_days_ago.replace(tzinfo=None, microsecond=0),
+            "the webhook's own time, not the time it arrived",
+        )
+
+        # a note sent by Biteship wins; without updated_at, the order history's
+        # entry of that status gives the time
+        when = datetime(2026, 3, 2, 9, 30, tzinfo=timezone(timedelta(hours=7)))
+        payload = {
+            "event": "order.status",
+            "order_id": order_id,
+            "status": "droppingOff",
+            "history": [
+                {"status": "picked", "updated_at": "2026-03-01T10:00:00+07:00"},
+                {
+                    "status": "dropping_off",
+                    "note": "Arrived at Bandung hub",
+                    "updated_at": when.isoformat(),
+                },
+            ],
+        }
+        [shipment] = self.biteship.biteship_webhook_events(payload, {})
+        [event] = shipment["events"]
+        self.assertEqual(event["description"], "Arrived at Bandung hub")
+        self.assertEqual(event["event_time"], datetime(2026, 3, 2, 2, 30))
+        self.assertEqual(event["shipment_state"], "in_transit")
