@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from psycopg2 import errors as pg_errors
 
 _logger = logging.getLogger(__name__)
@@ -244,20 +245,73 @@ class SaleOrder(models.Model):
 
     @api.model
     def _get_fulfilment_todo_domain(self):
-        """Paid orders, not in exception, with a step the automation can do now."""
-        return [
-            ("fulfilment_state", "in", ("paid", "invoiced")),
-            "|",
-            "&",
-            "&",
+        """Orders, not in exception, with a step the automation can do now:
+        paid orders to invoice or to deliver, and invoiced orders with a payment
+        that came after the invoice (a second transaction, or one post-processed
+        while another worker held the order) and is still to reconcile."""
+        open_payment_line = [
+            ("account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("balance", "<", 0),
+        ]
+        open_payment = [
+            ("state", "=", "done"),
+            ("payment_id.move_id.line_ids", "any", open_payment_line),
+        ]
+        to_invoice = [
             ("company_id.fulfilment_auto_invoice", "=", True),
             ("invoice_status", "=", "to invoice"),
             "!",
             ("order_line.invoice_lines.move_id.move_type", "=", "out_refund"),
-            "&",
+        ]
+        to_deliver = [
             ("website_id.fulfilment_auto_validate_delivery", "=", True),
             ("picking_ids.state", "=", "assigned"),
         ]
+        to_reconcile = [
+            (
+                "order_line.invoice_lines.move_id",
+                "any",
+                [
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ],
+            ),
+            (
+                "transaction_ids",
+                "any",
+                expression.OR(
+                    [
+                        open_payment,
+                        [("child_transaction_ids", "any", open_payment)],
+                    ]
+                ),
+            ),
+        ]
+        return expression.OR(
+            [
+                expression.AND(
+                    [
+                        [("fulfilment_state", "in", ("paid", "invoiced"))],
+                        expression.OR([to_invoice, to_deliver]),
+                    ]
+                ),
+                expression.AND(
+                    [
+                        [
+                            (
+                                "fulfilment_state",
+                                "in",
+                                ("invoiced", "shipped", "delivered"),
+                            )
+                        ],
+                        to_reconcile,
+                    ]
+                ),
+            ]
+        )
 
     @api.model
     def _cron_fulfil_orders(self, batch_size=100):

@@ -52,6 +52,49 @@ class TestBatch(FulfilmentCase):
             1,
         )
 
+    def test_batch_reconciles_a_payment_after_the_invoice(self):
+        self.env.company.prepayment_percent = 0.5
+        order = self.order(require_payment=True, prepayment_percent=0.5)
+        half = order.amount_total / 2
+        tx1 = pay(order, amount=half)
+        invoice = self.customer_invoices(order)
+        self.assertEqual(invoice.payment_state, "partial")
+        Order = self.env["sale.order"]
+        self.assertNotIn(order, Order.search(Order._get_fulfilment_todo_domain()))
+        # The rest is paid while another worker holds the order: core posts the
+        # payment, our automation does not run.
+        tx2 = pay(order, amount=half, post_process=False)
+        self.assertEqual(tx2.payment_id.state, "in_process")
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertIn(order, Order.search(Order._get_fulfilment_todo_domain()))
+        Order._cron_fulfil_orders()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(
+            invoice._get_reconciled_payments(), tx1.payment_id | tx2.payment_id
+        )
+        partials = invoice.line_ids.matched_credit_ids
+        self.assertEqual(len(partials), 2, "one reconciliation per payment")
+        self.assertEqual(self.customer_invoices(order), invoice, "no new invoice")
+        self.assertNotIn(order, Order.search(Order._get_fulfilment_todo_domain()))
+        Order._cron_fulfil_orders()
+        self.assertEqual(invoice.line_ids.matched_credit_ids, partials)
+
+    def test_batch_leaves_orders_without_payment_to_reconcile(self):
+        # Invoice and payment reconciled in full.
+        (settled,) = self.paid_orders(1)
+        settled.action_fulfil()
+        # Invoice waiting for the rest, its only payment already reconciled.
+        unpaid = self.order(require_payment=True, prepayment_percent=0.5)
+        pay(unpaid, amount=unpaid.amount_total / 2)
+        self.assertEqual(self.customer_invoices(unpaid).payment_state, "partial")
+        # An open payment but no invoice, and invoicing off.
+        set_policy(self.env, auto_invoice=False)
+        other = self.order(partner=self.other_partner)
+        pay(other)
+        Order = self.env["sale.order"]
+        todo = Order.search(Order._get_fulfilment_todo_domain())
+        self.assertFalse((settled | unpaid | other) & todo)
+
     def test_batch_twice_does_nothing_new(self):
         orders = self.paid_orders(2)
         self.env["sale.order"]._cron_fulfil_orders()
