@@ -2,4 +2,5 @@ from . import test_client
 from . import test_currency
 from . import test_idempotency
 from . import test_provider
+from . import test_tracking_link
 from . import test_webhook

@@ -110,6 +110,8 @@ class BiteshipStandIn:
             # Some couriers issue the waybill after the order: webhook order.waybill_id.
             self.waybill_on_create = True
             self.latency = 0.0
+            # Biteship's public tracking page of an order (courier.link)
+            self.link_format = "https://track.biteship.com/{tracking_id}"
             self._waybills = itertools.count(1)
 
     def start(self):
@@ -364,7 +366,7 @@ class BiteshipStandIn:
                     "waybill_id": None,
                     "company": company,
                     "type": ctype,
-                    "link": f"https://track.biteship.com/{tracking_id}",
+                    "link": self.link_format.format(tracking_id=tracking_id),
                     "insurance": {"amount": 0, "fee": 0, "note": ""},
                 },
                 "delivery": {"type": body["delivery_type"], "note": body.get("note")},
