@@ -33,6 +33,7 @@ ACTIVE_SHIPMENT_STATES = (
 )
 TRACKING_NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_./ ]*$")
 TRACKING_NUMBER_MAX = 64
+CONTROL_CHARS_RE = re.compile(r"[\x00-\x1f\x7f]")
 POLL_INTERVAL = timedelta(hours=1)
 BACKOFF_BASE = timedelta(minutes=5)
 BACKOFF_MAX = timedelta(days=1)
@@ -41,6 +42,15 @@ BACKOFF_MAX = timedelta(days=1)
 def tracking_backoff(failures):
     """Delay before the next attempt after `failures` consecutive failures."""
     return min(BACKOFF_BASE * (2 ** max(failures - 1, 0)), BACKOFF_MAX)
+
+
+def tracking_event_text(value, size):
+    """A carrier's text as one plain line of at most `size` characters.
+
+    Stored as plain text, never as HTML: pages and mails escape it when they
+    render it (QWeb t-out/t-field). Control characters go (PostgreSQL refuses
+    NUL) and whitespace runs shrink to one space (one line in a timeline)."""
+    return " ".join(CONTROL_CHARS_RE.sub(" ", str(value or "")).split())[:size]
 
 
 class _ShipmentError(Exception):
@@ -354,9 +364,9 @@ class StockPicking(models.Model):
                     "picking_id": self.id,
                     "event_time": event["event_time"],
                     "shipment_state": event["shipment_state"],
-                    "status_code": (event.get("status_code") or "")[:64],
-                    "description": (event.get("description") or "")[:1024],
-                    "location": (event.get("location") or "")[:256],
+                    "status_code": tracking_event_text(event.get("status_code"), 64),
+                    "description": tracking_event_text(event.get("description"), 1024),
+                    "location": tracking_event_text(event.get("location"), 256),
                     "event_key": key,
                 }
             )

@@ -1,4 +1,8 @@
+import hashlib
+import hmac
 import io
+import json
+import time
 
 from odoo.tests import HttpCase
 from odoo.tools.pdf import PdfFileReader
@@ -105,3 +109,24 @@ class TrackingCommon(HttpCase):
         reader = PdfFileReader(io.BytesIO(attachment.raw), strict=False)
         # wkhtmltopdf separates words with tabs
         return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+    def _post_webhook(self, carrier, body, secret, timestamp=None, signature=None):
+        """POST to the carrier's webhook, signed with `secret` (generic HMAC
+        scheme) unless a signature is given."""
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        timestamp = str(int(time.time()) if timestamp is None else timestamp)
+        if signature is None:
+            signature = hmac.new(
+                secret.encode(), f"{timestamp}.".encode() + raw, hashlib.sha256
+            ).hexdigest()
+        # url_open() would GET an empty body: post explicitly
+        return self.opener.post(
+            f"{self.base_url()}/delivery_tracking/webhook/{carrier.id}",
+            data=raw,
+            timeout=12,
+            headers={
+                "Content-Type": "application/json",
+                "X-Tracking-Timestamp": timestamp,
+                "X-Tracking-Signature": signature,
+            },
+        )

@@ -1,5 +1,6 @@
 import xmlrpc.client
 
+import lxml.html
 from odoo.tests import new_test_user, tagged
 
 from .common import TrackingCommon
@@ -85,6 +86,72 @@ class TestPortalAndRpc(TrackingCommon):
         self.assertEqual(self.url_open(label_url).status_code, 404)
         response = self.url_open(f"{label_url}?access_token={token}")
         self.assertEqual(response.status_code, 200)
+
+    def test_hostile_carrier_texts_stay_inert(self):
+        """Carrier texts from a webhook are stored as plain, bounded text and
+        come out escaped in the portal and in the customer mail."""
+        self.carrier.tracking_webhook_secret = "s3cret-for-tests"
+        self.env.company.write(
+            {"tracking_delivered_mail": True, "email": "shop@example.com"}
+        )
+        # keep the sent mail.mail to read what went out
+        self.env.ref(
+            "delivery_carrier_tracking.mail_template_shipment_delivered"
+        ).auto_delete = False
+        picking = self.order.picking_ids
+        picking.move_ids.write({"quantity": 1, "picked": True})
+        self._validate(picking)
+        hostile = '<script>alert(1)</script>" onmouseover="x'
+        response = self._post_webhook(
+            self.carrier,
+            {
+                "tracking_number": picking.carrier_tracking_ref,
+                "events": [
+                    {
+                        "id": "evt-hostile",
+                        "time": "2025-01-10T15:00:00+07:00",
+                        "status": "delivered",
+                        "status_code": "DLV\u0000\n",
+                        "description": hostile,
+                        "location": "Bandung\u0000\n" + "x" * 10240,
+                    }
+                ],
+            },
+            "s3cret-for-tests",
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        event = picking.tracking_event_ids
+        self.assertEqual(event.status_code, "DLV")
+        self.assertEqual(event.description, hostile)  # plain text, escaped on output
+        self.assertEqual(event.location, ("Bandung " + "x" * 10240)[:256])
+
+        self.authenticate("budi_portal", "budi_portal")
+        html = self.url_open(f"/my/orders/{self.order.id}").text
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", html)
+        self.assertNotIn("<script>alert(1)", html)
+        self.assertNotIn("x" * 249, html)
+        timeline = self._assert_inert(html, hostile)
+        self.assertIn("Bandung " + "x" * 248, timeline)
+
+        message = picking.message_ids.filtered(
+            lambda m: "was delivered" in (m.subject or "")
+        )
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
+        self.assertEqual(len(mail), 1)
+        for body in (message.body, mail.body_html):
+            self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", body)
+            self.assertNotIn("<script>alert(1)", body)
+            self._assert_inert(body, hostile)
+
+    def _assert_inert(self, html, hostile):
+        """The hostile text is shown as text: no script or event handler came
+        out of it. Returns the text of the page."""
+        tree = lxml.html.fromstring(html)
+        self.assertFalse(tree.xpath("//script[contains(., 'alert(1)')]"))
+        self.assertFalse(tree.xpath("//@onmouseover"))
+        text = tree.text_content()
+        self.assertIn(hostile, text)
+        return text
 
     def test_xmlrpc_set_number_and_status(self):
         dropoff = self._create_carrier("Counter Courier")

@@ -113,7 +113,15 @@ class TestTracking(TrackingCommon):
                 picking.action_set_tracking_number(bad)
             with self.assertRaises(ValidationError, msg=bad):
                 picking.write({"carrier_tracking_ref": bad})
+        with self.assertRaisesRegex(
+            ValidationError, r"too long \(10240 characters, at most 64\)"
+        ):
+            picking.action_set_tracking_number("X" * 10240)
         self.assertFalse(picking.carrier_tracking_ref)
+        self.assertEqual(picking.shipment_state, "label_created")
+        self.assertFalse(
+            picking.message_ids.filtered(lambda m: "Tracking number set" in m.body)
+        )
         for bad_url in (
             "javascript:alert('<shipmenttrackingnumber>')",
             "data:text/html,<shipmenttrackingnumber>",
