@@ -12,4 +12,5 @@
         "security/ir.model.access.csv",
         "views/delivery_carrier_views.xml",
     ],
+    "demo": ["demo/delivery_biteship_demo.xml"],
 }
