@@ -154,10 +154,12 @@ class StockPicking(models.Model):
     def _tracking_lock(self):
         """Lock the rows: a concurrent transaction that shipped them first
         makes this one fail with a serialization error instead of shipping
-        twice."""
+        twice. NO KEY UPDATE: still exclusive between shippers (and any
+        UPDATE of the row), but inserts of rows pointing at the picking
+        (tracking events, moves) in other transactions are not blocked."""
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM stock_picking WHERE id IN %s FOR UPDATE",
+                "SELECT id FROM stock_picking WHERE id IN %s FOR NO KEY UPDATE",
                 tuple(self.ids),
             )
         )
@@ -515,7 +517,7 @@ class StockPicking(models.Model):
 
     def _tracking_due_ids(self, states, limit):
         """Ids of due pickings in `states`, locked for this transaction;
-        rows another worker holds are skipped."""
+        rows another worker holds are skipped (lock mode: _tracking_lock)."""
         self.flush_model(
             ["shipment_state", "state", "carrier_id", "tracking_next_poll_at"]
         )
@@ -529,7 +531,7 @@ class StockPicking(models.Model):
                    AND (tracking_next_poll_at IS NULL OR tracking_next_poll_at <= %s)
                  ORDER BY tracking_next_poll_at NULLS FIRST, id
                  LIMIT %s
-                 FOR UPDATE SKIP LOCKED
+                 FOR NO KEY UPDATE SKIP LOCKED
                 """,
                 tuple(states),
                 fields.Datetime.now(),
