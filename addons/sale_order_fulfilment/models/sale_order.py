@@ -329,32 +329,21 @@ class SaleOrder(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(done), remaining=remaining)
 
     def _fulfilment_run(self, trigger):
-        """Fulfil the orders that this transaction can lock. A failing order gets
-        the exception state, a chatter message and an activity; the others go on
-        and the caller's own work (payment post-processing, delivery) is kept.
+        """Fulfil the orders that this transaction can lock, each in its own
+        savepoint. A failing order gets the exception state, a chatter message and
+        an activity; the others go on and the caller's own work (payment
+        post-processing, delivery) is kept.
 
-        Fast path: all the orders in one savepoint, each step done once for all
-        of them. If anything fails, that savepoint is rolled back and the orders
-        are replayed one by one, each in its own savepoint, so that only the
-        failing ones end in exception.
+        Not one savepoint for all the orders replayed one by one on failure: the
+        rolled-back attempt would have done the good orders' work outside the
+        database once already (carrier booking in the delivery validation, mails
+        and PDFs), and the replay would do it again.
 
         :param str trigger: 'payment', 'delivery' or 'batch'
         :return: the orders processed without error
         """
-        orders = self._fulfilment_lock()
-        if len(orders) > 1:
-            try:
-                with self.env.cr.savepoint():
-                    orders._fulfil_steps(trigger)
-            except Exception:  # pylint: disable=broad-except
-                _logger.info(
-                    "Batch fulfilment failed, one order at a time", exc_info=True
-                )
-            else:
-                orders._fulfilment_clear_exception()
-                return orders
         done = self.browse()
-        for order in orders:
+        for order in self._fulfilment_lock():
             try:
                 with self.env.cr.savepoint():
                     order._fulfil_steps(trigger)

@@ -27,24 +27,50 @@ class TestBatch(FulfilmentCase):
         bad_product = create_product(self.env, name="Kopi Luwak")
         good1, good2 = self.paid_orders(2)
         (bad,) = self.paid_orders(1, bad_product)
+        good3, good4 = self.paid_orders(2)
+        goods = good1 | good2 | good3 | good4
         break_product_accounting(bad_product)
         todo = self.env["sale.order"].search(
             self.env["sale.order"]._get_fulfilment_todo_domain()
         )
-        self.assertLessEqual(good1 | good2 | bad, todo)
+        self.assertLessEqual(goods | bad, todo)
+        moves_before = self.env["account.move"].search([])
+        partials_before = self.env["account.partial.reconcile"].search([])
         self.env["sale.order"]._cron_fulfil_orders()
-        for order in good1 | good2:
+        for order in goods:
             self.assertEqual(order.fulfilment_state, "invoiced")
-            self.assertEqual(len(self.customer_invoices(order)), 1)
+            invoice = self.customer_invoices(order)
+            self.assertEqual(len(invoice), 1)
+            self.assertEqual(
+                invoice._get_reconciled_payments(), order.transaction_ids.payment_id
+            )
+            self.assertFalse(order.activity_ids)
+        # Nothing half-written for the bad order: only the good orders' invoices
+        # and reconciliations are new, the bad order's payment is still open.
+        self.assertEqual(
+            self.env["account.move"].search([]) - moves_before,
+            goods.invoice_ids,
+        )
+        new_partials = (
+            self.env["account.partial.reconcile"].search([]) - partials_before
+        )
+        self.assertEqual(new_partials, goods.invoice_ids.line_ids.matched_credit_ids)
+        self.assertEqual(len(new_partials), 4)
         self.assertFalse(bad.invoice_ids)
+        self.assertTrue(bad._get_fulfilment_payment_lines())
         self.assertEqual(bad.fulfilment_state, "exception")
-        self.assertTrue(bad.fulfilment_exception_reason)
+        self.assertIn("deprecated", bad.fulfilment_exception_reason)
+        self.assertIn("Fulfilment failed", bad.message_ids[0].body)
+        self.assertEqual(len(bad.activity_ids), 1)
         self.assertEqual(bad.activity_ids.user_id, self.salesman)
-        # The exception leaves the batch: no new message nor activity each run.
+        # The exception leaves the batch: no new message nor activity each run,
+        # and the good orders are not invoiced again.
         messages = len(bad.message_ids)
+        invoices = goods.invoice_ids
         self.env["sale.order"]._cron_fulfil_orders()
         self.assertEqual(len(bad.message_ids), messages)
         self.assertEqual(len(bad.activity_ids), 1)
+        self.assertEqual(goods.invoice_ids, invoices)
         self.assertEqual(
             self.env["sale.order"].search_count(
                 [("fulfilment_state", "=", "exception"), ("id", "=", bad.id)]
