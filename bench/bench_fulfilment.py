@@ -3,19 +3,16 @@ scheduled action) vs. the same steps done the standard way, one order at a time
 (Create Invoice wizard, post = reconcile, validate the delivery).
 
 Usage:
-    .venv/bin/python bench/bench_fulfilment.py --db DB --conf CONF [--sizes 10 50 200]
+    .venv/bin/python bench/bench_fulfilment.py --db DB --conf CONF
 
 The database needs sale_order_fulfilment installed. Everything runs in one
 transaction that is rolled back at the end: the database is left as it was.
 """
 
-import argparse
 import time
 from uuid import uuid4
 
-import odoo
-from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
+from common import load_registry, parse_args, superuser_env
 
 
 def set_policy(env, on):
@@ -98,16 +95,11 @@ def check(orders):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--conf", required=True)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50, 200])
-    args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.conf, "-d", args.db])
-    registry = Registry(args.db)
+    args = parse_args(__doc__)
+    registry = load_registry(args)
     rows = []
     with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        env = superuser_env(cr)(context={"tracking_disable": True})
         # Order confirmation mails are rendered without their PDF: wkhtmltopdf
         # needs a running server and would dwarf what is measured.
         env.ref("sale.mail_template_sale_confirmation").report_template_ids = False
@@ -115,7 +107,7 @@ def main():
         product = env["product.product"].create(
             {"name": "Bench Kopi", "type": "consu", "list_price": 75000.0}
         )
-        for size in args.sizes:
+        for size in (10, 50, 200):
             set_policy(env, False)
             batch_orders = paid_orders(env, product, size)
             set_policy(env, True)

@@ -11,59 +11,16 @@ report CSS over HTTP, so Odoo's HTTP server is started in this process. The data
 is created in one transaction that is rolled back at the end.
 """
 
-import argparse
-import time
-
 import odoo
-from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
+from common import create_deliveries, load_registry, parse_args, superuser_env, timed
 
 LABEL_REPORT = "delivery_carrier_tracking.action_report_shipping_label"
 
 
 def make_pickings(env, count):
-    partner = env["res.partner"].create(
-        {
-            "name": "Bench Customer",
-            "street": "Jl. Merdeka 17",
-            "city": "Bandung",
-            "zip": "40111",
-            "phone": "+62 812 0000 1111",
-        }
-    )
-    product = env["product.product"].create(
-        {"name": "Bench Shirt", "type": "consu", "weight": 0.5}
-    )
     carrier = env.ref("delivery_carrier_tracking.carrier_jne")
-    picking_type = env["stock.warehouse"].search([], limit=1).out_type_id
-    customers = env.ref("stock.stock_location_customers")
-    source = picking_type.default_location_src_id
-    pickings = env["stock.picking"].create(
-        [
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": partner.id,
-                "carrier_id": carrier.id,
-                "origin": f"S{index:05d}",
-                "carrier_tracking_ref": f"BENCH{index:08d}",
-                "location_id": source.id,
-                "location_dest_id": customers.id,
-                "move_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": 2,
-                            "location_id": source.id,
-                            "location_dest_id": customers.id,
-                        },
-                    )
-                ],
-            }
-            for index in range(count)
-        ]
+    pickings = create_deliveries(
+        env, carrier, count, carrier_tracking_ref=lambda index: f"BENCH{index:08d}"
     )
     pickings.action_confirm()
     return carrier, pickings
@@ -82,29 +39,12 @@ def per_delivery(env, carrier, pickings):
         assert fmt == "pdf" and pdf.startswith(b"%PDF")
 
 
-def timed(func, *args):
-    start = time.perf_counter()
-    func(*args)
-    return time.perf_counter() - start
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--conf", required=True)
-    parser.add_argument("--count", type=int, default=100)
-    args = parser.parse_args()
-
-    odoo.tools.config.parse_config(
-        ["-c", args.conf, "-d", args.db, "--log-level", "error"]
-    )
-    odoo.tools.config["max_cron_threads"] = 0
+    args = parse_args(__doc__, count=(int, 100))
+    registry = load_registry(args, http=True)
     port = odoo.tools.config["http_port"]
-    # wkhtmltopdf loads the report's CSS from this server
-    odoo.service.server.ThreadedServer(odoo.http.root).http_spawn()
-    registry = Registry(args.db)
     with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+        env = superuser_env(cr)
         params = env["ir.config_parameter"]
         previous_url = params.get_param("report.url", "")
         params.set_param("report.url", f"http://127.0.0.1:{port}")
@@ -113,8 +53,11 @@ def main():
         # warm-up: report assets, templates
         env["ir.actions.report"]._render_qweb_pdf(LABEL_REPORT, pickings[:1].ids)
         results = [
-            ("batched (this module)", timed(batched, env, carrier, pickings)),
-            ("one render per delivery", timed(per_delivery, env, carrier, pickings)),
+            ("batched (this module)", timed(batched, env, carrier, pickings)[0]),
+            (
+                "one render per delivery",
+                timed(per_delivery, env, carrier, pickings)[0],
+            ),
         ]
         cr.rollback()
         params.set_param("report.url", previous_url)

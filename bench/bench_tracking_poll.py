@@ -15,12 +15,8 @@ The database needs delivery_biteship installed. The data is created in one
 transaction that is rolled back at the end.
 """
 
-import argparse
-import time
-
-import odoo
-from odoo import SUPERUSER_ID, api, fields
-from odoo.modules.registry import Registry
+from common import create_deliveries, load_registry, parse_args, superuser_env, timed
+from odoo import fields
 
 API_KEY = "biteship_test.bench"
 
@@ -43,21 +39,6 @@ def make_shipments(env, server, count):
             "biteship_courier_type": "reg",
         }
     )
-    partner = env["res.partner"].create(
-        {
-            "name": "Bench Customer",
-            "street": "Jl. Merdeka 17",
-            "city": "Bandung",
-            "zip": "40111",
-            "phone": "+62 812 0000 1111",
-        }
-    )
-    product = env["product.product"].create(
-        {"name": "Bench Shirt", "type": "consu", "weight": 0.5}
-    )
-    picking_type = env["stock.warehouse"].search([], limit=1).out_type_id
-    customers = env.ref("stock.stock_location_customers")
-    source = picking_type.default_location_src_id
     payload = {
         "origin_contact_name": "Bench",
         "origin_contact_phone": "021",
@@ -80,32 +61,7 @@ def make_shipments(env, server, count):
         server.set_status(order["id"], "picked", "Picked up by courier")
         server.set_status(order["id"], "dropping_off", "Arrived at sorting centre")
         orders.append(order)
-    pickings = env["stock.picking"].create(
-        [
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": partner.id,
-                "carrier_id": carrier.id,
-                "origin": f"S{index:05d}",
-                "location_id": source.id,
-                "location_dest_id": customers.id,
-                "move_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": 2,
-                            "location_id": source.id,
-                            "location_dest_id": customers.id,
-                        },
-                    )
-                ],
-            }
-            for index in range(count)
-        ]
-    )
+    pickings = create_deliveries(env, carrier, count)
     # Validating 1,000 deliveries is not what is measured: set the state the
     # shipments have after validation and the carrier's first answer.
     env.flush_all()
@@ -129,71 +85,87 @@ def make_shipments(env, server, count):
     return carrier, pickings
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--conf", required=True)
-    parser.add_argument("--count", type=int, default=1000)
-    parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=8)
-    parser.add_argument("--latency", type=float, default=0.05)
-    args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.conf, "-d", args.db])
-    odoo.modules.module.initialize_sys_path()
-    # importable once the addons path is known
-    from odoo.addons.delivery_biteship.tests.biteship_server import BiteshipStandIn
+def poll_all(env, pickings, batch):
+    """Run the scheduled poll until no shipment is due; returns batches run."""
+    batches = 0
+    while env["stock.picking"]._cron_tracking_update(batch_size=batch):
+        batches += 1
+    return batches
 
-    server = BiteshipStandIn(api_key=API_KEY).start()
-    registry = Registry(args.db)
-    try:
-        with registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            carrier, pickings = make_shipments(env, server, args.count)
-            carrier.biteship_poll_workers = args.workers
-            env.flush_all()
-            server.latency = args.latency
-            requests_before = server.requests
-            Picking = env["stock.picking"]
-            batches = 0
-            start = time.perf_counter()
-            while Picking._cron_tracking_update(batch_size=args.batch):
-                batches += 1
-            elapsed = time.perf_counter() - start
-            requests = server.requests - requests_before
-            events = env["stock.picking.tracking.event"].search_count(
+
+def measure(registry, server, args, workers):
+    """One fresh set of shipments polled with `workers` parallel requests."""
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        carrier, pickings = make_shipments(env, server, args.count)
+        carrier.biteship_poll_workers = workers
+        env.flush_all()
+        server.latency = args.latency
+        requests_before = server.requests
+        elapsed, batches = timed(poll_all, env, pickings, args.batch)
+        Picking = env["stock.picking"]
+        row = {
+            "workers": workers,
+            "batches": batches,
+            "requests": server.requests - requests_before,
+            "events": env["stock.picking.tracking.event"].search_count(
                 [("picking_id", "in", pickings.ids)]
-            )
-            in_transit = Picking.search_count(
+            ),
+            "in_transit": Picking.search_count(
                 [("id", "in", pickings.ids), ("shipment_state", "=", "in_transit")]
-            )
-            not_polled = Picking.search_count(
+            ),
+            "still_due": Picking.search_count(
                 [
                     ("id", "in", pickings.ids),
                     "|",
                     ("tracking_next_poll_at", "=", False),
                     ("tracking_next_poll_at", "<=", fields.Datetime.now()),
                 ]
-            )
-            cr.rollback()
+            ),
+            "seconds": elapsed,
+        }
+        server.latency = 0.0
+        cr.rollback()
+    return row
+
+
+def main():
+    args = parse_args(
+        __doc__,
+        count=(int, 1000),
+        batch=(int, 100),
+        workers=(int, 8),
+        latency=(float, 0.05),
+    )
+    registry = load_registry(args)
+    # importable once the addons path is known
+    from odoo.addons.delivery_biteship.tests.biteship_server import BiteshipStandIn
+
+    server = BiteshipStandIn(api_key=API_KEY).start()
+    try:
+        rows = [
+            measure(registry, server, args, workers) for workers in (1, args.workers)
+        ]
     finally:
         server.stop()
-    rows = [
-        ("shipments", f"{args.count}"),
-        ("cron batch size / batches run", f"{args.batch} / {batches}"),
-        ("parallel Biteship requests", f"{args.workers}"),
-        ("stand-in latency per answer", f"{args.latency * 1000:.0f} ms"),
-        ("HTTP requests", f"{requests}"),
-        ("events recorded", f"{events}"),
-        ("shipments now in transit", f"{in_transit}"),
-        ("shipments still due", f"{not_polled}"),
-        ("total time", f"{elapsed:.1f} s (target <= 60 s)"),
-        ("per shipment", f"{elapsed / args.count * 1000:.1f} ms"),
-    ]
-    width = max(len(name) for name, _value in rows)
-    print(f"{'Biteship tracking poll':<{width}} | value")
-    print(f"{'-' * width}-|-{'-' * 24}")
-    for name, value in rows:
-        print(f"{name:<{width}} | {value}")
+    print(
+        f"\nBiteship tracking poll: {args.count} shipments, cron batches of "
+        f"{args.batch}, stand-in latency {args.latency * 1000:.0f} ms per answer"
+    )
+    header = ("parallel requests", "batches", "HTTP requests", "events", "in transit")
+    print(" | ".join(header) + " | total s | ms/shipment")
+    for row in rows:
+        print(
+            f"{row['workers']:>17} | {row['batches']:>7} | {row['requests']:>13} | "
+            f"{row['events']:>6} | {row['in_transit']:>10} | {row['seconds']:>7.1f} | "
+            f"{row['seconds'] / args.count * 1000:>11.1f}"
+        )
+        assert row["still_due"] == 0, f"{row['still_due']} shipments not polled"
+    print(
+        f"ratio sequential / {args.workers} parallel: "
+        f"{rows[0]['seconds'] / rows[1]['seconds']:.1f}x (target: <= 60 s for "
+        f"{args.count} with {args.workers} parallel requests)"
+    )
 
 
 if __name__ == "__main__":

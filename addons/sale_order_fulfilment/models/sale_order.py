@@ -329,36 +329,66 @@ class SaleOrder(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(done), remaining=remaining)
 
     def _fulfilment_run(self, trigger):
-        """Fulfil the orders that this transaction can lock, each in its own
-        savepoint. A failing order gets the exception state, a chatter message and
-        an activity; the others go on and the caller's own work (payment
-        post-processing, delivery) is kept.
+        """Fulfil the orders that this transaction can lock. A failing order gets
+        the exception state, a chatter message and an activity; the others go on
+        and the caller's own work (payment post-processing, delivery) is kept.
 
-        Not one savepoint for all the orders replayed one by one on failure: the
-        rolled-back attempt would have done the good orders' work outside the
-        database once already (carrier booking in the delivery validation, mails
-        and PDFs), and the replay would do it again.
+        Two phases, so that the batch stays fast and every order's outcome is
+        the one it would get alone in its own savepoint:
 
-        :param str trigger: 'payment', 'delivery' or 'batch'
+        - invoicing, posting and reconciliation only write to the database: all
+          orders in one savepoint, each step once for all of them. If anything
+          fails, that savepoint is rolled back and the phase is replayed one
+          order per savepoint; as nothing left the database, the replay gives
+          exactly the per-order outcome.
+        - invoice mails and delivery validation (carrier bookings) reach outside
+          the database: one savepoint per order, never replayed.
+
+        :param str trigger: 'manual', 'payment', 'delivery' or 'batch'
         :return: the orders processed without error
         """
-        done = self.browse()
-        for order in self._fulfilment_lock():
+        orders = self._fulfilment_lock()
+        failures = {}
+        try:
+            with self.env.cr.savepoint():
+                orders._fulfil_database_steps(trigger)
+        except Exception:  # pylint: disable=broad-except
+            _logger.info("Batch invoicing failed, one order at a time", exc_info=True)
+            failures = orders._fulfilment_each(
+                lambda order: order._fulfil_database_steps(trigger)
+            )
+        todo = orders.filtered(lambda o: o not in failures)
+        failures.update(
+            todo._fulfilment_each(lambda order: order._fulfil_outside_steps(trigger))
+        )
+        for order, error in failures.items():
+            if error is not None:
+                order._fulfilment_set_exception(error)
+        done = orders.filtered(lambda o: o not in failures)
+        done._fulfilment_clear_exception()
+        return done
+
+    def _fulfilment_each(self, step):
+        """Run step(order) for each order in its own savepoint.
+
+        :return: {order: error} of the orders that failed; the error is None for
+            an order left to another worker (lock or serialization conflict)
+        """
+        failures = {}
+        for order in self:
             try:
                 with self.env.cr.savepoint():
-                    order._fulfil_steps(trigger)
+                    step(order)
             except CONCURRENCY_ERRORS as error:
                 _logger.info(
                     "Fulfilment of %s left to another worker: %s", order, error
                 )
+                failures[order] = None
             # Any failure, whatever its type, becomes an exception of that order.
             except Exception as error:  # pylint: disable=broad-except
                 _logger.info("Fulfilment of %s failed", order.name, exc_info=True)
-                order._fulfilment_set_exception(error)
-            else:
-                done |= order
-        done._fulfilment_clear_exception()
-        return done
+                failures[order] = error
+        return failures
 
     def _fulfilment_lock(self):
         """Lock the order rows for this transaction (SKIP LOCKED) and return the
@@ -394,22 +424,31 @@ class SaleOrder(models.Model):
         }
 
     def _fulfil_steps(self, trigger):
-        """Do the missing steps of paid orders, each step once for all of them;
-        each step checks first what is already done."""
-        policies = {order: order._get_fulfilment_policy(trigger) for order in self}
-        self.filtered(lambda o: policies[o]["invoice"])._fulfilment_invoice()
-        invoices = self.invoice_ids.filtered(
+        """Do the missing steps of paid orders; each step checks first what is
+        already done. Used as one unit by the Fulfil button (all or nothing)."""
+        self._fulfil_database_steps(trigger)
+        self._fulfil_outside_steps(trigger)
+
+    def _fulfil_database_steps(self, trigger):
+        """Invoice, post, reconcile: each step once for all the orders."""
+        self.filtered(
+            lambda o: o._get_fulfilment_policy(trigger)["invoice"]
+        )._fulfilment_invoice()
+        self._get_fulfilment_invoices()._reconcile_order_payments()
+
+    def _fulfil_outside_steps(self, trigger):
+        """Steps with effects outside the database: invoice mail, delivery
+        validation (which may book the carrier)."""
+        sending = self.filtered(lambda o: o._get_fulfilment_policy(trigger)["send"])
+        sending._get_fulfilment_invoices()._fulfilment_send()
+        self.filtered(
+            lambda o: o._get_fulfilment_policy(trigger)["validate_delivery"]
+        )._fulfilment_validate_deliveries()
+
+    def _get_fulfilment_invoices(self):
+        return self.invoice_ids.filtered(
             lambda m: m.move_type == "out_invoice" and m.state == "posted"
         )
-        invoices._reconcile_order_payments()
-        invoices.filtered(
-            lambda m: any(
-                policies[o]["send"] for o in m.line_ids.sale_line_ids.order_id & self
-            )
-        )._fulfilment_send()
-        self.filtered(
-            lambda o: policies[o]["validate_delivery"]
-        )._fulfilment_validate_deliveries()
 
     def _fulfilment_invoice(self):
         """Invoice what is invoiceable (ordered or delivered quantities, per

@@ -154,6 +154,32 @@ class TestBatch(FulfilmentCase):
         self.assertEqual(set(orders.picking_ids.mapped("state")), {"done"})
         self.assertEqual(set(orders.mapped("fulfilment_state")), {"delivered"})
 
+    def test_delivery_failing_alone_keeps_its_invoice_and_the_batch_goes_on(self):
+        """Delivery validation runs per order, after the invoicing: a delivery
+        that cannot be validated puts only its order in exception, and that
+        order keeps its correct, reconciled invoice (Fulfil retries only what is
+        missing)."""
+        product = create_product(self.env, name="Kopi Bali", is_storable=True)
+        stock = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            product, stock.lot_stock_id, 10
+        )
+        good, bad = self.paid_orders(2, product)
+        # Delivering into a view location is refused by stock at validation.
+        bad.picking_ids.move_line_ids.location_dest_id = stock.view_location_id
+        set_policy(self.env, auto_invoice=True, validate=True)
+        self.env["sale.order"]._cron_fulfil_orders()
+        self.assertEqual(good.picking_ids.state, "done")
+        self.assertEqual(good.fulfilment_state, "delivered")
+        self.assertEqual(bad.picking_ids.state, "assigned")
+        self.assertEqual(bad.fulfilment_state, "exception")
+        self.assertEqual(len(bad.activity_ids), 1)
+        invoice = self.customer_invoices(bad)
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.payment_state, invoice._get_invoice_in_payment_state())
+
     def test_search_filters(self):
         (paid,) = self.paid_orders(1)
         orders = self.env["sale.order"].search([("fulfilment_state", "=", "paid")])
