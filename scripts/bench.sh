@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 bash "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 DB=${BENCH_DB:-fulfil_bench}
-CONF="$DATA_DIR/bench.conf"
+CONF="$CONF_DIR/bench.conf"
 gen_conf "$CONF" "${BENCH_HTTP_PORT:-18090}"
 ensure_template fulfil_template_nodemo no "$CONF"
 copy_db fulfil_template_nodemo "$DB"

@@ -4,7 +4,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ODOO_SRC=${ODOO_SRC:-/opt/odoo}
 VENV=${VENV:-$ROOT/.venv}
 PY="$VENV/bin/python"
-DATA_DIR="$ROOT/.odoo-data"
+# Generated configurations stay in the checkout; Odoo's data (filestores,
+# sessions) lives beside PostgreSQL's databases, machine-wide, so that every
+# checkout (CI's fresh clone too) can copy the template databases whole.
+CONF_DIR="$ROOT/.odoo-data"
+DATA_DIR=${ODOO_DATA_DIR:-$HOME/.local/share/odoo-fulfilment}
 # Core modules our add-ons run with (the shop, payment, delivery, portal).
 CORE_MODULES=website_sale,sale_management,sale_stock,stock_delivery,payment_demo,account_payment,portal
 say() { printf '\033[1m[%s]\033[0m %s\n' "$(basename "$0" .sh)" "$*"; }
@@ -22,7 +26,7 @@ our_modules() {
 
 # gen_conf FILE PORT: odoo.conf with absolute paths for this ODOO_SRC and checkout.
 gen_conf() {
-  mkdir -p "$DATA_DIR"
+  mkdir -p "$CONF_DIR" "$DATA_DIR"
   sed -e "s#^addons_path *=.*#addons_path = $ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$ROOT/addons#" \
       -e "s#^data_dir *=.*#data_dir = $DATA_DIR#" \
       -e "s#^http_port *=.*#http_port = $2#" "$ROOT/odoo.conf" > "$1"
@@ -46,7 +50,7 @@ copy_db() {
 ensure_template() {
   local name=$1 demo=$2 conf=$3 key
   key="$(cat "$ODOO_SRC/.odoo-source-commit" 2>/dev/null || git -C "$ODOO_SRC" rev-parse HEAD 2>/dev/null || echo unknown)|$CORE_MODULES|$demo"
-  if db_exists "$name" && [ "$(psql -d postgres -tAc "select shobj_description(oid,'pg_database') from pg_database where datname='$name'")" = "$key" ]; then
+  if db_exists "$name" && [ -d "$DATA_DIR/filestore/$name" ] && [ "$(psql -d postgres -tAc "select shobj_description(oid,'pg_database') from pg_database where datname='$name'")" = "$key" ]; then
     return 0
   fi
   say "building template database $name (core modules, demo=$demo; takes a few minutes once)"

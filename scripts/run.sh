@@ -7,7 +7,7 @@ bash "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 DB=${RUN_DB:-fulfil_demo}
 PORT=${HTTP_PORT:-8069}
-CONF="$DATA_DIR/run.conf"
+CONF="$CONF_DIR/run.conf"
 gen_conf "$CONF" "$PORT"
 if db_exists "$DB"; then
   say "updating our modules in $DB"

@@ -11,7 +11,7 @@ cd "$ROOT"
 DB=${TEST_DB:-fulfil_test}
 PORT=${TEST_HTTP_PORT:-18069}
 MODULES=${MODULES:-$(our_modules)}
-CONF="$DATA_DIR/test-$DB.conf"
+CONF="$CONF_DIR/test-$DB.conf"
 gen_conf "$CONF" "$PORT"
 ensure_template fulfil_template_nodemo no "$CONF"
 say "database $DB with $MODULES"
