@@ -493,8 +493,9 @@ class DeliveryCarrier(models.Model):
         }
 
     def biteship_get_tracking_link(self, picking):
-        """Biteship's public page of the order, else the carrier's URL template."""
-        return picking.biteship_tracking_link or self._tracking_link_value(picking)
+        """The carrier's tracking link when the shop set one (e.g. the courier's
+        own page), else Biteship's public page of the order."""
+        return self._tracking_link_value(picking) or picking.biteship_tracking_link
 
     def biteship_cancel_shipment(self, pickings):
         client = self._biteship_client()

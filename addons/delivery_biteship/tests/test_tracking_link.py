@@ -23,6 +23,17 @@ class TestBiteshipTrackingLink(BiteshipCommon):
             [[picking.carrier_tracking_ref, link]],
         )
 
+    def test_tracking_url_set_by_the_shop_wins(self):
+        self.biteship.tracking_url = (
+            "https://www.jne.co.id/tracking-package?awb=<shipmenttrackingnumber>"
+        )
+        picking = self._ship()
+        number = picking.carrier_tracking_ref
+        self.assertEqual(
+            picking.get_shipment_status()["tracking_links"],
+            [[number, f"https://www.jne.co.id/tracking-package?awb={number}"]],
+        )
+
     def test_unsafe_link_is_inert(self):
         self.server.link_format = "javascript:alert(1)"
         picking = self._ship()

@@ -74,7 +74,14 @@ class TestShipment(TrackingCommon):
         picking = self._validate(self._create_picking(carrier=carrier))
         self.assertEqual(picking.shipment_state, "label_pending")
         self.assertFalse(picking.carrier_tracking_ref)
-        self.assertIn("no matching delivery rule", picking.message_ids[0].body)
+        self.assertEqual(
+            len(
+                picking.message_ids.filtered(
+                    lambda m: "no matching delivery rule" in m.body
+                )
+            ),
+            1,
+        )
         activity = picking.activity_ids
         self.assertEqual(len(activity), 1)
         self.assertEqual(picking.tracking_poll_failures, 1)
