@@ -349,7 +349,15 @@ def test_biteship_courier_story(
         server, "stock.picking", picking_id, ["biteship_tracking_link"]
     )["biteship_tracking_link"]
     assert biteship_page and biteship_page.startswith("https://track.biteship.com/")
-    check_shipment(server, picking_id, r"JNE\d{10}", lambda n: biteship_page)
+    # The method's tracking link (JNE's page for the waybill) wins over
+    # Biteship's order page, in the back office and the portal alike.
+    jne_url = e2e_data.jne_tracking_url(server)
+    check_shipment(
+        server,
+        picking_id,
+        r"JNE\d{10}",
+        lambda n: e2e_data.tracking_link(jne_url, n),
+    )
     assert fulfilment_state(server, order["id"]) == "shipped"
     stats = e2e_data.requests.get(f"{biteship.url}/_control/stats", timeout=10).json()
     order_id = read_one(server, "stock.picking", picking_id, ["carrier_shipment_id"])[
@@ -360,10 +368,6 @@ def test_biteship_courier_story(
     deliver_biteship(server, shop, biteship, picking_id)
     status = check_delivered(server, picking_id, smtp_sink, shop)
     assert fulfilment_state(server, order["id"]) == "delivered"
-    # The portal links to JNE's page for the waybill (the carrier's tracking
-    # URL); the back office's Tracking button opens Biteship's order page.
-    jne_page = e2e_data.tracking_link(
-        e2e_data.jne_tracking_url(server), status["tracking_number"]
-    )
+    jne_page = e2e_data.tracking_link(jne_url, status["tracking_number"])
     check_portal(customer_page, server, order, invoice, status, jne_page, shots)
     back_office_shots(admin_page, server, order, picking_id, shots)

@@ -66,8 +66,14 @@ class TestBiteshipProvider(BiteshipCommon):
         self.assertEqual(order["items"][0]["weight"], 750)
         self.assertEqual(order["reference_id"], picking.name)
         self.assertTrue(picking.tracking_label_ids)
+        # the method's tracking link (set in the test set-up) wins over
+        # Biteship's order page, kept on the delivery
+        self.assertEqual(picking.biteship_tracking_link, order["courier"]["link"])
         self.assertEqual(
-            self.biteship.get_tracking_link(picking), order["courier"]["link"]
+            self.biteship.get_tracking_link(picking),
+            self.biteship.tracking_url.replace(
+                "<shipmenttrackingnumber>", picking.carrier_tracking_ref
+            ),
         )
         # a second send (manual "Send to Shipper", cron retry) orders nothing new
         self.biteship.send_shipping(picking)
