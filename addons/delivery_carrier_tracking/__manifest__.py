@@ -19,4 +19,5 @@
         "views/res_config_settings_views.xml",
         "views/sale_portal_templates.xml",
     ],
+    "demo": ["demo/delivery_carrier_demo.xml"],
 }

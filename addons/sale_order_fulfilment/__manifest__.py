@@ -16,4 +16,5 @@
         "views/account_move_views.xml",
         "views/sale_portal_templates.xml",
     ],
+    "demo": ["demo/res_company_demo.xml"],
 }
