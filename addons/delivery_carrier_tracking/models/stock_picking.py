@@ -285,17 +285,9 @@ class StockPicking(models.Model):
             )
         )
         if self.company_id.tracking_number_mail and self.state == "done":
-            template = self.env.ref(
-                "stock.mail_template_data_delivery_confirmation",
-                raise_if_not_found=False,
+            self._tracking_mail_customer(
+                "stock.mail_template_data_delivery_confirmation"
             )
-            if template:
-                self.with_context(force_send=True).message_post_with_source(
-                    template,
-                    **self._tracking_mail_author_values(),
-                    email_layout_xmlid="mail.mail_notification_light",
-                    subtype_xmlid="mail.mt_comment",
-                )
         return True
 
     def _tracking_set_price(self, price):
@@ -387,10 +379,12 @@ class StockPicking(models.Model):
         self.ensure_one()
         if not self.company_id.tracking_delivered_mail:
             return
-        template = self.env.ref(
-            "delivery_carrier_tracking.mail_template_shipment_delivered",
-            raise_if_not_found=False,
+        self._tracking_mail_customer(
+            "delivery_carrier_tracking.mail_template_shipment_delivered"
         )
+
+    def _tracking_mail_customer(self, template_xmlid):
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if template:
             self.with_context(force_send=True).message_post_with_source(
                 template,

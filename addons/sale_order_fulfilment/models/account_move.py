@@ -69,11 +69,4 @@ class AccountMove(models.Model):
 
     def action_view_fulfilment_payments(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Payments"),
-            "res_model": "account.payment",
-            "view_mode": "list,form",
-            "domain": [("id", "in", self._get_reconciled_payments().ids)],
-            "context": {"create": False},
-        }
+        return self._get_reconciled_payments()._get_fulfilment_payments_action()

@@ -230,14 +230,7 @@ class SaleOrder(models.Model):
 
     def action_view_fulfilment_payments(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Payments"),
-            "res_model": "account.payment",
-            "view_mode": "list,form",
-            "domain": [("id", "in", self.fulfilment_payment_ids.ids)],
-            "context": {"create": False},
-        }
+        return self.fulfilment_payment_ids._get_fulfilment_payments_action()
 
     # ------------------------------------------------------------------
     # Automation

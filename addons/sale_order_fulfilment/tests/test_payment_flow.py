@@ -26,6 +26,12 @@ class TestPaymentFlow(FulfilmentCase):
         self.assertEqual(order.fulfilment_state, "invoiced")
         self.assertEqual(order.fulfilment_payment_ids, tx.payment_id)
         self.assertEqual(invoice.fulfilment_payment_count, 1)
+        # the Payments buttons of the order and the invoice open that payment
+        for record in (order, invoice):
+            action = record.action_view_fulfilment_payments()
+            self.assertEqual(
+                self.env["account.payment"].search(action["domain"]), tx.payment_id
+            )
 
     def test_policy_off_leaves_order_paid(self):
         set_policy(self.env, auto_invoice=False)

@@ -1,0 +1,16 @@
+from odoo import models
+
+
+class AccountPayment(models.Model):
+    _inherit = "account.payment"
+
+    def _get_fulfilment_payments_action(self):
+        """The list of these payments, opened from an order or an invoice."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Payments"),
+            "res_model": "account.payment",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.ids)],
+            "context": {"create": False},
+        }
