@@ -258,9 +258,18 @@ class SaleOrder(models.Model):
             "!",
             ("order_line.invoice_lines.move_id.move_type", "=", "out_refund"),
         ]
+        # what _fulfilment_validate_deliveries can validate: one-step deliveries
         to_deliver = [
             ("website_id.fulfilment_auto_validate_delivery", "=", True),
-            ("picking_ids.state", "=", "assigned"),
+            (
+                "picking_ids",
+                "any",
+                [
+                    ("picking_type_code", "=", "outgoing"),
+                    ("state", "=", "assigned"),
+                    ("move_ids.move_orig_ids", "=", False),
+                ],
+            ),
         ]
         to_reconcile = [
             (
@@ -312,6 +321,21 @@ class SaleOrder(models.Model):
             self._get_fulfilment_todo_domain(), limit=batch_size, order="id"
         )
         done = orders._fulfilment_run("batch")
+        # An order the run went through without error but that still has work
+        # the automation cannot do (a payment it cannot match, ...) would be
+        # picked again on every run: it needs a person.
+        for order in done.filtered_domain(self._get_fulfilment_todo_domain()):
+            order._fulfilment_set_exception(
+                UserError(
+                    self.env._(
+                        "The automation did all it could, but the order still has "
+                        "something to invoice, a ready delivery or a payment not "
+                        "matched with its invoice (another customer or receivable "
+                        "account?). Please check it, then click Fulfil."
+                    )
+                )
+            )
+            done -= order
         remaining = (
             self.search_count(self._get_fulfilment_todo_domain())
             if len(orders) == batch_size

@@ -180,6 +180,31 @@ class TestBatch(FulfilmentCase):
         self.assertEqual(len(invoice), 1)
         self.assertEqual(invoice.payment_state, invoice._get_invoice_in_payment_state())
 
+    def test_order_the_batch_cannot_finish_becomes_an_exception(self):
+        """A payment the automation cannot match (the customer's receivable
+        account changed after paying) would keep the order in the batch's
+        to-do list forever: it goes to a person instead."""
+        (order,) = self.paid_orders(1)
+        other_receivable = self.env["account.account"].create(
+            {
+                "name": "Receivable (marketplace)",
+                "code": "121099",
+                "account_type": "asset_receivable",
+                "reconcile": True,
+            }
+        )
+        order.partner_id.property_account_receivable_id = other_receivable
+        self.env["sale.order"]._cron_fulfil_orders()
+        invoice = self.customer_invoices(order)
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(order.fulfilment_state, "exception")
+        self.assertIn("not matched", order.fulfilment_exception_reason)
+        self.assertEqual(len(order.activity_ids), 1)
+        todo = self.env["sale.order"].search(
+            self.env["sale.order"]._get_fulfilment_todo_domain()
+        )
+        self.assertNotIn(order, todo)
+
     def test_search_filters(self):
         (paid,) = self.paid_orders(1)
         orders = self.env["sale.order"].search([("fulfilment_state", "=", "paid")])
