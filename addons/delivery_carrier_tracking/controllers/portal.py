@@ -1,6 +1,6 @@
 from odoo import exceptions
 from odoo.addons.sale_stock.controllers.portal import SaleStockPortal
-from odoo.http import request, route
+from odoo.http import content_disposition, request, route
 from werkzeug.exceptions import NotFound
 
 
@@ -32,6 +32,6 @@ class DeliveryTrackingPortal(SaleStockPortal):
             headers=[
                 ("Content-Type", label.mimetype or "application/pdf"),
                 ("Content-Length", len(label.raw)),
-                ("Content-Disposition", f'inline; filename="{label.name}"'),
+                ("Content-Disposition", content_disposition(label.name, "inline")),
             ],
         )

@@ -71,6 +71,10 @@ class TestPortalAndRpc(TrackingCommon):
         response = self.url_open(label_url)
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.content.startswith(b"%PDF"))
+        self.assertEqual(
+            response.headers["Content-Disposition"],
+            f"inline; filename*=UTF-8''{label.name}",
+        )
 
         self.authenticate("siti_portal", "siti_portal")
         denied = self.url_open(f"/my/orders/{self.order.id}", allow_redirects=False)
