@@ -25,8 +25,9 @@ class StockPicking(models.Model):
         waybill = (tracking.get("waybill_id") or "").strip()
         if waybill and waybill not in (self.carrier_tracking_ref or "").split(","):
             self._tracking_set_number(waybill)
-            # The waybill came after the order: print the label now, here in
-            # the cron rather than inside Biteship's webhook call.
+        if waybill and not self.tracking_label_ids:
+            # The waybill came after the order (here or by webhook): print the
+            # label now, in the cron rather than inside Biteship's webhook call.
             try:
                 with self.env.cr.savepoint():
                     self.carrier_id._tracking_attach_labels(self)
@@ -46,3 +47,14 @@ class StockPicking(models.Model):
             if isinstance(entry, dict)
         ]
         return self._tracking_apply_events([event for event in events if event])
+
+    def _tracking_set_number(self, tracking_number):
+        changed = super()._tracking_set_number(tracking_number)
+        if (
+            changed
+            and self.carrier_id.delivery_type == "biteship"
+            and not self.tracking_label_ids
+        ):
+            # A waybill from a webhook: the next poll prints its label.
+            self.tracking_next_poll_at = fields.Datetime.now()
+        return changed

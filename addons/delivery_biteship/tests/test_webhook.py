@@ -1,6 +1,7 @@
 import json
 from datetime import datetime, timedelta, timezone
 
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import BiteshipCommon
@@ -23,6 +24,7 @@ class TestBiteshipWebhook(BiteshipCommon):
         picking = self._ship()
         order_id = picking.carrier_shipment_id
         self.assertFalse(picking.carrier_tracking_ref)
+        self.env.flush_all()  # committed long before Biteship calls back
 
         waybill = self.server.set_waybill(order_id)
         payload = self.server.webhook_payload("order.waybill_id", order_id)
@@ -34,6 +36,7 @@ class TestBiteshipWebhook(BiteshipCommon):
         self.assertFalse(
             picking.tracking_label_ids, "made by the cron, not the webhook"
         )
+        self.assertLessEqual(picking.tracking_next_poll_at, fields.Datetime.now())
 
         self.server.set_status(order_id, "delivered", "Received by Budi")
         payload = self.server.webhook_payload("order.status", order_id)
@@ -55,6 +58,9 @@ class TestBiteshipWebhook(BiteshipCommon):
             sorted(picking.tracking_event_ids.mapped("status_code")),
             ["confirmed", "delivered"],
         )
+        # ... and prints the label of the waybill the webhook brought
+        self.assertEqual(len(picking.tracking_label_ids), 1)
+        self.assertIn(waybill, picking.tracking_label_ids.name)
 
     def test_rejected_and_ignored(self):
         picking = self._ship()
