@@ -6,8 +6,8 @@ class PaymentTransaction(models.Model):
 
     def _post_process(self):
         """Run the fulfilment of the paid orders after core's post-processing
-        (order confirmation, payment); each order in its own savepoint so a
-        failure never rolls core's work back."""
+        (order confirmation, payment), in savepoints (see _fulfilment_run) so
+        that a failure never rolls core's work back."""
         res = super()._post_process()
         orders = self.filtered(
             lambda tx: tx.state == "done" and tx.operation != "validation"
