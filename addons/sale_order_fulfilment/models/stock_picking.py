@@ -22,9 +22,17 @@ class StockPicking(models.Model):
     def _action_done(self):
         # Invoice delivered quantities of paid orders once their delivery is done.
         res = super()._action_done()
-        orders = self.filtered(
-            lambda p: p.picking_type_code == "outgoing" and p.state == "done"
-        ).sale_id
+        # sudo: the automation applies the shop's policy, not the rights of
+        # whoever validates; a warehouse user may neither read the order
+        # (another salesperson's, no Sales rights) and its payments, nor
+        # create and post invoices (no Accounting rights).
+        orders = (
+            self.filtered(
+                lambda p: p.picking_type_code == "outgoing" and p.state == "done"
+            )
+            .sudo()
+            .sale_id
+        )
         orders.filtered(
             lambda o: (
                 o.company_id.fulfilment_invoice_on_delivery and o._is_fulfilment_paid()
