@@ -1,4 +1,9 @@
 from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import UserError
+
+# Context key: the invoice is cancelled or reset by a flow that already
+# accounts for it (the order is being cancelled, or button_cancel resets first).
+SKIP_HOLD = "fulfilment_skip_invoice_hold"
 
 
 class AccountMove(models.Model):
@@ -19,6 +24,51 @@ class AccountMove(models.Model):
         posted = super()._post(soft)
         posted._reconcile_order_payments()
         return posted
+
+    def button_draft(self):
+        res = super().button_draft()
+        if not self.env.context.get(SKIP_HOLD):
+            self._fulfilment_hold_orders(cancelled=False)
+        return res
+
+    def button_cancel(self):
+        res = super(AccountMove, self.with_context(**{SKIP_HOLD: True})).button_cancel()
+        if not self.env.context.get(SKIP_HOLD):
+            self._fulfilment_hold_orders(cancelled=True)
+        return res
+
+    def _fulfilment_hold_orders(self, cancelled):
+        """A person took back an invoice of an order paid online: the automation
+        must not redo it (invoice again, or deliver). Its orders go to exception
+        until someone clicks Fulfil."""
+        for invoice in self.filtered(lambda m: m.move_type == "out_invoice"):
+            # The orders are written as the automation: an accountant taking an
+            # invoice back may have no right on sale orders.
+            orders = invoice.sudo().invoice_line_ids.sale_line_ids.order_id.filtered(
+                lambda o: o.state == "sale" and o._get_fulfilment_transactions()
+            )
+            if not orders:
+                continue
+            values = {
+                "invoice": invoice.name or invoice.display_name,
+                "user": self.env.user.name,
+            }
+            if cancelled:
+                reason = self.env._(
+                    "Invoice %(invoice)s was cancelled by %(user)s. The automation "
+                    "stops for this order (it would invoice it again): click "
+                    "Fulfil when it should invoice and go on.",
+                    **values,
+                )
+            else:
+                reason = self.env._(
+                    "Invoice %(invoice)s was reset to draft by %(user)s. The "
+                    "automation stops for this order (it would deliver it): post "
+                    "the invoice and click Fulfil when it should go on.",
+                    **values,
+                )
+            for order in orders:
+                order._fulfilment_set_exception(UserError(reason))
 
     def _reconcile_order_payments(self):
         """Reconcile each open customer invoice with the open payments of its sale

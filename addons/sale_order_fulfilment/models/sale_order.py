@@ -1,9 +1,12 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
+from odoo.tools.misc import format_amount
 from psycopg2 import errors as pg_errors
+
+from .account_move import SKIP_HOLD
 
 _logger = logging.getLogger(__name__)
 
@@ -19,6 +22,13 @@ EXCEPTION_ACTIVITY = "sale_order_fulfilment.mail_activity_type_fulfilment_except
 # Another worker changed or holds the same rows: not a fulfilment problem, the
 # order is simply left to that worker (or to the next run).
 CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
+# Who may click Fulfil: who creates invoices from orders in core (salespeople,
+# through the invoicing wizard) or invoices at all (billing).
+FULFIL_GROUPS = ("sales_team.group_sale_salesman", "account.group_account_invoice")
+# The transactions of an order as deep as core makes them: partial captures of a
+# payment and refunds of those captures.
+TX_DEPTH = ("transaction_ids", "child_transaction_ids", "child_transaction_ids")
+TX_PATHS = [".".join(TX_DEPTH[: depth + 1]) for depth in range(len(TX_DEPTH))]
 
 
 class SaleOrder(models.Model):
@@ -38,18 +48,72 @@ class SaleOrder(models.Model):
     # Stored apart from the state so that an exception survives recomputes
     # until a successful run clears it.
     fulfilment_exception = fields.Boolean(copy=False, readonly=True)
-    fulfilment_exception_reason = fields.Text(copy=False, readonly=True)
+    # Internal: may hold a Python error text. Customers get a neutral sentence.
+    fulfilment_exception_reason = fields.Text(
+        copy=False, readonly=True, groups="base.group_user"
+    )
+    # Stored so that the batch can search it; _is_fulfilment_paid decides.
+    fulfilment_paid = fields.Boolean(
+        string="Fully Paid Online",
+        compute="_compute_fulfilment_paid",
+        store=True,
+        copy=False,
+        help="Confirmed, and the done online payments (refunds deducted) cover the "
+        "order total. Only fully paid orders are invoiced and shipped by the "
+        "fulfilment automation.",
+    )
+    # Transactions are readable by billing users only: computed as superuser,
+    # they only give amounts of the order's own payments.
+    fulfilment_amount_paid = fields.Monetary(
+        string="Paid Online",
+        compute="_compute_fulfilment_amounts",
+        compute_sudo=True,
+        help="Done online payments of the order, refunds deducted.",
+    )
+    fulfilment_amount_missing = fields.Monetary(
+        string="Still to Pay",
+        compute="_compute_fulfilment_amounts",
+        compute_sudo=True,
+        help="What the online payments still have to cover before the order is "
+        "invoiced and shipped by the fulfilment automation.",
+    )
     fulfilment_payment_ids = fields.Many2many(
         "account.payment",
         string="Order Payments",
         compute="_compute_fulfilment_payment_ids",
+        compute_sudo=True,
     )
-    fulfilment_payment_count = fields.Integer(compute="_compute_fulfilment_payment_ids")
+    fulfilment_payment_count = fields.Integer(
+        compute="_compute_fulfilment_payment_ids", compute_sudo=True
+    )
+
+    @api.depends(
+        "state",
+        "amount_total",
+        "currency_id",
+        *(f"{path}.{field}" for path in TX_PATHS for field in ("state", "amount")),
+    )
+    def _compute_fulfilment_paid(self):
+        for order in self:
+            order.fulfilment_paid = order._is_fulfilment_paid()
+
+    @api.depends(
+        "amount_total",
+        "currency_id",
+        *(f"{path}.{field}" for path in TX_PATHS for field in ("state", "amount")),
+    )
+    def _compute_fulfilment_amounts(self):
+        for order in self:
+            paid = order._get_fulfilment_amount_paid()
+            order.fulfilment_amount_paid = paid
+            order.fulfilment_amount_missing = max(
+                order.currency_id.round(order.amount_total - paid), 0.0
+            )
 
     @api.depends(
         "state",
         "fulfilment_exception",
-        "transaction_ids.state",
+        "fulfilment_paid",
         "order_line.invoice_lines.move_id.state",
         "picking_ids.state",
         "picking_ids.carrier_id",
@@ -87,12 +151,36 @@ class SaleOrder(models.Model):
         return "awaiting_payment"
 
     def _is_fulfilment_paid(self):
-        """An order is paid once it is confirmed and an online payment is done
-        (a partial payment that confirmed the order counts)."""
+        """The one place deciding whether the automation may invoice and ship:
+        the order is confirmed, was paid online and its done online payments,
+        refunds deducted, cover its total (within the currency's rounding). A
+        down payment that confirmed the order is not enough."""
         self.ensure_one()
-        return self.state == "sale" and any(
-            tx.state == "done" for tx in self.transaction_ids
+        return (
+            self.state == "sale"
+            and bool(self._get_fulfilment_transactions())
+            and self.currency_id.compare_amounts(
+                self._get_fulfilment_amount_paid(), self.amount_total
+            )
+            >= 0
         )
+
+    def _get_fulfilment_amount_paid(self):
+        """Done online payments of the order in its currency: captures of partial
+        captures (not their source), refunds deducted (negative amounts)."""
+        self.ensure_one()
+        total = 0.0
+        for tx in self._get_fulfilment_transactions():
+            amount = tx.amount
+            if tx.currency_id != self.currency_id:
+                amount = tx.currency_id._convert(
+                    amount,
+                    self.currency_id,
+                    self.company_id,
+                    (tx.last_state_change or fields.Datetime.now()).date(),
+                )
+            total += amount
+        return self.currency_id.round(total)
 
     def _get_fulfilment_timeline(self):
         """Steps shown to the customer on the portal, in order, with done flags."""
@@ -101,13 +189,18 @@ class SaleOrder(models.Model):
         labels = dict(self._fields["fulfilment_state"]._description_selection(self.env))
         progress = self._get_fulfilment_progress()
         reached = steps.index(progress) if progress in steps else -1
+        # An invoice (e.g. core's down payment invoice) does not make it paid.
         return [
-            {"step": step, "label": labels[step], "done": index <= reached}
+            {
+                "step": step,
+                "label": labels[step],
+                "done": self.fulfilment_paid if step == "paid" else index <= reached,
+            }
             for index, step in enumerate(steps)
         ]
 
     @api.depends(
-        "transaction_ids.payment_id",
+        *(f"{path}.payment_id" for path in TX_PATHS),
         "order_line.invoice_lines.move_id.line_ids.matched_credit_ids",
     )
     def _compute_fulfilment_payment_ids(self):
@@ -122,9 +215,26 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def _get_fulfilment_transactions(self):
-        """Done transactions of the orders, captures of partial captures included."""
-        txs = self.transaction_ids | self.transaction_ids.child_transaction_ids
-        return txs.filtered(lambda tx: tx.state == "done")
+        """Done transactions of the orders that moved money: payments, captures of
+        partial captures (their source only held the authorization) and refunds.
+
+        Read as superuser: transactions are readable by billing users only, and
+        these are the orders' own ones (callers check access to the orders)."""
+        txs = self.sudo().transaction_ids
+        txs |= txs.child_transaction_ids
+        txs |= txs.child_transaction_ids
+        return txs.filtered(
+            lambda tx: (
+                tx.state == "done"
+                and tx.operation != "validation"
+                and not tx.child_transaction_ids.filtered(
+                    lambda child: (
+                        child.operation != "refund"
+                        and child.state in ("done", "cancel")
+                    )
+                )
+            )
+        )
 
     def _get_fulfilment_payment_lines(self):
         """Open receivable lines of the posted payments of the orders' transactions."""
@@ -148,18 +258,37 @@ class SaleOrder(models.Model):
         """Run the fulfilment steps still missing on paid orders (invoice, post,
         reconcile, email, delivery as configured); a second call does nothing new.
 
-        Raises a UserError naming the orders that are not paid yet or that another
-        user is processing. Returns True.
+        Allowed to whoever creates invoices from orders in core: salespeople (on
+        the orders they may edit) and billing users. Raises an AccessError for
+        others, a UserError naming the orders that are not fully paid yet (with
+        what is missing) or that another user is processing. Returns True.
         """
+        self._check_fulfil_access()
         unpaid = self.filtered(lambda o: not o._is_fulfilment_paid())
         if unpaid:
             raise UserError(
                 self.env._(
                     "These orders are not paid yet: %(orders)s",
-                    orders=", ".join(unpaid.mapped("name")),
+                    orders=", ".join(
+                        self.env._(
+                            "%(order)s (%(missing)s still to pay)",
+                            order=order.name,
+                            missing=format_amount(
+                                self.env,
+                                order.fulfilment_amount_missing,
+                                order.currency_id,
+                            ),
+                        )
+                        for order in unpaid
+                    ),
                 )
             )
-        busy = self - self._fulfilment_lock()
+        # Past the access check, Fulfil runs the shop's automation for these
+        # orders with the automation's rights (as the payment and the batch do):
+        # posting, reconciling and validating the delivery need billing and
+        # inventory rights a salesperson does not have.
+        orders = self.sudo()
+        busy = orders - orders._fulfilment_lock()
         if busy:
             raise UserError(
                 self.env._(
@@ -168,20 +297,46 @@ class SaleOrder(models.Model):
                     orders=", ".join(busy.mapped("name")),
                 )
             )
-        self._fulfil_steps("manual")
-        self._fulfilment_clear_exception()
+        orders._fulfil_steps("manual")
+        orders._fulfilment_clear_exception()
         return True
 
-    def get_fulfilment_status(self):
-        """Fulfilment status of the orders, JSON/XML-RPC safe (no None)."""
-        return [order._get_fulfilment_status_values() for order in self]
+    def _check_fulfil_access(self):
+        if not any(self.env.user.has_group(group) for group in FULFIL_GROUPS):
+            raise AccessError(
+                self.env._(
+                    "Fulfil creates and posts invoices: it needs Sales or "
+                    "Accounting / Billing rights. Ask a salesperson or an "
+                    "accountant to fulfil %(orders)s.",
+                    orders=", ".join(self.sudo().mapped("name")),
+                )
+            )
+        self.check_access("write")
 
-    def _get_fulfilment_status_values(self):
+    def get_fulfilment_status(self):
+        """Fulfilment status of the orders, JSON/XML-RPC safe (no None), for
+        whoever may read the orders. The exception reason is internal: portal
+        users get a neutral sentence instead."""
+        self.check_access("read")
+        internal = self.env.user._is_internal()
+        # The order's own invoices, payments and deliveries are summarised as on
+        # its form and portal page, also for users who cannot open them
+        # (payments need billing rights, invoices are not readable by the
+        # warehouse); access to the orders was checked above.
+        return [order.sudo()._get_fulfilment_status_values(internal) for order in self]
+
+    def _get_fulfilment_status_values(self, internal=True):
         self.ensure_one()
         invoices = self.invoice_ids.filtered(lambda m: m.state != "cancel")
         deliveries = self.picking_ids.filtered(
             lambda p: p.picking_type_code == "outgoing"
         )
+        if not self.fulfilment_exception:
+            reason = ""
+        elif internal:
+            reason = self.fulfilment_exception_reason or ""
+        else:
+            reason = self._get_fulfilment_customer_exception_note()
         return {
             "id": self.id,
             "name": self.name,
@@ -189,9 +344,11 @@ class SaleOrder(models.Model):
             "state_label": dict(
                 self._fields["fulfilment_state"]._description_selection(self.env)
             ).get(self.fulfilment_state, ""),
-            "exception_reason": self.fulfilment_exception_reason or "",
+            "exception_reason": reason,
             "paid": self._is_fulfilment_paid(),
             "amount_total": self.amount_total,
+            "amount_paid": self.fulfilment_amount_paid,
+            "amount_missing": self.fulfilment_amount_missing,
             "currency": self.currency_id.name,
             "invoices": [
                 {
@@ -228,6 +385,10 @@ class SaleOrder(models.Model):
             ],
         }
 
+    def _get_fulfilment_customer_exception_note(self):
+        """What the customer reads while the shop handles a fulfilment exception."""
+        return self.env._("We are looking into your order.")
+
     def action_view_fulfilment_payments(self):
         self.ensure_one()
         return self.fulfilment_payment_ids._get_fulfilment_payments_action()
@@ -238,10 +399,11 @@ class SaleOrder(models.Model):
 
     @api.model
     def _get_fulfilment_todo_domain(self):
-        """Orders, not in exception, with a step the automation can do now:
-        paid orders to invoice or to deliver, and invoiced orders with a payment
-        that came after the invoice (a second transaction, or one post-processed
-        while another worker held the order) and is still to reconcile."""
+        """Fully paid orders (see _is_fulfilment_paid), not in exception, with a
+        step the automation can do now: to invoice or to deliver, or invoiced
+        with a payment that came after the invoice (a second transaction, or one
+        post-processed while another worker held the order) and is still to
+        reconcile."""
         open_payment_line = [
             ("account_type", "=", "asset_receivable"),
             ("parent_state", "=", "posted"),
@@ -292,24 +454,29 @@ class SaleOrder(models.Model):
                 ),
             ),
         ]
-        return expression.OR(
+        return expression.AND(
             [
-                expression.AND(
+                [("fulfilment_paid", "=", True)],
+                expression.OR(
                     [
-                        [("fulfilment_state", "in", ("paid", "invoiced"))],
-                        expression.OR([to_invoice, to_deliver]),
-                    ]
-                ),
-                expression.AND(
-                    [
-                        [
-                            (
-                                "fulfilment_state",
-                                "in",
-                                ("invoiced", "shipped", "delivered"),
-                            )
-                        ],
-                        to_reconcile,
+                        expression.AND(
+                            [
+                                [("fulfilment_state", "in", ("paid", "invoiced"))],
+                                expression.OR([to_invoice, to_deliver]),
+                            ]
+                        ),
+                        expression.AND(
+                            [
+                                [
+                                    (
+                                        "fulfilment_state",
+                                        "in",
+                                        ("invoiced", "shipped", "delivered"),
+                                    )
+                                ],
+                                to_reconcile,
+                            ]
+                        ),
                     ]
                 ),
             ]
@@ -361,10 +528,15 @@ class SaleOrder(models.Model):
         - invoice mails and delivery validation (carrier bookings) reach outside
           the database: one savepoint per order, never replayed.
 
-        :param str trigger: 'manual', 'payment', 'delivery' or 'batch'
+        Only fully paid orders are taken, and none in exception: an exception
+        waits for a person (Fulfil).
+
+        :param str trigger: 'payment', 'delivery' or 'batch'
         :return: the orders processed without error
         """
-        orders = self._fulfilment_lock()
+        orders = self.filtered(
+            lambda o: o._is_fulfilment_paid() and not o.fulfilment_exception
+        )._fulfilment_lock()
         failures = {}
         try:
             with self.env.cr.savepoint():
@@ -523,6 +695,11 @@ class SaleOrder(models.Model):
                     pickings=", ".join(pickings.mapped("name")),
                 )
             )
+
+    def _action_cancel(self):
+        # Cancelling the order cancels its draft invoices: not a person taking
+        # an invoice back from the automation (see account.move.button_cancel).
+        return super(SaleOrder, self.with_context(**{SKIP_HOLD: True}))._action_cancel()
 
     def _fulfilment_set_exception(self, error):
         self.ensure_one()

@@ -3,6 +3,8 @@ from . import test_batch
 from . import test_concurrency
 from . import test_portal
 from . import test_xmlrpc
+from . import test_money
+from . import test_roles
 from . import test_i18n
 from . import test_invoice_email
 from . import test_roles_delivery

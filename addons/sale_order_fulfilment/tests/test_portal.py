@@ -1,3 +1,5 @@
+from xmlrpc.client import Fault
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import create_order, create_product, pay, set_policy, setup_demo_provider
@@ -54,3 +56,135 @@ class TestPortalTimeline(HttpCase):
         self.assertFalse(
             self.order.with_user(self.stranger).search([("id", "=", self.order.id)])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPartialPayment(HttpCase):
+    """The customer pays part of a confirmed order on its portal page, through
+    the same routes as the portal payment form (payment_demo)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.provider = setup_demo_provider(cls.env)
+        set_policy(cls.env, auto_invoice=True, validate=True)
+        cls.customer = new_test_user(
+            cls.env,
+            login="made_portal",
+            password="made_portal",
+            groups="base.group_portal",
+        )
+        product = create_product(cls.env, name="Kopi Kerinci")
+        cls.order = create_order(cls.env, cls.customer.partner_id, product)
+        cls.order.action_confirm()
+
+    def pay_on_portal(self, amount):
+        order = self.order
+        values = self.make_jsonrpc_request(
+            f"/my/orders/{order.id}/transaction",
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.env.ref(
+                    "payment_demo.payment_method_demo"
+                ).id,
+                "token_id": None,
+                "amount": amount,
+                "flow": "direct",
+                "tokenization_requested": False,
+                "landing_route": order.get_portal_url(),
+                "is_validation": False,
+                "access_token": order._portal_ensure_token(),
+            },
+        )
+        self.make_jsonrpc_request(
+            "/payment/demo/simulate_payment",
+            {
+                "reference": values["reference"],
+                "payment_details": "4242",
+                "simulated_state": "done",
+            },
+        )
+        self.assertEqual(
+            self.make_jsonrpc_request("/payment/status/poll", {})["state"], "done"
+        )
+        self.env.invalidate_all()
+        return self.env["payment.transaction"].search(
+            [("reference", "=", values["reference"])]
+        )
+
+    def status_over_rpc(self):
+        (status,) = self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            self.customer.id,
+            "made_portal",
+            "sale.order",
+            "get_fulfilment_status",
+            [self.order.ids],
+        )
+        return status
+
+    def test_ten_percent_is_not_fulfilled(self):
+        self.authenticate("made_portal", "made_portal")
+        tx = self.pay_on_portal(10.0)
+        self.assertEqual(tx.amount, 10.0)
+        self.assertTrue(tx.is_post_processed)
+        self.assertEqual(tx.payment_id.state, "in_process")
+        self.assertFalse(self.order.invoice_ids)
+        self.assertEqual(self.order.picking_ids.state, "assigned")
+        self.assertEqual(self.order.fulfilment_state, "awaiting_payment")
+        page = self.url_open(f"/my/orders/{self.order.id}").text
+        self.assertIn("o_fulfilment_amount_missing", page)
+        self.assertIn("90.00", page)
+        self.assertNotIn("o_fulfilment_step_done", page, "not even paid")
+        status = self.status_over_rpc()
+        self.assertIs(status["paid"], False)
+        self.assertEqual(status["amount_paid"], 10.0)
+        self.assertEqual(status["amount_missing"], 90.0)
+        # The rest, on the same page: invoiced and shipped.
+        self.pay_on_portal(90.0)
+        invoice = self.order.invoice_ids
+        self.assertEqual(invoice.state, "posted")
+        self.assertTrue(invoice.currency_id.is_zero(invoice.amount_residual))
+        self.assertEqual(self.order.picking_ids.state, "done")
+        self.assertEqual(self.status_over_rpc()["amount_missing"], 0.0)
+
+    def test_exception_reason_stays_internal(self):
+        self.order._fulfilment_set_exception(
+            ValueError("psycopg2.errors.Secret: relation account_tax_internal")
+        )
+        self.authenticate("made_portal", "made_portal")
+        page = self.url_open(f"/my/orders/{self.order.id}").text
+        self.assertIn("We are looking into your order.", page)
+        self.assertNotIn("account_tax_internal", page)
+        status = self.status_over_rpc()
+        self.assertEqual(status["state"], "exception")
+        self.assertEqual(status["exception_reason"], "We are looking into your order.")
+        with self.assertRaises(Fault):
+            self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname,
+                self.customer.id,
+                "made_portal",
+                "sale.order",
+                "read",
+                [self.order.ids, ["fulfilment_exception_reason"]],
+            )
+        # Staff still read the reason.
+        (internal,) = self.order.get_fulfilment_status()
+        self.assertIn("account_tax_internal", internal["exception_reason"])
+
+    def test_other_customer_gets_no_status(self):
+        other = new_test_user(
+            self.env,
+            login="putu_portal",
+            password="putu_portal",
+            groups="base.group_portal",
+        )
+        with self.assertRaises(Fault):
+            self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname,
+                other.id,
+                "putu_portal",
+                "sale.order",
+                "get_fulfilment_status",
+                [self.order.ids],
+            )
