@@ -270,15 +270,7 @@ class SaleOrder(models.Model):
                 self.env._(
                     "These orders are not paid yet: %(orders)s",
                     orders=", ".join(
-                        self.env._(
-                            "%(order)s (%(missing)s still to pay)",
-                            order=order.name,
-                            missing=format_amount(
-                                self.env,
-                                order.fulfilment_amount_missing,
-                                order.currency_id,
-                            ),
-                        )
+                        f"{order.name} ({order._get_fulfilment_unpaid_note()})"
                         for order in unpaid
                     ),
                 )
@@ -300,6 +292,20 @@ class SaleOrder(models.Model):
         orders._fulfil_steps("manual")
         orders._fulfilment_clear_exception()
         return True
+
+    def _get_fulfilment_unpaid_note(self):
+        """Why the order is not paid for the automation, for the person."""
+        self.ensure_one()
+        if self.state != "sale":
+            return self.env._("not confirmed")
+        if self.fulfilment_amount_missing > 0:
+            return self.env._(
+                "%(missing)s still to pay",
+                missing=format_amount(
+                    self.env, self.fulfilment_amount_missing, self.currency_id
+                ),
+            )
+        return self.env._("no online payment")
 
     def _check_fulfil_access(self):
         if not any(self.env.user.has_group(group) for group in FULFIL_GROUPS):

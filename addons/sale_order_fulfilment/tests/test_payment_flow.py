@@ -167,9 +167,14 @@ class TestPaymentFlow(FulfilmentCase):
         self.assertEqual(invoice.line_ids.matched_credit_ids, partials)
 
     def test_fulfil_unpaid_order_is_refused(self):
+        quotation = self.order()
+        with self.assertRaisesRegex(UserError, rf"{quotation.name} \(not confirmed\)"):
+            quotation.action_fulfil()
         order = self.order()
         order.action_confirm()
-        with self.assertRaisesRegex(UserError, order.name):
+        with self.assertRaisesRegex(
+            UserError, rf"{order.name} \(.*100\.00 still to pay\)"
+        ):
             order.action_fulfil()
 
     def test_core_automatic_invoice_and_ours_make_one_invoice(self):
