@@ -308,16 +308,16 @@ class SaleOrder(models.Model):
         return self.env._("no online payment")
 
     def _check_fulfil_access(self):
+        self.check_access("write")
         if not any(self.env.user.has_group(group) for group in FULFIL_GROUPS):
             raise AccessError(
                 self.env._(
                     "Fulfil creates and posts invoices: it needs Sales or "
                     "Accounting / Billing rights. Ask a salesperson or an "
                     "accountant to fulfil %(orders)s.",
-                    orders=", ".join(self.sudo().mapped("name")),
+                    orders=", ".join(self.mapped("name")),
                 )
             )
-        self.check_access("write")
 
     def get_fulfilment_status(self):
         """Fulfilment status of the orders, JSON/XML-RPC safe (no None), for

@@ -43,7 +43,7 @@ def create_order(env, partner, products, qty=1.0, **vals):
     )
 
 
-def pay(order, amount=None, post_process=True):
+def pay(order, amount=None, post_process=True, currency=None):
     """Pay the order online with payment_demo and run core's post-processing.
 
     Without post-processing, only account_payment's payment is created, as
@@ -59,7 +59,7 @@ def pay(order, amount=None, post_process=True):
                 "provider_id": provider.id,
                 "payment_method_id": env.ref("payment_demo.payment_method_demo").id,
                 "amount": order.amount_total if amount is None else amount,
-                "currency_id": order.currency_id.id,
+                "currency_id": (currency or order.currency_id).id,
                 "partner_id": order.partner_id.id,
                 "reference": f"{order.name}-{uuid4().hex[:8]}",
                 "operation": "online_redirect",

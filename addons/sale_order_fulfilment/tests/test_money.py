@@ -102,6 +102,25 @@ class TestMoney(FulfilmentCase):
         )
         self.assertEqual(order.fulfilment_state, "invoiced")
 
+    def test_payments_in_another_currency_are_converted(self):
+        set_policy(self.env, auto_invoice=False)
+        self.assertEqual(self.env.company.currency_id, self.env.ref("base.USD"))
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        # 0.5 EUR for 1 USD: 1 EUR pays 2 USD of the order.
+        self.env["res.currency.rate"].create(
+            {"currency_id": eur.id, "rate": 0.5, "company_id": self.env.company.id}
+        )
+        order = self.order()
+        order.action_confirm()
+        pay(order, amount=40.0, currency=eur)
+        self.assertEqual(order.fulfilment_amount_paid, 80.0)
+        self.assertEqual(order.fulfilment_amount_missing, 20.0)
+        self.assertEqual(order.fulfilment_state, "awaiting_payment")
+        pay(order, amount=10.0, currency=eur)
+        self.assertTrue(order.fulfilment_paid)
+        self.assertEqual(order.fulfilment_state, "paid")
+
     def test_partial_captures_count_once_captured(self):
         provider = setup_demo_provider(self.env)
         provider.capture_manually = True

@@ -140,6 +140,18 @@ class TestPortalPartialPayment(HttpCase):
         self.assertIs(status["paid"], False)
         self.assertEqual(status["amount_paid"], 10.0)
         self.assertEqual(status["amount_missing"], 90.0)
+        # Customers cannot fulfil anything themselves.
+        with self.assertRaises(Fault):
+            self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname,
+                self.customer.id,
+                "made_portal",
+                "sale.order",
+                "action_fulfil",
+                [self.order.ids],
+            )
+        self.env.invalidate_all()
+        self.assertFalse(self.order.invoice_ids)
         # The rest, on the same page: invoiced and shipped.
         self.pay_on_portal(90.0)
         invoice = self.order.invoice_ids
