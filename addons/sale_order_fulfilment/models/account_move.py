@@ -9,8 +9,10 @@ SKIP_HOLD = "fulfilment_skip_invoice_hold"
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # Counted as superuser: the payments' journal items are not readable by a
+    # salesperson opening the invoice of an order.
     fulfilment_payment_count = fields.Integer(
-        compute="_compute_fulfilment_payment_count"
+        compute="_compute_fulfilment_payment_count", compute_sudo=True
     )
 
     @api.depends("line_ids.matched_credit_ids", "line_ids.matched_debit_ids")

@@ -70,6 +70,13 @@ class TestRoles(FulfilmentCase):
         self.assertEqual(invoice.state, "posted")
         self.assertTrue(invoice.currency_id.is_zero(invoice.amount_residual))
         self.assertEqual(as_user.fulfilment_state, "invoiced")
+        # The invoice opens from the order (payments counted for all, listed
+        # by the Payments button for billing users).
+        self.env.invalidate_all()
+        Form(invoice.with_user(user))
+        self.env.invalidate_all()
+        (values,) = invoice.with_user(user).read(["fulfilment_payment_count"])
+        self.assertEqual(values["fulfilment_payment_count"], 2)
 
     def test_salesperson_own_documents(self):
         order = self.new_order_as(self.own)
