@@ -582,9 +582,15 @@ class DeliveryCarrier(models.Model):
             try:
                 with self.env.cr.savepoint():
                     by_id[picking_id]._biteship_apply_tracking(tracking)
-            except (UserError, ValidationError, ValueError) as error:
+            except Exception as error:  # noqa: BLE001 - one odd answer fails one delivery
                 failures[picking_id] = str(error)
         return failures
+
+    def _tracking_poll_batch_size(self):
+        # one round of parallel requests per batch
+        if self.delivery_type == "biteship":
+            return self.biteship_poll_workers
+        return super()._tracking_poll_batch_size()
 
     @api.model
     def _biteship_event(self, status, moment, note, order_key):

@@ -1,4 +1,5 @@
 from . import test_client
+from . import test_cron
 from . import test_currency
 from . import test_i18n
 from . import test_idempotency

@@ -120,3 +120,48 @@ class TestBiteshipWebhook(BiteshipCommon):
         self.assertEqual(event["description"], "Arrived at Bandung hub")
         self.assertEqual(event["event_time"], datetime(2026, 3, 2, 2, 30))
         self.assertEqual(event["shipment_state"], "in_transit")
+
+    def test_same_input_rules_as_any_webhook(self):
+        """Biteship's path has its own check and parser, and the same limits:
+        odd headers 403, large bodies 413, no future-dated event freezes the
+        shipment."""
+        picking = self._ship()
+        order_id = picking.carrier_shipment_id
+        self.env.flush_all()
+        payload = self.server.webhook_payload("order.status", order_id)
+        status, _body = self.server.send_webhook(
+            self._url(), payload, "sécret", header_name="X-Biteship-Signature"
+        )
+        self.assertEqual(status, 403)
+        status, _body = self._raw_post(
+            f"/delivery_tracking/webhook/{self.biteship.id}",
+            {"X-Biteship-Signature": SECRET},
+            b"{",
+            length=2 * 1024 * 1024,
+        )
+        self.assertEqual(status, 413)
+
+        # an on-hold dated 2099 is recorded at its arrival...
+        self.server.set_status(
+            order_id, "on_hold", when=datetime(2099, 1, 1, tzinfo=timezone.utc)
+        )
+        payload = self.server.webhook_payload("order.status", order_id)
+        status, body = self.server.send_webhook(
+            self._url(), payload, SECRET, header_name="X-Biteship-Signature"
+        )
+        self.assertEqual(status, 200, body)
+        picking.invalidate_recordset()
+        self.assertEqual(picking.shipment_state, "exception")
+        self.assertLessEqual(
+            picking.tracking_event_ids.event_time, fields.Datetime.now()
+        )
+        # ... so the courier's next status moves the shipment on
+        in_a_minute = datetime.now(timezone.utc) + timedelta(minutes=1)
+        self.server.set_status(order_id, "dropping_off", when=in_a_minute)
+        payload = self.server.webhook_payload("order.status", order_id)
+        status, body = self.server.send_webhook(
+            self._url(), payload, SECRET, header_name="X-Biteship-Signature"
+        )
+        self.assertEqual(status, 200, body)
+        picking.invalidate_recordset()
+        self.assertEqual(picking.shipment_state, "in_transit")

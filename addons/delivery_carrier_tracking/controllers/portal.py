@@ -5,6 +5,24 @@ from werkzeug.exceptions import NotFound
 
 
 class DeliveryTrackingPortal(SaleStockPortal):
+    def _stock_picking_check_access(self, picking_id, access_token=None):
+        # Core compares the token with the order's through consteq(), which
+        # raises TypeError (an error 500) for a delivery without a sale order
+        # or for a token with non-ASCII characters. Neither can match: such a
+        # token counts as none (access error, 404).
+        if access_token and not (
+            access_token.isascii()
+            and request.env["stock.picking"]
+            .sudo()
+            .browse(picking_id)
+            .exists()
+            .sale_id.access_token
+        ):
+            access_token = None
+        return super()._stock_picking_check_access(
+            picking_id, access_token=access_token
+        )
+
     @route(
         "/my/picking/label/<int:picking_id>/<int:attachment_id>",
         type="http",

@@ -2,6 +2,7 @@ import hashlib
 import hmac
 import io
 import json
+import re
 import time
 from datetime import datetime, timezone
 from urllib.parse import quote, urlsplit
@@ -10,11 +11,15 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
-from .stock_picking import SHIPMENT_STATES
+from .stock_picking import CARRIER_STATES, MAX_CLOCK_SKEW, SHIPMENT_STATES
 
 # Core's carriers without an API: this module is their "provider".
 IN_HOUSE_TYPES = ("fixed", "base_on_rule")
-WEBHOOK_MAX_SKEW = 300  # seconds between the sender's timestamp and ours
+# seconds between the sender's timestamp and ours
+WEBHOOK_MAX_SKEW = int(MAX_CLOCK_SKEW.total_seconds())
+TIMESTAMP_RE = re.compile(r"[0-9]{1,12}")  # ASCII digits only, unlike isdigit()
+SIGNATURE_RE = re.compile(r"[0-9a-fA-F]{64}")
+POLL_BATCH_SIZE = 10
 LABEL_REPORT = "delivery_carrier_tracking.action_report_shipping_label"
 
 
@@ -87,6 +92,12 @@ class DeliveryCarrier(models.Model):
         """Poll the provider; returns {picking_id: error} of failed pickings."""
         return self._tracking_provider_method("tracking_update")(pickings)
 
+    def _tracking_poll_batch_size(self):
+        """Deliveries the scheduler polls in one call to the provider (then
+        commits): small, so that a slow carrier holds few rows at a time."""
+        self.ensure_one()
+        return POLL_BATCH_SIZE
+
     def _tracking_webhook_verify(self, raw_body, headers):
         """Provider's own check if it has one, else HMAC-SHA256 over
         "<timestamp>." + body with the carrier's secret, within 300 s."""
@@ -94,22 +105,80 @@ class DeliveryCarrier(models.Model):
         if verify:
             return verify(raw_body, headers)
         secret = self.sudo().tracking_webhook_secret
-        timestamp = headers.get("X-Tracking-Timestamp") or ""
-        signature = headers.get("X-Tracking-Signature") or ""
-        if not (secret and timestamp.isdigit() and signature):
+        timestamp = (headers.get("X-Tracking-Timestamp") or "").strip()
+        signature = (headers.get("X-Tracking-Signature") or "").strip()
+        # Anything but ASCII digits and a hex digest is refused as it comes:
+        # int() and compare_digest() would raise on other characters.
+        if not (
+            secret
+            and TIMESTAMP_RE.fullmatch(timestamp)
+            and SIGNATURE_RE.fullmatch(signature)
+        ):
             return False
         if abs(time.time() - int(timestamp)) > WEBHOOK_MAX_SKEW:
             return False
         expected = hmac.new(
             secret.encode(), f"{timestamp}.".encode() + raw_body, hashlib.sha256
         ).hexdigest()
-        return hmac.compare_digest(expected, signature.strip().lower())
+        return hmac.compare_digest(expected.encode(), signature.lower().encode())
 
     def _tracking_webhook_events(self, payload, headers):
         parse = self._tracking_provider_method("webhook_events")
         if not parse:
             raise ValueError(f"carrier type {self.delivery_type} has no webhook")
         return parse(payload, headers)
+
+    def _tracking_webhook_apply(self, shipments):
+        """Apply the parsed shipments of a verified webhook, each in its own
+        savepoint. Raises UserError or ValueError on the first one the carrier
+        got wrong (those before it stay applied).
+
+        :return: (applied, unknown) counts
+        """
+        self.ensure_one()
+        applied = unknown = 0
+        for shipment in shipments:
+            picking = self._tracking_webhook_picking(shipment)
+            if not picking:
+                unknown += 1
+                continue
+            with self.env.cr.savepoint():
+                if shipment.get("new_tracking_number"):
+                    picking._tracking_set_number(shipment["new_tracking_number"])
+                # False means "no price" (0.0 is a price)
+                price = shipment.get("price")
+                if price is not None and price is not False:
+                    picking._tracking_set_price(price)
+                picking._tracking_apply_events(shipment.get("events") or [])
+            applied += 1
+        return applied, unknown
+
+    def _tracking_webhook_picking(self, shipment):
+        """The delivery of this carrier a webhook's shipment is about."""
+        Picking = self.env["stock.picking"].sudo()
+        if shipment.get("carrier_shipment_id"):
+            picking = Picking.search(
+                [
+                    ("carrier_id", "=", self.id),
+                    ("carrier_shipment_id", "=", shipment["carrier_shipment_id"]),
+                ],
+                limit=1,
+            )
+            if picking:
+                return picking
+        number = shipment.get("tracking_number")
+        if not number:
+            return Picking
+        # carrier_tracking_ref holds comma-separated numbers (one per package)
+        candidates = Picking.search(
+            [
+                ("carrier_id", "=", self.id),
+                ("carrier_tracking_ref", "ilike", number),
+            ]
+        )
+        return candidates.filtered(
+            lambda p: number in [n.strip() for n in p.carrier_tracking_ref.split(",")]
+        )[:1]
 
     # ------------------------------------------------------------------ #
     # Safe tracking links
@@ -247,7 +316,7 @@ class DeliveryCarrier(models.Model):
         states = dict(SHIPMENT_STATES)
         events = []
         for raw in payload.get("events", []):
-            if not isinstance(raw, dict) or raw.get("status") not in states:
+            if not isinstance(raw, dict) or raw.get("status") not in CARRIER_STATES:
                 raise ValueError(f"invalid event {raw!r:.200}")
             event_time = datetime.fromisoformat(str(raw.get("time")))
             if event_time.tzinfo:
@@ -262,6 +331,9 @@ class DeliveryCarrier(models.Model):
             if raw.get("id"):
                 event["event_key"] = str(raw["id"])
             events.append(event)
+        for key in ("carrier_shipment_id", "tracking_number", "new_tracking_number"):
+            if payload.get(key) and not isinstance(payload[key], str):
+                raise TypeError(f"{key} must be a string")
         return [
             {
                 "carrier_shipment_id": payload.get("carrier_shipment_id") or False,

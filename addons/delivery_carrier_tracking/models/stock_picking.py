@@ -2,12 +2,15 @@ import json
 import logging
 import math
 import re
+import time
+import weakref
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import psycopg2.errors
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, config, format_amount, split_every
 from requests.exceptions import RequestException
 
 _logger = logging.getLogger(__name__)
@@ -31,12 +34,72 @@ ACTIVE_SHIPMENT_STATES = (
     "out_for_delivery",
     "exception",
 )
+# The order of a parcel's progress: carrier events only move a shipment
+# forward along it (see shipment_state_after).
+SHIPMENT_PROGRESS = (
+    "label_pending",
+    "label_created",
+    "picked_up",
+    "in_transit",
+    "out_for_delivery",
+    "delivered",
+)
+# What a carrier may report: "label pending" is ours (the send path sets it
+# and the scheduler retries it), never a carrier's.
+CARRIER_STATES = tuple(
+    state for state, _label in SHIPMENT_STATES if state != "label_pending"
+)
+# How far ahead of our clock a carrier's time may be (webhook timestamps,
+# event times): an event dated later is recorded at its arrival time.
+MAX_CLOCK_SKEW = timedelta(seconds=300)
 TRACKING_NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_./ ]*$")
 TRACKING_NUMBER_MAX = 64
 CONTROL_CHARS_RE = re.compile(r"[\x00-\x1f\x7f]")
 POLL_INTERVAL = timedelta(hours=1)
 BACKOFF_BASE = timedelta(minutes=5)
 BACKOFF_MAX = timedelta(days=1)
+# Consecutive failed polls (about half a day with the back-off) before a
+# person is asked to look: a carrier's short outage is not worth an activity.
+POLL_FAILURES_WARN = 8
+# Share of Odoo's real time limit of a cron run (limit_time_real_cron, else
+# limit_time_real) the scheduler spends before it stops taking new work.
+CRON_TIME_SHARE = 0.25
+CRON_TIME_DEFAULT = 60.0  # seconds, when the server has no limit
+# Deadline of each ir.cron run, per job cursor: ir.cron calls the job's
+# method up to MAX_BATCH_PER_CRON_JOB times on one cursor while the time
+# limit covers them all.
+_cron_deadlines = weakref.WeakKeyDictionary()
+
+
+def shipment_state_after(state, event_state, stale=False, progress=False):
+    """The shipment state once a carrier reports `event_state`: the one place
+    that says how events move a shipment.
+
+    - Progress only goes forward along SHIPMENT_PROGRESS (label created <
+      picked up < in transit < out for delivery < delivered): an older event
+      arriving late never moves a shipment back.
+    - An exception or a cancellation is news only when it is not `stale`
+      (older than the newest event already recorded); it never follows
+      delivered.
+    - A newer progress event ends an exception, back to the furthest
+      `progress` known.
+    - Returned is final and may follow delivered; cancelled is final.
+    """
+    if state in ("returned", "cancelled"):
+        return state
+    if event_state in SHIPMENT_PROGRESS:
+        if state == "exception":
+            if stale:
+                return state
+            state = progress
+        if state not in SHIPMENT_PROGRESS:  # no shipment state yet
+            return event_state
+        return max(state, event_state, key=SHIPMENT_PROGRESS.index)
+    if event_state == "returned":
+        return event_state
+    if stale or state == "delivered":
+        return state
+    return event_state
 
 
 def tracking_backoff(failures):
@@ -240,28 +303,54 @@ class StockPicking(models.Model):
         if carrier_shipment_id:
             vals["carrier_shipment_id"] = carrier_shipment_id
         self.write(vals)
-        message = self.env._(
-            "The shipment could not be created with %(carrier)s; it will be "
-            "retried automatically. Error: %(error)s",
-            carrier=self.carrier_id.name,
-            error=str(error),
+        self._tracking_warn_once(
+            lambda env: env._("Shipping label pending"),
+            str(error),
+            message=self.env._(
+                "The shipment could not be created with %(carrier)s; it will be "
+                "retried automatically. Error: %(error)s",
+                carrier=self.carrier_id.name,
+                error=str(error),
+            ),
         )
-        self.message_post(body=message, message_type="notification")
-        if failures == 1:
-            self.activity_schedule(
-                "mail.mail_activity_data_warning",
-                fields.Date.context_today(self),
-                summary=self.env._("Shipping label pending"),
-                note=self._carrier_exception_note(str(error)),
-                user_id=self.user_id.id or self.env.user.id,
-            )
+
+    def _tracking_warn_once(self, summary, error, message=None):
+        """Post `message` (if any) and keep one open warning activity per
+        subject, however often the delivery fails. Best effort: a delivery
+        whose note cannot be made (e.g. a responsible without access) still
+        backs off, so this never raises.
+
+        :param summary: env -> the activity's summary, in the language of
+            the user it is for (also how an open one is recognised)
+        """
+        self.ensure_one()
+        user = self.user_id or self.env.user
+        try:
+            with self.env.cr.savepoint():
+                if message:
+                    self.message_post(body=message, message_type="notification")
+                summary = summary(self.with_context(lang=user.lang).env)
+                warning = self.env.ref("mail.mail_activity_data_warning")
+                if not self.activity_ids.filtered(
+                    lambda a: a.activity_type_id == warning and a.summary == summary
+                ):
+                    self.activity_schedule(
+                        "mail.mail_activity_data_warning",
+                        fields.Date.context_today(self),
+                        summary=summary,
+                        note=self._carrier_exception_note(error),
+                        user_id=user.id,
+                    )
+        except Exception:  # logged with its traceback, see docstring
+            _logger.exception("Delivery %s: failure not noted", self.name)
 
     def cancel_shipment(self):
         res = super().cancel_shipment()
         self.filtered("shipment_state").write(
             {"shipment_state": "cancelled", "carrier_shipment_id": False}
         )
-        return res
+        # core returns None, which XML-RPC cannot send
+        return True if res is None else res
 
     # ------------------------------------------------------------------ #
     # Contract with providers: tracking number and events
@@ -331,16 +420,20 @@ class StockPicking(models.Model):
         return True
 
     def _tracking_apply_events(self, events):
-        """Record carrier events (idempotent) and move the shipment state to
-        the newest event's. Returns the new event records."""
+        """Record carrier events (idempotent) and move the shipment state along
+        the new ones, oldest first (shipment_state_after). An event dated
+        more than MAX_CLOCK_SKEW ahead is recorded at its arrival time: it
+        would otherwise outrank every real event to come. Returns the new
+        event records."""
         self.ensure_one()
         Event = self.env["stock.picking.tracking.event"].sudo()
         self._tracking_lock()  # concurrent webhook + poll: one row per event
-        valid_states = dict(SHIPMENT_STATES)
-        existing = set(self.tracking_event_ids.mapped("event_key"))
+        recorded = self.tracking_event_ids
+        existing = set(recorded.mapped("event_key"))
+        now = fields.Datetime.now()
         vals_list = []
         for event in events:
-            if event.get("shipment_state") not in valid_states:
+            if event.get("shipment_state") not in CARRIER_STATES:
                 raise ValidationError(
                     self.env._(
                         "Unknown shipment state %(state)r.",
@@ -349,14 +442,24 @@ class StockPicking(models.Model):
                 )
             if not event.get("event_time"):
                 raise ValidationError(self.env._("A tracking event has no time."))
+            # keyed on the carrier's own time: a resent event stays one event
             key = (event.get("event_key") or Event._default_event_key(event))[:128]
             if key in existing:
                 continue
             existing.add(key)
+            event_time = fields.Datetime.to_datetime(event["event_time"])
+            if event_time > now + MAX_CLOCK_SKEW:
+                _logger.info(
+                    "Tracking event of %s dated %s, ahead of our clock: recorded at %s",
+                    self.name,
+                    event_time,
+                    now,
+                )
+                event_time = now
             vals_list.append(
                 {
                     "picking_id": self.id,
-                    "event_time": event["event_time"],
+                    "event_time": event_time,
                     "shipment_state": event["shipment_state"],
                     "status_code": tracking_event_text(event.get("status_code"), 64),
                     "description": tracking_event_text(event.get("description"), 1024),
@@ -368,10 +471,26 @@ class StockPicking(models.Model):
         if not new_events:
             return new_events
         self.invalidate_recordset(["tracking_event_ids"])
-        newest = self.tracking_event_ids[:1]  # ordered newest first
-        if newest in new_events and newest.shipment_state != self.shipment_state:
-            self.shipment_state = newest.shipment_state
-            if newest.shipment_state == "delivered":
+        newest = max(recorded.mapped("event_time"), default=None)
+        progress = max(
+            (e for e in recorded.mapped("shipment_state") if e in SHIPMENT_PROGRESS),
+            key=SHIPMENT_PROGRESS.index,
+            default=False,
+        )
+        state = self.shipment_state
+        for event in new_events.sorted(lambda e: (e.event_time, e.id)):
+            stale = newest is not None and event.event_time < newest
+            state = shipment_state_after(state, event.shipment_state, stale, progress)
+            if event.shipment_state in SHIPMENT_PROGRESS:
+                progress = max(
+                    progress or event.shipment_state,
+                    event.shipment_state,
+                    key=SHIPMENT_PROGRESS.index,
+                )
+            newest = max(newest or event.event_time, event.event_time)
+        if state != self.shipment_state:
+            self.shipment_state = state
+            if state == "delivered":
                 self._tracking_notify_delivered()
         return new_events
 
@@ -509,79 +628,235 @@ class StockPicking(models.Model):
     # Scheduler: retry pending labels, poll active shipments
     # ------------------------------------------------------------------ #
 
-    def _tracking_due_ids(self, states, limit):
-        """Ids of due pickings in `states`, locked for this transaction;
-        rows another worker holds are skipped (lock mode: _tracking_lock)."""
+    @api.model
+    def _tracking_due_condition(self, states, carrier_ids=None):
+        """SQL condition of the done deliveries in `states` that are due,
+        of these carriers (None: of any carrier)."""
+        carriers = (
+            SQL("carrier_id IS NOT NULL")
+            if carrier_ids is None
+            else SQL("carrier_id IN %s", tuple(carrier_ids) or (None,))
+        )
+        return SQL(
+            """shipment_state IN %s AND state = 'done' AND %s
+               AND (tracking_next_poll_at IS NULL OR tracking_next_poll_at <= %s)""",
+            tuple(states),
+            carriers,
+            fields.Datetime.now(),
+        )
+
+    @api.model
+    def _tracking_due_ids(self, states, limit, carrier_ids=None):
+        """Ids of due deliveries, most overdue first. Not locked: each is
+        taken (_tracking_take) when its turn comes, so the others stay free
+        for webhooks and users meanwhile."""
         self.flush_model(
             ["shipment_state", "state", "carrier_id", "tracking_next_poll_at"]
         )
         self.env.cr.execute(
             SQL(
-                """
-                SELECT id FROM stock_picking
-                 WHERE shipment_state IN %s
-                   AND state = 'done'
-                   AND carrier_id IS NOT NULL
-                   AND (tracking_next_poll_at IS NULL OR tracking_next_poll_at <= %s)
-                 ORDER BY tracking_next_poll_at NULLS FIRST, id
-                 LIMIT %s
-                 FOR NO KEY UPDATE SKIP LOCKED
-                """,
-                tuple(states),
-                fields.Datetime.now(),
+                """SELECT id FROM stock_picking WHERE %s
+                    ORDER BY tracking_next_poll_at NULLS FIRST, id LIMIT %s""",
+                self._tracking_due_condition(states, carrier_ids),
                 limit,
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
-    def _cron_tracking_update(self, batch_size=50):
-        """One batch of label retries and tracking polls; the cron runs again
-        at once while work remains (ir.cron progress)."""
-        pending = self.browse(self._tracking_due_ids(["label_pending"], batch_size))
-        for picking in pending:
-            picking.with_context(tracking_keep_on_error=True).send_to_shipper()
-        active = self.browse(
-            self._tracking_due_ids(ACTIVE_SHIPMENT_STATES, batch_size)
-        ).filtered(lambda p: p.carrier_id._tracking_can_poll())
-        for carrier in active.carrier_id:
-            active.filtered(lambda p, c=carrier: p.carrier_id == c)._tracking_poll()
-        done = len(pending) + len(active)
-        remaining = len(self._tracking_due_ids(["label_pending"], batch_size)) + len(
-            self._tracking_due_ids(ACTIVE_SHIPMENT_STATES, batch_size)
+    def _tracking_take(self, ids, states):
+        """Lock those of these deliveries still due in `states` for this
+        transaction (lock mode: _tracking_lock). One another transaction
+        holds (a webhook, another worker) is skipped, never waited for."""
+        self.flush_model(
+            ["shipment_state", "state", "carrier_id", "tracking_next_poll_at"]
         )
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        """SELECT id FROM stock_picking WHERE id IN %s AND %s
+                            ORDER BY id FOR NO KEY UPDATE SKIP LOCKED""",
+                        tuple(ids),
+                        self._tracking_due_condition(states),
+                    ),
+                    log_exceptions=False,
+                )
+                taken = self.browse([row[0] for row in self.env.cr.fetchall()])
+        except psycopg2.errors.SerializationFailure:
+            # changed by a transaction that committed after this one began:
+            # another worker's, which handled it
+            return self.browse()
+        taken.invalidate_recordset()  # read as locked, not as cached before
+        return taken
+
+    @api.model
+    def _tracking_cron_deadline(self):
+        """time.monotonic() after which the scheduler takes no new work: a
+        share of Odoo's real time limit for crons, counted from the first
+        batch of the ir.cron run (its batches share one cursor and one
+        limit), else from now."""
+        limit = config["limit_time_real_cron"]
+        if not limit or limit < 0:  # as the server does: the HTTP limit
+            limit = config["limit_time_real"]
+        budget = limit * CRON_TIME_SHARE if limit and limit > 0 else CRON_TIME_DEFAULT
+        deadline = time.monotonic() + budget
+        if not self.env.context.get("cron_id"):
+            return deadline
+        return _cron_deadlines.setdefault(self.env.cr, deadline)
+
+    @api.model
+    def _tracking_cron_commit(self):
+        """Keep what is done when ir.cron runs the scheduler: a run killed
+        later (time limit, restart) does not undo it, and the delivery's row
+        is free at once. Elsewhere (Run Manually, tests, scripts) the
+        caller's transaction decides."""
+        if self.env.context.get("cron_id"):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _tracking_poll_carrier_ids(self):
+        """Carriers of the due active shipments that can be polled."""
+        self.flush_model(
+            ["shipment_state", "state", "carrier_id", "tracking_next_poll_at"]
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT carrier_id FROM stock_picking WHERE %s",
+                self._tracking_due_condition(ACTIVE_SHIPMENT_STATES),
+            )
+        )
+        carriers = self.env["delivery.carrier"].browse(
+            [row[0] for row in self.env.cr.fetchall()]
+        )
+        return carriers.filtered(lambda c: c._tracking_can_poll()).ids
+
+    @api.model
+    def _cron_tracking_update(self, batch_size=50):
+        """Retry pending labels, then poll active shipments, up to
+        `batch_size` of each: one delivery (label) or one small chunk (poll)
+        at a time, taken when its turn comes, in its own savepoint, committed
+        at once under ir.cron. Past the run's deadline it takes no new work;
+        ir.cron runs it again while work remains (progress).
+
+        :return: the number of deliveries handled
+        """
+        deadline = self._tracking_cron_deadline()
+        done = 0
+        for picking_id in self._tracking_due_ids(["label_pending"], batch_size):
+            if time.monotonic() >= deadline:
+                break
+            picking = self._tracking_take([picking_id], ["label_pending"])
+            if picking:
+                picking._tracking_retry_label()
+                done += 1
+            self._tracking_cron_commit()
+        poll_carrier_ids = self._tracking_poll_carrier_ids()
+        active = self.browse(
+            self._tracking_due_ids(ACTIVE_SHIPMENT_STATES, batch_size, poll_carrier_ids)
+        )
+        chunks = [
+            chunk
+            for carrier, pickings in active.grouped("carrier_id").items()
+            for chunk in split_every(carrier._tracking_poll_batch_size(), pickings.ids)
+        ]
+        for chunk in chunks:
+            if time.monotonic() >= deadline:
+                break
+            pickings = self._tracking_take(chunk, ACTIVE_SHIPMENT_STATES)
+            if pickings:
+                pickings._tracking_poll()
+                done += len(pickings)
+            self._tracking_cron_commit()
+        self.flush_model(
+            ["shipment_state", "state", "carrier_id", "tracking_next_poll_at"]
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM stock_picking WHERE (%s) OR (%s)",
+                self._tracking_due_condition(["label_pending"]),
+                self._tracking_due_condition(ACTIVE_SHIPMENT_STATES, poll_carrier_ids),
+            )
+        )
+        remaining = self.env.cr.fetchone()[0]
+        cron = self.env["ir.cron"].browse(self.env.context.get("cron_id"))
+        if cron and remaining and not done and time.monotonic() >= deadline:
+            # The run's time is spent: ir.cron ends it on a batch without
+            # progress. The rest goes to a new run, with a new time limit.
+            cron._trigger()
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
 
+    def _tracking_retry_label(self):
+        """One label retry of the scheduler, in its own savepoint: whatever
+        fails (the checks, the carrier, a bug) is noted on this delivery,
+        which backs off; the run goes on with the others."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._tracking_check_retry()
+                self.with_context(tracking_keep_on_error=True).send_to_shipper()
+        except Exception as error:  # noqa: BLE001 - see docstring
+            _logger.info("Label retry of %s failed: %s", self.name, error)
+            self._tracking_shipment_failed(error)
+
+    def _tracking_check_retry(self):
+        """The carrier still ships this way: the scheduler does not book
+        with a carrier the shop archived or stopped labels for."""
+        carrier = self.carrier_id
+        if not carrier.active:
+            raise UserError(
+                self.env._(
+                    "The carrier %(carrier)s is archived: reactivate it, or ship "
+                    "this delivery another way.",
+                    carrier=carrier.name,
+                )
+            )
+        if not carrier._tracking_creates_shipment():
+            raise UserError(
+                self.env._(
+                    "The carrier %(carrier)s no longer creates shipments: turn "
+                    "its shipping labels back on, or ship this delivery another "
+                    "way.",
+                    carrier=carrier.name,
+                )
+            )
+
     def _tracking_poll(self):
-        """Poll one carrier for these pickings; back off those that failed."""
+        """Poll one carrier for these pickings; those that failed (whatever
+        the error) back off, and one that keeps failing gets an activity."""
         carrier = self.carrier_id
         carrier.ensure_one()
         try:
             with self.env.cr.savepoint():
                 failures = carrier._tracking_update(self) or {}
-        except (UserError, RequestException) as error:
+        except Exception as error:  # noqa: BLE001 - they back off, the run goes on
             failures = dict.fromkeys(self.ids, str(error))
         now = fields.Datetime.now()
         for picking in self:
-            if picking.id in failures:
-                count = picking.tracking_poll_failures + 1
-                picking.write(
-                    {
-                        "tracking_poll_failures": count,
-                        "tracking_next_poll_at": now + tracking_backoff(count),
-                    }
-                )
-                _logger.info(
-                    "Tracking update of %s failed (%s): %s",
-                    picking.name,
-                    count,
-                    failures[picking.id],
-                )
-            else:
+            if picking.id not in failures:
                 picking.write(
                     {
                         "tracking_poll_failures": 0,
                         "tracking_next_poll_at": now + POLL_INTERVAL,
                     }
+                )
+                continue
+            count = picking.tracking_poll_failures + 1
+            picking.write(
+                {
+                    "tracking_poll_failures": count,
+                    "tracking_next_poll_at": now + tracking_backoff(count),
+                }
+            )
+            _logger.info(
+                "Tracking update of %s failed (%s): %s",
+                picking.name,
+                count,
+                failures[picking.id],
+            )
+            if count >= POLL_FAILURES_WARN:
+                picking._tracking_warn_once(
+                    lambda env: env._("Tracking updates failing"),
+                    str(failures[picking.id]),
                 )

@@ -3,3 +3,4 @@ from . import test_tracking
 from . import test_webhook
 from . import test_portal_rpc
 from . import test_concurrency
+from . import test_cron_resilience

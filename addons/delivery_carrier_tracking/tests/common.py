@@ -2,10 +2,16 @@ import hashlib
 import hmac
 import io
 import json
+import logging
+import select
+import socket
 import time
+from urllib.parse import urlsplit
 
 from odoo.tests import HttpCase
 from odoo.tools.pdf import PdfFileReader
+
+_logger = logging.getLogger(__name__)
 
 
 class TrackingCommon(HttpCase):
@@ -66,7 +72,8 @@ class TrackingCommon(HttpCase):
             }
         )
 
-    def _create_picking(self, carrier=None, partner=None, qty=2.0):
+    def _create_picking(self, carrier=None, partner=None, qty=2.0, product=None):
+        product = product or self.product
         picking_type = self.warehouse.out_type_id
         picking = self.env["stock.picking"].create(
             {
@@ -81,10 +88,10 @@ class TrackingCommon(HttpCase):
                         0,
                         0,
                         {
-                            "name": self.product.name,
-                            "product_id": self.product.id,
+                            "name": product.name,
+                            "product_id": product.id,
                             "product_uom_qty": qty,
-                            "product_uom": self.product.uom_id.id,
+                            "product_uom": product.uom_id.id,
                             "location_id": picking_type.default_location_src_id.id,
                             "location_dest_id": self.env.ref(
                                 "stock.stock_location_customers"
@@ -116,9 +123,7 @@ class TrackingCommon(HttpCase):
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         timestamp = str(int(time.time()) if timestamp is None else timestamp)
         if signature is None:
-            signature = hmac.new(
-                secret.encode(), f"{timestamp}.".encode() + raw, hashlib.sha256
-            ).hexdigest()
+            signature = self._signature(secret, timestamp, raw)
         # url_open() would GET an empty body: post explicitly
         return self.opener.post(
             f"{self.base_url()}/delivery_tracking/webhook/{carrier.id}",
@@ -130,3 +135,48 @@ class TrackingCommon(HttpCase):
                 "X-Tracking-Signature": signature,
             },
         )
+
+    @staticmethod
+    def _signature(secret, timestamp, raw):
+        """The generic webhook scheme: hex HMAC-SHA256 of "<timestamp>." + body."""
+        return hmac.new(
+            secret.encode(), f"{timestamp}.".encode() + raw, hashlib.sha256
+        ).hexdigest()
+
+    def _raw_post(self, path, headers, body=b"", length=None, chunked_size=0):
+        """POST through a bare socket what requests cannot send: a
+        Content-Length larger than the bytes that follow, or a chunked body of
+        `chunked_size` bytes sent until the server answers. Returns the
+        answer's status and body."""
+        url = urlsplit(self.base_url())
+        lines = [f"POST {path} HTTP/1.1", f"Host: {url.netloc}"]
+        lines.append("Content-Type: application/json")
+        if chunked_size:
+            lines.append("Transfer-Encoding: chunked")
+        else:
+            lines.append(f"Content-Length: {len(body) if length is None else length}")
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        with socket.create_connection((url.hostname, url.port), timeout=15) as sock:
+            sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+            chunk = b" " * 65536
+            try:
+                for _i in range(chunked_size // len(chunk)):
+                    if select.select([sock], [], [], 0)[0]:
+                        break  # answered before the end
+                    sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                else:
+                    if chunked_size:
+                        sock.sendall(b"0\r\n\r\n")
+            except OSError as error:  # refused while sending: the answer waits
+                _logger.info("The server stopped reading the body: %s", error)
+            answer = b""
+            while True:
+                try:
+                    part = sock.recv(65536)
+                except ConnectionResetError:  # closed with our bytes unread
+                    part = b""
+                if not part:
+                    break
+                answer += part
+        head, _sep, content = answer.partition(b"\r\n\r\n")
+        return int(head.split(b" ", 2)[1]), content
