@@ -165,3 +165,22 @@ class TestBiteshipWebhook(BiteshipCommon):
         self.assertEqual(status, 200, body)
         picking.invalidate_recordset()
         self.assertEqual(picking.shipment_state, "in_transit")
+
+    def test_numeric_waybill(self):
+        """A waybill sent as a JSON number is a waybill, not an error 500."""
+        self.server.waybill_on_create = False
+        picking = self._ship()
+        self.env.flush_all()
+        payload = dict(
+            self.server.webhook_payload(
+                "order.waybill_id", picking.carrier_shipment_id
+            ),
+            courier_waybill_id=1234567890,
+        )
+        status, body = self.server.send_webhook(self._url(), payload, SECRET)
+        self.assertEqual(status, 200, body)
+        picking.invalidate_recordset()
+        self.assertEqual(picking.carrier_tracking_ref, "1234567890")
+        payload["courier_waybill_id"] = ["not", "a", "waybill"]
+        status, body = self.server.send_webhook(self._url(), payload, SECRET)
+        self.assertEqual(status, 400, body)

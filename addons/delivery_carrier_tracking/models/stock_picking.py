@@ -174,7 +174,8 @@ class StockPicking(models.Model):
     def _tracking_clean_number(self, tracking_number):
         """Strip and validate a tracking number, or comma-separated numbers
         (one per package). Raises a ValidationError naming what is wrong."""
-        numbers = [n.strip() for n in (tracking_number or "").split(",")]
+        # str(): a carrier may send a waybill as a JSON number
+        numbers = [n.strip() for n in str(tracking_number or "").split(",")]
         numbers = [n for n in numbers if n]
         if not numbers:
             raise ValidationError(self.env._("The tracking number is empty."))
