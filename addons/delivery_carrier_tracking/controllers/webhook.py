@@ -44,7 +44,8 @@ class DeliveryTrackingWebhook(http.Controller):
         try:
             payload = json.loads(raw_body)
             shipments = carrier._tracking_webhook_events(payload, headers)
-        except (ValueError, TypeError) as error:  # JSONDecodeError included
+        # JSONDecodeError is a ValueError; OverflowError: a time out of range
+        except (ValueError, TypeError, OverflowError) as error:
             return self._answer(400, f"malformed payload: {error}"[:200])
         try:
             applied, unknown = carrier._tracking_webhook_apply(shipments)

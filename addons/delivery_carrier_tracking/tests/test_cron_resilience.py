@@ -55,6 +55,12 @@ class TestCronResilience(TrackingCommon):
         no_weight = self._pending(package=package, product=tea)
         archived = self._pending(carrier=self.old_carrier)
         bad = lost_zip | no_weight | archived
+        gone_carrier = self._create_carrier(
+            "Gone Courier",
+            delivery_type="base_on_rule",
+            country_ids=[(6, 0, self.env.ref("base.fr").ids)],
+        )
+        orphan = self._pending(carrier=gone_carrier)
 
         # The carriers work again; then the data goes bad after the label
         # went pending: the customer's ZIP removed, the package's weight
@@ -63,7 +69,9 @@ class TestCronResilience(TrackingCommon):
         moved.zip = False
         package.shipping_weight = 0.0
         self.old_carrier.active = False
+        gone_carrier.unlink()
         now = fields.Datetime.now()
+        orphan.tracking_next_poll_at = now - timedelta(minutes=3)
         # due, the bad ones first
         bad.tracking_next_poll_at = now - timedelta(minutes=2)
         good.tracking_next_poll_at = now - timedelta(minutes=1)
@@ -100,6 +108,12 @@ class TestCronResilience(TrackingCommon):
             self.assertEqual(warnings.summary, "Shipping label pending")
         for picking in good:
             self.assertEqual(picking.tracking_poll_failures, 0)
+        # without a carrier there is nothing to retry: left to a person, who
+        # has the activity from the validation
+        self.assertFalse(orphan.carrier_id)
+        self.assertEqual(orphan.shipment_state, "label_pending")
+        self.assertEqual(orphan.tracking_poll_failures, 1)
+        self.assertEqual(len(self._warnings(orphan)), 1)
 
     def test_carrier_without_labels_any_more_backs_off(self):
         """A label pending with a carrier whose labels were turned off is not

@@ -139,6 +139,17 @@ class TestWebhookInput(TrackingCommon):
         self._event(picking, "exception", now.replace(year=2099), "f1")
         self.assertEqual(len(picking.tracking_event_ids), 3)
 
+    def test_odd_event_times_get_400(self):
+        picking = self._validate(self._create_picking())
+        for moment in ("9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00", "", 5):
+            payload = {
+                "tracking_number": picking.carrier_tracking_ref,
+                "events": [{"id": "t", "time": moment, "status": "in_transit"}],
+            }
+            response = self._post_webhook(self.carrier, payload, SECRET)
+            self.assertEqual(response.status_code, 400, moment)
+        self.assertFalse(picking.tracking_event_ids)
+
     def test_carrier_cannot_set_label_pending(self):
         picking = self._validate(self._create_picking())
         response = self._event(picking, "label_pending", datetime.now(), "p1")
