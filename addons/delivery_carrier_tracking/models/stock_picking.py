@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import psycopg2.errors
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, config, format_amount, split_every
 from requests.exceptions import RequestException
 
@@ -256,8 +256,61 @@ class StockPicking(models.Model):
                 )
             )
 
+    def _tracking_check_carrier_call(self, action):
+        """Refuse to book or cancel a shipment that the delivery form would not
+        offer (buttons, XML-RPC): only Inventory users, only on done deliveries
+        that are not receipts. Core's call at validation and the retry cron
+        run as superuser on done deliveries, so they pass.
+
+        :param str action: 'send' or 'cancel', for the message
+        """
+        if not self.env.su and not self.env.user.has_group("stock.group_stock_user"):
+            raise AccessError(
+                self.env._(
+                    "Only Inventory users may send deliveries to the carrier or "
+                    "cancel their shipments (%(pickings)s).",
+                    pickings=", ".join(self.mapped("name")),
+                )
+            )
+        self.check_access("write")
+        for picking in self:
+            reason = False
+            if picking.state != "done":
+                reason = self.env._("it is not done yet")
+            elif picking.picking_type_code == "incoming":
+                reason = self.env._("it is a receipt")
+            elif not picking.carrier_id:
+                reason = self.env._("it has no shipping method")
+            elif action == "cancel" and not (
+                picking.carrier_tracking_ref or picking.carrier_shipment_id
+            ):
+                reason = self.env._("it has no shipment with the carrier")
+            if not reason:
+                continue
+            if action == "cancel":
+                message = self.env._(
+                    "The shipment of delivery %(picking)s cannot be cancelled: "
+                    "%(reason)s.",
+                    picking=picking.name,
+                    reason=reason,
+                )
+            else:
+                message = self.env._(
+                    "Delivery %(picking)s cannot be sent to the carrier: %(reason)s.",
+                    picking=picking.name,
+                    reason=reason,
+                )
+            raise UserError(message)
+
     def send_to_shipper(self):
         self.ensure_one()
+        self._tracking_check_carrier_call("send")
+        res = self._tracking_send_to_shipper()
+        # core returns None, which XML-RPC cannot send
+        return True if res is None else res
+
+    def _tracking_send_to_shipper(self):
+        """Core's send_to_shipper, once per shipment (see send_to_shipper)."""
         if not self.carrier_id._tracking_creates_shipment():
             return super().send_to_shipper()
         self._tracking_lock()
@@ -346,6 +399,7 @@ class StockPicking(models.Model):
             _logger.exception("Delivery %s: failure not noted", self.name)
 
     def cancel_shipment(self):
+        self._tracking_check_carrier_call("cancel")
         res = super().cancel_shipment()
         self.filtered("shipment_state").write(
             {"shipment_state": "cancelled", "carrier_shipment_id": False}

@@ -4,3 +4,4 @@ from . import test_webhook
 from . import test_portal_rpc
 from . import test_concurrency
 from . import test_cron_resilience
+from . import test_rpc_guards
