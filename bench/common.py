@@ -18,7 +18,7 @@ def parse_args(doc, **options):
     parser.add_argument("--db", required=True)
     parser.add_argument("--conf", required=True)
     for name, (kind, default) in options.items():
-        parser.add_argument(f"--{name}", type=kind, default=default)
+        parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=default)
     return parser.parse_args()
 
 

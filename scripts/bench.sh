@@ -12,7 +12,10 @@ ensure_template fulfil_template_nodemo no "$CONF"
 copy_db fulfil_template_nodemo "$DB"
 odoo_bin -c "$CONF" -d "$DB" -i "$(our_modules)" --stop-after-init --log-level=warn
 [ $# -gt 0 ] || set -- bench/bench_*.py
+# every bench runs; a failed check (exit status) fails `make bench` at the end
+failed=()
 for b in "$@"; do
   say "$b"
-  "$PY" "$b" --db "$DB" --conf "$CONF"
+  "$PY" "$b" --db "$DB" --conf "$CONF" || failed+=("$b")
 done
+[ ${#failed[@]} -eq 0 ] || { say "failed: ${failed[*]}"; exit 1; }

@@ -1,0 +1,908 @@
+"""Benchmark: signed tracking webhooks under load while the fulfilment and
+tracking crons run, on an Odoo server in prefork mode.
+
+An Odoo server (``--workers 4 --max-cron-threads 2``, loopback only) runs on a
+copy of --db made for the run (prefork workers only see committed data), with
+N paid web orders of an in-house carrier that creates labels and tracking
+numbers, the company's *Invoice Paid Orders* and the website's *Validate
+Deliveries Automatically* on:
+
+- 83 % were fulfilled and shipped before the run (their tracking numbers get
+  webhook events from the start);
+- 8 % were paid and post-processed while the automation was off: the
+  fulfilment cron invoices, reconciles and validates their deliveries (labels,
+  numbers);
+- 3 %: payment done but not post-processed (the customer closed the browser):
+  core's post-processing cron confirms them and our automation fulfils them;
+- 6 %: invoiced and delivered while the label service was down (shipment
+  *label pending*): the tracking cron creates their labels.
+
+A label is one wkhtmltopdf run (1 to 4 s here, with the webhooks and other
+work on the 2 cores): what the crons can do in the time limit is bounded by
+it, hence the share shipped before the run.
+
+While the crons run, --clients threads post --events signed webhook events in
+the generic JSON format to ``/delivery_tracking/webhook/<carrier id>``: 80 %
+genuine (one event each, realistic states, times in the past, only for
+tracking numbers that exist when sent), 10 % resends of an event already sent,
+5 % with a forged signature, 5 % for tracking numbers that do not exist. Then
+it waits (bounded) for the crons to finish, checks the database and prints the
+figures. Exit status 1 when a check fails.
+
+Usage:
+    .venv/bin/python bench/bench_load.py --db DB --conf CONF
+        [--orders 500] [--events 2000] [--clients 20] [--time-limit 540]
+
+--db needs our modules installed and no open connection (it is the template of
+the copy <db>_load, dropped at the end with its filestore; --keep keeps it).
+The server listens on the configuration's http_port (websocket: the next port).
+"""
+
+import hashlib
+import hmac
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from argparse import Namespace
+from datetime import datetime, timedelta, timezone
+
+import odoo
+import requests
+from common import load_registry, parse_args, superuser_env
+
+# Orders: payment done but not post-processed (payment cron), delivered while
+# the label service was down (tracking cron), shipped before the run; the rest
+# is paid and left to the fulfilment cron.
+SHARES = (0.03, 0.06, 0.83)
+SHARE_DUPLICATE = 0.10
+SHARE_FORGED = 0.05
+SHARE_UNKNOWN = 0.05
+HTTP_TIMEOUT = 30  # seconds per request
+STATUSES = [
+    ("picked_up", "Picked up by the courier", "Jakarta"),
+    ("in_transit", "Arrived at the sorting centre", "Jakarta"),
+    ("in_transit", "Left the sorting centre", "Jakarta"),
+    ("in_transit", "Arrived at the transit hub", "Cirebon"),
+    ("in_transit", "Arrived at the destination hub", "Bandung"),
+    ("out_for_delivery", "With the courier for delivery", "Bandung"),
+    ("delivered", "Received by the customer", "Bandung"),
+]
+
+
+# ---------------------------------------------------------------------- #
+# Database copy and data
+# ---------------------------------------------------------------------- #
+
+
+def copy_database(source, target):
+    """`target` as a copy of `source` with its filestore (like scripts/lib.sh)."""
+    drop_database(target)
+    subprocess.run(["createdb", "-T", source, target], check=True)
+    filestore = odoo.tools.config.filestore(source)
+    if os.path.isdir(filestore):
+        shutil.copytree(filestore, odoo.tools.config.filestore(target))
+
+
+def drop_database(name):
+    odoo.sql_db.close_db(name)
+    subprocess.run(["dropdb", "--if-exists", "--force", name], check=True)
+    shutil.rmtree(odoo.tools.config.filestore(name), ignore_errors=True)
+
+
+def set_policy(env, on):
+    env.company.fulfilment_auto_invoice = on
+    env["website"].search([]).fulfilment_auto_validate_delivery = on
+
+
+def pay(orders):
+    """A payment_demo transaction done for each order, as the shop makes it
+    (not post-processed yet)."""
+    env = orders.env
+    txs = env["payment.transaction"].create(
+        [
+            {
+                "provider_id": env.ref("payment.payment_provider_demo").id,
+                "payment_method_id": env.ref("payment_demo.payment_method_demo").id,
+                "amount": order.amount_total,
+                "currency_id": order.currency_id.id,
+                "partner_id": order.partner_id.id,
+                "reference": f"{order.name}-LOAD",
+                "operation": "online_redirect",
+                "sale_order_ids": [(6, 0, order.ids)],
+            }
+            for order in orders
+        ]
+    )
+    for tx in txs:
+        tx.action_demo_set_done()
+    return txs
+
+
+def prepare(env, count, port):
+    """The shop, its carrier and `count` paid web orders; returns what the
+    run needs to know."""
+    clock = time.monotonic()
+
+    def step(name):
+        nonlocal clock
+        print(f"  set-up: {name} {time.monotonic() - clock:.1f} s", flush=True)
+        clock = time.monotonic()
+
+    company = env.company
+    indonesia = env.ref("base.id")
+    company.partner_id.write(
+        {
+            "street": "Jl. Gudang 1",
+            "city": "Jakarta",
+            "zip": "10110",
+            "phone": "021 555 0101",
+            "country_id": indonesia.id,
+        }
+    )
+    params = env["ir.config_parameter"]
+    # core's own invoicing at payment would do our automation's work
+    params.set_param("sale.automatic_invoice", False)
+    # wkhtmltopdf (labels) loads the report CSS from the server under test
+    params.set_param("report.url", f"http://127.0.0.1:{port}")
+    # order confirmation mails without their PDF: one wkhtmltopdf run per
+    # order would be measured instead of the flow
+    env.ref("sale.mail_template_sale_confirmation").report_template_ids = False
+    provider = env.ref("payment.payment_provider_demo")
+    if provider.state == "disabled":
+        provider.write({"state": "test", "is_published": True})
+    secret = os.urandom(16).hex()
+    carrier = env["delivery.carrier"].create(
+        {
+            "name": "Load Courier",
+            "delivery_type": "fixed",
+            "fixed_price": 15000.0,
+            "product_id": env["product.product"]
+            .create({"name": "Load Courier", "type": "service", "sale_ok": False})
+            .id,
+            "tracking_create_label": True,
+            "tracking_sequence_id": env["ir.sequence"]
+            .create({"name": "Load Courier numbers", "prefix": "LOAD", "padding": 7})
+            .id,
+            "tracking_url": "https://track.example.com/t?n=<shipmenttrackingnumber>",
+            "tracking_webhook_secret": secret,
+            "is_published": True,
+        }
+    )
+    product = env["product.product"].create(
+        {
+            "name": "Load Kopi Toraja",
+            "type": "consu",
+            "list_price": 85000.0,
+            "weight": 0.5,
+            "taxes_id": [],
+        }
+    )
+    partners = env["res.partner"].create(
+        [
+            {
+                "name": f"Load Customer {index}",
+                "email": f"load{index}@example.com",
+                "street": f"Jl. Merdeka {index + 1}",
+                "city": "Bandung",
+                "zip": "40111",
+                "phone": f"+62 812 {index:07d}",
+                "country_id": indonesia.id,
+            }
+            for index in range(count)
+        ]
+    )
+    website = env["website"].search([("company_id", "=", company.id)], limit=1)
+    orders = env["sale.order"].create(
+        [
+            {
+                "partner_id": partner.id,
+                "website_id": website.id,
+                "order_line": [
+                    (0, 0, {"product_id": product.id, "product_uom_qty": 1 + i % 3})
+                ],
+            }
+            for i, partner in enumerate(partners)
+        ]
+    )
+    for order in orders:
+        order.set_delivery_line(carrier, carrier.fixed_price)
+    step("orders")
+    cut = [round(count * share) for share in SHARES]
+    later = orders[: cut[0]]
+    pending = orders[cut[0] : cut[0] + cut[1]]
+    shipped = orders[cut[0] + cut[1] : cut[0] + cut[1] + cut[2]]
+    set_policy(env, False)
+    # Rendering each confirmation mail would be most of the set-up: core's
+    # asynchronous order mails leave them to a cron (not run here).
+    params.set_param("sale.async_emails", True)
+    # what the payment status page does, here for all of them at once
+    pay(orders - later)._post_process()
+    pay(later)
+    # the confirmation mails went out before the run
+    orders.pending_email_template_id = False
+    params.set_param("sale.async_emails", False)
+    step("payments")
+    # Fulfilled before the run, the labels not made yet
+    carrier.tracking_create_label = False
+    set_policy(env, True)
+    (pending | shipped).action_fulfil()
+    step("invoices and deliveries")
+    carrier.tracking_create_label = True
+    deliveries = (pending | shipped).picking_ids
+    assert set(deliveries.mapped("state")) == {"done"}, deliveries.mapped("state")
+    # what a failed label at validation leaves (the label service was down)
+    pending.picking_ids.write({"shipment_state": "label_pending"})
+    # Shipped before the run: the in-house provider books the deliveries
+    # (numbers, labels) as it does one by one at validation, here in one
+    # report run so that the set-up stays short.
+    carrier.send_shipping(shipped.picking_ids)
+    for picking in shipped.picking_ids:
+        picking._tracking_shipment_created()
+    step("labels")
+    return {
+        "carrier_id": carrier.id,
+        "secret": secret,
+        "order_ids": orders.ids,
+        "crons": [
+            env.ref(xmlid).id
+            for xmlid in (
+                "sale_order_fulfilment.ir_cron_fulfil_orders",
+                "delivery_carrier_tracking.ir_cron_tracking_update",
+                "payment.cron_post_process_payment_tx",
+            )
+        ],
+    }
+
+
+# ---------------------------------------------------------------------- #
+# Server
+# ---------------------------------------------------------------------- #
+
+
+# Odoo's prefork master runs its websocket process as `<python> <argv[0]>
+# gevent ...` and starts it again as soon as it exits. In this virtualenv it
+# cannot start (pkg_resources of setuptools<70 does not find gevent's
+# requirement zope.interface 8, whose metadata name is zope_interface), so
+# the master would start it in a loop that takes a core. Webhooks and crons do
+# not use websockets: the server runs with argv[0] set to this stand-in.
+WEBSOCKET_STAND_IN = "import signal\nsignal.pause()  # until the master ends it\n"
+SERVER_MAIN = "import sys, odoo.cli; sys.argv[0] = sys.argv.pop(1); odoo.cli.main()"
+
+
+def start_server(conf, db, port, log_path):
+    stand_in = os.path.join(os.path.dirname(log_path), "websocket_stand_in.py")
+    with open(stand_in, "w") as file:
+        file.write(WEBSOCKET_STAND_IN)
+    command = [
+        sys.executable,
+        "-c",
+        SERVER_MAIN,
+        stand_in,
+        "-c",
+        conf,
+        "-d",
+        db,
+        f"--db-filter=^{db}$",
+        "--workers=4",
+        "--max-cron-threads=2",
+        "--http-interface=127.0.0.1",
+        f"--http-port={port}",
+        f"--gevent-port={port + 1}",
+        f"--logfile={log_path}",
+        "--log-level=info",
+    ]
+    # own session: the whole process group (workers, wkhtmltopdf) is ended
+    with open(f"{log_path}.out", "w") as output:
+        return subprocess.Popen(
+            command, start_new_session=True, stdout=output, stderr=output
+        )
+
+
+def wait_server(process, url, limit):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            if requests.get(f"{url}/web/health", timeout=5).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"the server did not answer within {limit} s")
+
+
+def stop_server(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def trigger_crons(registry, cron_ids):
+    """Run the scheduled actions now (ir.cron wakes the cron workers up)."""
+    with registry.cursor() as cr:
+        for cron in superuser_env(cr)["ir.cron"].browse(cron_ids):
+            cron._trigger()
+
+
+# ---------------------------------------------------------------------- #
+# Webhook clients
+# ---------------------------------------------------------------------- #
+
+
+class Shipments(threading.Thread):
+    """Watches the database for tracking numbers of the carrier (committed by
+    the crons) and hands out their next event."""
+
+    def __init__(self, registry, carrier_id, stop):
+        super().__init__(daemon=True)
+        self.registry = registry
+        self.carrier_id = carrier_id
+        self.stop = stop
+        self.lock = threading.Lock()
+        self.numbers = {}  # picking id -> tracking number
+        self.todo = {}  # picking id -> events not sent yet
+        self.initial = None  # shipments made before the run
+        self.error = None
+
+    def run(self):
+        try:
+            while not self.stop.is_set():
+                self.refresh()
+                self.stop.wait(1)
+        except Exception as error:  # noqa: BLE001 - reported by the main thread
+            self.error = error
+
+    def refresh(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT id, carrier_tracking_ref FROM stock_picking"
+                " WHERE carrier_id = %s AND carrier_tracking_ref IS NOT NULL",
+                [self.carrier_id],
+            )
+            rows = cr.fetchall()
+        with self.lock:
+            for picking_id, number in rows:
+                if picking_id not in self.numbers:
+                    self.numbers[picking_id] = number
+                    self.todo[picking_id] = self.timeline(picking_id, number)
+            if self.initial is None:
+                self.initial = set(self.numbers)
+
+    @staticmethod
+    def timeline(picking_id, number):
+        """The carrier's events of one shipment, oldest first, in the past."""
+        start = datetime.now(timezone.utc) - timedelta(
+            days=2, minutes=random.randrange(600)
+        )
+        wib = timezone(timedelta(hours=7))
+        # most parcels are delivered, some are still on their way
+        steps = STATUSES[: random.randint(3, len(STATUSES))]
+        return [
+            (
+                picking_id,
+                f"EV-{number}-{index}",
+                {
+                    "tracking_number": number,
+                    "events": [
+                        {
+                            "id": f"EV-{number}-{index}",
+                            "time": (start + timedelta(hours=3 * index))
+                            .astimezone(wib)
+                            .isoformat(timespec="seconds"),
+                            "status": status,
+                            "status_code": status.upper(),
+                            "description": description,
+                            "location": location,
+                        }
+                    ],
+                },
+            )
+            for index, (status, description, location) in enumerate(steps)
+        ]
+
+    def count(self):
+        with self.lock:
+            return len(self.numbers)
+
+    def take(self):
+        """(picking id, event key, payload) of a random shipment, or None."""
+        with self.lock:
+            candidates = [pid for pid, events in self.todo.items() if events]
+            if not candidates:
+                return None
+            return self.todo[random.choice(candidates)].pop(0)
+
+    def any_number(self):
+        with self.lock:
+            return random.choice(list(self.numbers.values())) if self.numbers else None
+
+
+class Load:
+    """The webhook traffic: a shuffled plan of request kinds shared by the
+    client threads, and what each request got."""
+
+    def __init__(self, args, url, carrier_id, secret, shipments, deadline):
+        count = args.events
+        kinds = (
+            ["duplicate"] * round(count * SHARE_DUPLICATE)
+            + ["forged"] * round(count * SHARE_FORGED)
+            + ["unknown"] * round(count * SHARE_UNKNOWN)
+        )
+        kinds += ["genuine"] * (count - len(kinds))
+        random.shuffle(kinds)
+        self.plan = kinds
+        self.url = f"{url}/delivery_tracking/webhook/{carrier_id}"
+        self.secret = secret.encode()
+        self.shipments = shipments
+        self.deadline = deadline
+        self.lock = threading.Lock()
+        self.sent_genuine = []  # raw bodies of genuine events, for resends
+        self.results = []  # dicts: kind, status, ms, applied, unknown, key
+        self.start = self.end = None
+
+    def next_request(self):
+        """(kind, picking id, event key, raw body) or None when nothing can be
+        sent yet; raises StopIteration when the plan is done or time is up."""
+        with self.lock:
+            if not self.plan or time.monotonic() > self.deadline:
+                raise StopIteration
+            kind = self.plan[-1]
+            if kind == "genuine":
+                event = self.shipments.take()
+                if event is None:
+                    return None
+                picking_id, key, payload = event
+                raw = json.dumps(payload).encode()
+                self.sent_genuine.append((picking_id, key, raw))
+            elif kind == "duplicate":
+                if not self.sent_genuine:
+                    return None
+                picking_id, key, raw = random.choice(self.sent_genuine)
+            else:
+                number = (
+                    self.shipments.any_number() if kind == "forged" else None
+                ) or f"NOSUCH{random.randrange(10**9):09d}"
+                picking_id, key = None, f"{kind.upper()}-{random.randrange(10**12)}"
+                raw = json.dumps(
+                    {
+                        "tracking_number": number,
+                        "events": [
+                            {
+                                "id": key,
+                                "time": (
+                                    datetime.now(timezone.utc) - timedelta(hours=1)
+                                ).isoformat(timespec="seconds"),
+                                "status": "delivered",
+                                "description": "Received by the customer",
+                            }
+                        ],
+                    }
+                ).encode()
+            self.plan.pop()
+            return kind, picking_id, key, raw
+
+    def sign(self, raw, forged):
+        timestamp = str(int(time.time()))
+        if forged:
+            return timestamp, os.urandom(32).hex()
+        message = f"{timestamp}.".encode() + raw
+        return timestamp, hmac.new(self.secret, message, hashlib.sha256).hexdigest()
+
+    def client(self):
+        session = requests.Session()
+        while True:
+            try:
+                job = self.next_request()
+            except StopIteration:
+                return
+            if job is None:
+                time.sleep(0.1)
+                continue
+            kind, picking_id, key, raw = job
+            timestamp, signature = self.sign(raw, kind == "forged")
+            result = {"kind": kind, "picking_id": picking_id, "key": key}
+            start = time.perf_counter()
+            try:
+                response = session.post(
+                    self.url,
+                    data=raw,
+                    timeout=HTTP_TIMEOUT,
+                    headers={
+                        "Content-Type": "application/json",
+                        "X-Tracking-Timestamp": timestamp,
+                        "X-Tracking-Signature": signature,
+                    },
+                )
+                result["status"] = response.status_code
+                try:
+                    body = response.json()
+                except ValueError:
+                    body = {}
+                result["applied"] = body.get("applied", 0)
+                result["unknown"] = body.get("unknown", 0)
+                if response.status_code >= 400:
+                    result["message"] = response.text[:300]
+            except requests.RequestException as error:
+                result["status"] = "timeout" if "timed out" in str(error) else "error"
+                result["message"] = str(error)[:300]
+            result["ms"] = (time.perf_counter() - start) * 1000
+            with self.lock:
+                self.results.append(result)
+
+    def run(self, clients):
+        self.start = time.monotonic()
+        threads = [threading.Thread(target=self.client) for _i in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(max(self.deadline - time.monotonic(), 0) + HTTP_TIMEOUT + 5)
+        self.end = time.monotonic()
+
+
+# ---------------------------------------------------------------------- #
+# Checks
+# ---------------------------------------------------------------------- #
+
+
+def invoiced_and_reconciled(order):
+    invoices = order.invoice_ids.filtered(
+        lambda m: m.move_type == "out_invoice" and m.state == "posted"
+    )
+    return (
+        bool(invoices)
+        and order.invoice_status == "invoiced"
+        and all(m.currency_id.is_zero(m.amount_residual) for m in invoices)
+    )
+
+
+def order_report(env, order_ids):
+    """(orders not invoiced and reconciled, orders in exception,
+    deliveries without a shipment, payments not post-processed)."""
+    orders = env["sale.order"].browse(order_ids)
+    open_orders = orders.filtered(lambda o: not invoiced_and_reconciled(o))
+    deliveries = orders.picking_ids.filtered(
+        lambda p: p.picking_type_code == "outgoing"
+    )
+    unshipped = deliveries.filtered(
+        lambda p: (
+            p.state != "done"
+            or not p.carrier_tracking_ref
+            or (p.shipment_state in (False, "label_pending"))
+        )
+    )
+    unprocessed = orders.transaction_ids.filtered(lambda tx: not tx.is_post_processed)
+    return (
+        open_orders,
+        orders.filtered("fulfilment_exception"),
+        unshipped,
+        unprocessed,
+    )
+
+
+def wait_crons(registry, order_ids, cron_ids, deadline):
+    """Wait until every order is done or in exception (bounded)."""
+    while True:
+        # their interval is 15 minutes: trigger them again (a cron worker
+        # may have missed the notification)
+        trigger_crons(registry, cron_ids)
+        with registry.cursor() as cr:
+            open_orders, exceptions, unshipped, unprocessed = order_report(
+                superuser_env(cr), order_ids
+            )
+            waiting = len((open_orders | unshipped.sale_id) - exceptions) + len(
+                unprocessed
+            )
+        if not waiting or time.monotonic() > deadline:
+            return waiting
+        time.sleep(10)
+
+
+def check_database(cr, carrier_id, load):
+    cr.execute(
+        "SELECT picking_id, event_key FROM stock_picking_tracking_event"
+        " WHERE carrier_id = %s",
+        [carrier_id],
+    )
+    rows = set(cr.fetchall())
+    applied = {
+        (r["picking_id"], r["key"])
+        for r in load.results
+        if r["kind"] in ("genuine", "duplicate") and r["status"] == 200
+    }
+    cr.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM stock_picking_tracking_event"
+        " WHERE carrier_id = %s GROUP BY picking_id, event_key"
+        " HAVING count(*) > 1) AS dup",
+        [carrier_id],
+    )
+    duplicates = cr.fetchone()[0]
+    forged_keys = {r["key"] for r in load.results if r["kind"] == "forged"}
+    forged_rows = sum(1 for __, key in rows if key in forged_keys)
+    cr.execute(
+        """
+        SELECT count(*) FROM (
+            SELECT res_id FROM ir_attachment
+             WHERE res_model = 'stock.picking' AND name LIKE 'LabelShipping-%%'
+               AND res_id IN (SELECT id FROM stock_picking WHERE carrier_id = %s)
+             GROUP BY res_id HAVING count(*) > 1
+        ) AS labels
+        """,
+        [carrier_id],
+    )
+    multi_labels = cr.fetchone()[0]
+    cr.execute(
+        "SELECT count(*) FROM stock_picking WHERE carrier_id = %s"
+        " AND carrier_tracking_ref LIKE '%%,%%'",
+        [carrier_id],
+    )
+    multi_numbers = cr.fetchone()[0]
+    cr.execute(
+        "SELECT count(*) FROM stock_picking WHERE carrier_id = %s"
+        " AND carrier_tracking_ref IS NOT NULL",
+        [carrier_id],
+    )
+    shipments = cr.fetchone()[0]
+    # informative: a shipment's state is its newest event's
+    cr.execute(
+        """
+        SELECT count(*) FROM stock_picking p
+          JOIN LATERAL (
+                SELECT shipment_state FROM stock_picking_tracking_event e
+                 WHERE e.picking_id = p.id
+                 ORDER BY event_time DESC, id DESC LIMIT 1) newest ON TRUE
+         WHERE p.carrier_id = %s AND p.shipment_state != newest.shipment_state
+        """,
+        [carrier_id],
+    )
+    state_behind = cr.fetchone()[0]
+    return {
+        "lost": len(applied - rows),
+        "duplicates": duplicates,
+        "forged_rows": forged_rows,
+        "multi_shipment": multi_labels + multi_numbers,
+        "state_behind": state_behind,
+        "events_stored": len(rows),
+        "shipments": shipments,
+    }
+
+
+def percentile(values, share):
+    if not values:
+        return 0.0
+    values = sorted(values)
+    return values[min(int(len(values) * share), len(values) - 1)]
+
+
+# PostgreSQL's answers to concurrent transactions: Odoo logs the query as an
+# ERROR, then retries the request (or the cron batch gives the row up).
+CONFLICTS = {
+    "could not serialize access": "serialization",
+    "deadlock detected": "deadlock",
+    "lock timeout": "lock timeout",
+    "could not obtain lock": "lock not available",
+}
+
+
+def scan_log(path):
+    """Counts of the server log's conflicts, retries given up, tracebacks and
+    its other ERROR lines (with the line after each: the message)."""
+    counts = dict.fromkeys([*CONFLICTS.values(), "retries exhausted", "traceback"], 0)
+    errors = []
+    with open(path, encoding="utf-8", errors="replace") as log:
+        lines = log.read().splitlines()
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if "maximum number of tries reached" in line:
+            counts["retries exhausted"] += 1
+        if line.startswith("Traceback"):
+            counts["traceback"] += 1
+        if " ERROR " not in line and " CRITICAL " not in line:
+            continue
+        conflict = next((v for k, v in CONFLICTS.items() if k in following), None)
+        if conflict:
+            counts[conflict] += 1
+        else:
+            errors.append(f"{line[:300]} | {following[:200]}")
+    return counts, errors
+
+
+# ---------------------------------------------------------------------- #
+
+
+def report(args, load, shipments, checks, summary, log_path):
+    """Print the figures and the checks; exit 1 when a check fails."""
+    results = load.results
+    by_kind = {}
+    for r in results:
+        by_kind.setdefault(r["kind"], []).append(r)
+    accepted = [r for r in results if r["status"] == 200 and r.get("applied")]
+    unknown = [r for r in results if r["status"] == 200 and r.get("unknown")]
+    forged = by_kind.get("forged", [])
+    forged_rejected = sum(1 for r in forged if r["status"] == 403)
+    forged_accepted = sum(1 for r in forged if r["status"] == 200)
+    http_errors = [
+        r for r in results if not isinstance(r["status"], int) or r["status"] >= 500
+    ]
+    other_4xx = [
+        r
+        for r in results
+        if isinstance(r["status"], int)
+        and 400 <= r["status"] < 500
+        and r["kind"] != "forged"
+    ]
+    signed_403 = [r for r in other_4xx if r["status"] == 403]
+    initial = shipments.initial or set()
+    recent = [r for r in accepted if r["picking_id"] and r["picking_id"] not in initial]
+    window = max(load.end - load.start, 1e-9)
+    latencies = [r["ms"] for r in results]
+    log_counts, log_errors = scan_log(log_path)
+
+    print(
+        f"\nWebhook load: {args.orders} orders, {args.clients} clients, server "
+        "--workers=4 --max-cron-threads=2 (2 shared cores)"
+    )
+    rows = [
+        ("events sent", len(results)),
+        (
+            "  genuine / resent / forged / unknown",
+            " / ".join(
+                str(len(by_kind.get(k, [])))
+                for k in ("genuine", "duplicate", "forged", "unknown")
+            ),
+        ),
+        ("accepted (200, applied)", len(accepted)),
+        ("unknown shipment (200, unknown)", len(unknown)),
+        ("forged rejected (403)", forged_rejected),
+        ("signed but refused (4xx)", len(other_4xx)),
+        ("sending window s", f"{window:.1f}"),
+        ("events/s accepted", f"{len(accepted) / window:.1f}"),
+        ("requests/s", f"{len(results) / window:.1f}"),
+        ("latency p50 ms", f"{percentile(latencies, 0.5):.0f}"),
+        ("latency p95 ms", f"{percentile(latencies, 0.95):.0f}"),
+        ("shipments at the end", checks["shipments"]),
+        ("  of which shipped during the run", checks["shipments"] - len(initial)),
+        ("events applied to these", len(recent)),
+        ("event rows stored", checks["events_stored"]),
+        ("crons finished after s", f"{summary['crons_s']:.0f}"),
+        ("total run s", f"{time.monotonic() - summary['started']:.0f}"),
+        (
+            "log: serialization conflicts (retried)",
+            log_counts["serialization"],
+        ),
+        ("log: retries exhausted", log_counts["retries exhausted"]),
+        (
+            "log: deadlocks / lock timeouts",
+            "{deadlock} / {lock timeout}".format(**log_counts),
+        ),
+        (
+            "log: other ERROR lines / tracebacks",
+            f"{len(log_errors)} / {log_counts['traceback']}",
+        ),
+        ("shipment state != newest event (info)", checks["state_behind"]),
+    ]
+    checks_table = [
+        ("events lost", checks["lost"]),
+        ("duplicate event rows", checks["duplicates"]),
+        ("forged accepted", forged_accepted + checks["forged_rows"]),
+        ("orders not invoiced and reconciled", summary["open_orders"]),
+        ("deliveries with more than one shipment", checks["multi_shipment"]),
+        # a carrier retries these, but the webhook must not give them
+        ("signed events answered 403", len(signed_403)),
+        ("HTTP errors (5xx, timeouts)", len(http_errors)),
+    ]
+    width = max(len(name) for name, __ in rows + checks_table)
+    for name, value in rows:
+        print(f"{name:<{width}} | {value:>10}")
+    print("checks (must be 0):")
+    for name, value in checks_table:
+        print(f"{name:<{width}} | {value:>10}")
+    problems = [name for name, value in checks_table if value]
+    if summary["not_sent"]:
+        problems.append(f"{summary['not_sent']} events not sent in the time limit")
+    if summary["waiting"]:
+        problems.append(f"{summary['waiting']} orders or payments still waiting")
+    if summary["unshipped"]:
+        print(f"deliveries without a shipment: {summary['unshipped']}")
+    if summary["unprocessed"]:
+        print(f"payments not post-processed: {summary['unprocessed']}")
+    if summary["reasons"]:
+        print(f"orders in exception: {summary['exceptions']}; reasons:")
+        for reason in summary["reasons"][:5]:
+            print(f"  {reason[:300]}")
+    for r in (http_errors + other_4xx)[:5]:
+        print(f"  {r['kind']} -> {r['status']}: {r.get('message', '')[:200]}")
+    for line in log_errors[:10]:
+        print(f"  log: {line}")
+    print(f"server log: {log_path}")
+    if problems:
+        print("FAILED: " + "; ".join(problems))
+        sys.exit(1)
+
+
+def main():
+    args = parse_args(
+        __doc__,
+        orders=(int, 500),
+        events=(int, 2000),
+        clients=(int, 20),
+        time_limit=(int, 540),
+        keep=(int, 0),
+    )
+    random.seed(8)
+    started = time.monotonic()
+    odoo.tools.config.parse_config(["-c", args.conf])
+    port = odoo.tools.config["http_port"]
+    url = f"http://127.0.0.1:{port}"
+    db = f"{args.db}_load"
+    log_dir = tempfile.mkdtemp(prefix="bench_load_")
+    log_path = os.path.join(log_dir, "odoo.log")
+    deadline = started + args.time_limit
+    copy_database(args.db, db)
+    server = None
+    try:
+        # The server first: the labels made during the set-up load their CSS
+        # from it. Nothing is committed before the end of the set-up.
+        server = start_server(args.conf, db, port, log_path)
+        registry = load_registry(Namespace(db=db, conf=args.conf))
+        wait_server(server, url, 120)
+        with registry.cursor() as cr:
+            env = superuser_env(cr)(context={"tracking_disable": True})
+            data = prepare(env, args.orders, port)
+        print(f"set-up: {time.monotonic() - started:.0f} s", flush=True)
+        trigger_crons(registry, data["crons"])
+        run_start = time.monotonic()
+        stop = threading.Event()
+        shipments = Shipments(registry, data["carrier_id"], stop)
+        shipments.start()
+        while not shipments.count():
+            if time.monotonic() > deadline or shipments.error:
+                raise RuntimeError(f"no shipment found: {shipments.error}")
+            time.sleep(0.5)
+        # the rest of the time limit: the crons finish and the checks run
+        load_deadline = run_start + (deadline - run_start) * 0.6
+        load = Load(
+            args, url, data["carrier_id"], data["secret"], shipments, load_deadline
+        )
+        load.run(args.clients)
+        stop.set()
+        summary = {"started": started, "not_sent": len(load.plan)}
+        summary["waiting"] = wait_crons(
+            registry, data["order_ids"], data["crons"], deadline
+        )
+        summary["crons_s"] = time.monotonic() - run_start
+        with registry.cursor() as cr:
+            checks = check_database(cr, data["carrier_id"], load)
+            open_orders, exceptions, unshipped, unprocessed = order_report(
+                superuser_env(cr), data["order_ids"]
+            )
+            summary.update(
+                open_orders=len(open_orders),
+                exceptions=len(exceptions),
+                reasons=sorted(set(exceptions.mapped("fulfilment_exception_reason"))),
+                unshipped=len(unshipped),
+                unprocessed=len(unprocessed),
+            )
+    finally:
+        if server is not None:
+            stop_server(server)
+        odoo.sql_db.close_all()
+        if not args.keep:
+            drop_database(db)
+
+    report(args, load, shipments, checks, summary, log_path)
+
+
+if __name__ == "__main__":
+    main()
