@@ -52,6 +52,9 @@ MATRIX = {
     "invoice.register_payment": (D, D, D, A, D),
     # core stock
     "picking.validate": (A, A, A, A, D),
+    # sale_order_fulfilment: a paid order invoiced at delivery, another
+    # salesperson's; the invoice follows the shop's policy, whoever validates
+    "picking.validate_invoice_on_delivery": (A, A, A, A, D),
     # delivery_carrier_tracking
     "picking.action_set_tracking_number": (A, A, A, D, D),
     "picking.get_shipment_status": (A, A, A, A, A),
@@ -121,6 +124,18 @@ class World:
                 "list_price": 120000.0,
                 "weight": 0.5,
                 "invoice_policy": "order",
+                "taxes_id": [(6, 0, [])],
+            },
+        )
+        self.product_on_delivery = admin.execute(
+            "product.product",
+            "create",
+            {
+                "name": "Kain Songket",
+                "type": "consu",
+                "list_price": 450000.0,
+                "weight": 0.8,
+                "invoice_policy": "delivery",
                 "taxes_id": [(6, 0, [])],
             },
         )
@@ -197,7 +212,7 @@ class World:
             },
         )
 
-    def order(self, salesperson, partner, confirm=True):
+    def order(self, salesperson, partner, confirm=True, product=None):
         admin = self.admin
         order = admin.execute(
             "sale.order",
@@ -207,7 +222,11 @@ class World:
                 "user_id": salesperson,
                 "website_id": self.shop.website_id,
                 "order_line": [
-                    (0, 0, {"product_id": self.product, "product_uom_qty": 1})
+                    (
+                        0,
+                        0,
+                        {"product_id": product or self.product, "product_uom_qty": 1},
+                    )
                 ],
             },
         )
@@ -501,6 +520,24 @@ def prepare_ready_delivery(world):
     return {"picking": e2e_data.delivery_of(world.admin, order)}
 
 
+def prepare_paid_on_delivery(world):
+    world.set_policy(fulfilment_invoice_on_delivery=True)
+    order = world.order(
+        world.admin.uid, world.other_partner, product=world.product_on_delivery
+    )
+    world.pay(order)
+    assert not world.invoices(order)
+    return {"order": order, "picking": e2e_data.delivery_of(world.admin, order)}
+
+
+def check_invoiced_on_delivery(world, ctx, result):
+    check_validate(world, ctx, result)
+    [invoice] = world.invoices(ctx["order"])
+    values = read_one(world.admin, "account.move", invoice, ["state", "payment_state"])
+    assert values["state"] == "posted"
+    assert values["payment_state"] in ("paid", "in_payment"), values
+
+
 def run_validate(client, ctx):
     e2e_data.validate_delivery(client, ctx["picking"])
 
@@ -643,6 +680,12 @@ ACTIONS = {
         "run": run_validate,
         "snapshot": picking_snapshot,
         "check": check_validate,
+    },
+    "picking.validate_invoice_on_delivery": {
+        "prepare": prepare_paid_on_delivery,
+        "run": run_validate,
+        "snapshot": picking_snapshot,
+        "check": check_invoiced_on_delivery,
     },
     "picking.action_set_tracking_number": {
         "prepare": prepare_booked_delivery,
