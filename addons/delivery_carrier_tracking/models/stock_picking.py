@@ -303,28 +303,25 @@ class StockPicking(models.Model):
             raise UserError(message)
 
     def send_to_shipper(self):
+        """Core's, once per shipment; returns True (core's returns None, which
+        XML-RPC cannot send) or False when nothing was booked."""
         self.ensure_one()
         self._tracking_check_carrier_call("send")
-        res = self._tracking_send_to_shipper()
-        # core returns None, which XML-RPC cannot send
-        return True if res is None else res
-
-    def _tracking_send_to_shipper(self):
-        """Core's send_to_shipper, once per shipment (see send_to_shipper)."""
         if not self.carrier_id._tracking_creates_shipment():
-            return super().send_to_shipper()
+            res = super().send_to_shipper()
+            return True if res is None else res
         self._tracking_lock()
         if self.shipment_state and self.shipment_state != "label_pending":
             return False  # already shipped: retries are no-ops
         self._tracking_check_shipping_data()
         if not self.env.context.get("tracking_keep_on_error"):
-            res = super().send_to_shipper()
+            super().send_to_shipper()
             self._tracking_shipment_created()
-            return res
+            return True
         try:
             with self.env.cr.savepoint():
                 try:
-                    res = super().send_to_shipper()
+                    super().send_to_shipper()
                 except (UserError, RequestException) as error:
                     # read before the savepoint rolls the write back
                     raise _ShipmentError(error, self.carrier_shipment_id) from error
@@ -332,7 +329,7 @@ class StockPicking(models.Model):
             self._tracking_shipment_failed(failure.error, failure.carrier_shipment_id)
             return False
         self._tracking_shipment_created()
-        return res
+        return True
 
     def _tracking_shipment_created(self):
         self.ensure_one()
