@@ -45,6 +45,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -276,7 +277,17 @@ WEBSOCKET_STAND_IN = "import signal\nsignal.pause()  # until the master ends it\
 SERVER_MAIN = "import sys, odoo.cli; sys.argv[0] = sys.argv.pop(1); odoo.cli.main()"
 
 
+def check_port_free(port):
+    """Refuse to run against whatever already answers on the port."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise RuntimeError(f"port {port} is in use: {error}") from error
+
+
 def start_server(conf, db, port, log_path):
+    check_port_free(port)
     stand_in = os.path.join(os.path.dirname(log_path), "websocket_stand_in.py")
     with open(stand_in, "w") as file:
         file.write(WEBSOCKET_STAND_IN)
@@ -654,6 +665,13 @@ def check_database(cr, carrier_id, load):
         [carrier_id],
     )
     shipments = cr.fetchone()[0]
+    cr.execute(
+        "SELECT count(*) FROM ir_attachment WHERE res_model = 'stock.picking'"
+        " AND name LIKE 'LabelShipping-%%' AND res_id IN"
+        " (SELECT id FROM stock_picking WHERE carrier_id = %s)",
+        [carrier_id],
+    )
+    labels = cr.fetchone()[0]
     # informative: a shipment's state is its newest event's
     cr.execute(
         """
@@ -675,6 +693,7 @@ def check_database(cr, carrier_id, load):
         "state_behind": state_behind,
         "events_stored": len(rows),
         "shipments": shipments,
+        "labels": labels,
     }
 
 
@@ -773,6 +792,7 @@ def report(args, load, shipments, checks, summary, log_path):
         ("latency p95 ms", f"{percentile(latencies, 0.95):.0f}"),
         ("shipments at the end", checks["shipments"]),
         ("  of which shipped during the run", checks["shipments"] - len(initial)),
+        ("label attachments", checks["labels"]),
         ("events applied to these", len(recent)),
         ("event rows stored", checks["events_stored"]),
         ("crons finished after s", f"{summary['crons_s']:.0f}"),
@@ -842,7 +862,7 @@ def main():
     )
     random.seed(8)
     started = time.monotonic()
-    odoo.tools.config.parse_config(["-c", args.conf])
+    odoo.tools.config.parse_config(["-c", args.conf, "--log-level", "error"])
     port = odoo.tools.config["http_port"]
     url = f"http://127.0.0.1:{port}"
     db = f"{args.db}_load"
