@@ -259,12 +259,15 @@ class StockPicking(models.Model):
     def _tracking_check_carrier_call(self, action):
         """Refuse to book or cancel a shipment that the delivery form would not
         offer (buttons, XML-RPC): only Inventory users, only on done deliveries
-        that are not receipts. Core's call at validation and the retry cron
-        run as superuser on done deliveries, so they pass.
+        that are not receipts. Core's call at validation (in _action_done,
+        possibly before the picking's state says done) and the retry cron run
+        as superuser, which no RPC call can: they are not checked.
 
         :param str action: 'send' or 'cancel', for the message
         """
-        if not self.env.su and not self.env.user.has_group("stock.group_stock_user"):
+        if self.env.su:
+            return
+        if not self.env.user.has_group("stock.group_stock_user"):
             raise AccessError(
                 self.env._(
                     "Only Inventory users may send deliveries to the carrier or "
