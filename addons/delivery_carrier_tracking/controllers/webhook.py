@@ -63,15 +63,24 @@ class DeliveryTrackingWebhook(http.Controller):
         # Odoo's request only offers get_data(), which reads the body whole;
         # werkzeug's request behind it has the stream (limited to the
         # Content-Length, or dechunked) to read a bounded part of it.
-        stream = request.httprequest.get_data.__self__.stream
+        wrequest = request.httprequest.get_data.__self__
+        # Odoo runs the request again after a serialization failure (e.g. two
+        # events for one delivery at once): the stream is spent by then, the
+        # body read the first time is kept on the request, as get_data() does.
+        cached = getattr(wrequest, "_cached_data", None)
+        if cached is not None:
+            return cached
         chunks, size = [], 0
         while size <= WEBHOOK_MAX_BODY:
-            chunk = stream.read(WEBHOOK_MAX_BODY + 1 - size)
+            chunk = wrequest.stream.read(WEBHOOK_MAX_BODY + 1 - size)
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
-        return None if size > WEBHOOK_MAX_BODY else b"".join(chunks)
+        if size > WEBHOOK_MAX_BODY:
+            return None
+        wrequest._cached_data = b"".join(chunks)
+        return wrequest._cached_data
 
     def _answer(self, status, message, **values):
         body = json.dumps(

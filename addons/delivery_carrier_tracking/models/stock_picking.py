@@ -522,7 +522,7 @@ class StockPicking(models.Model):
                     "event_key": key,
                 }
             )
-        new_events = Event.create(vals_list)
+        new_events = self._tracking_create_events(vals_list)
         if not new_events:
             return new_events
         self.invalidate_recordset(["tracking_event_ids"])
@@ -548,6 +548,23 @@ class StockPicking(models.Model):
             if state == "delivered":
                 self._tracking_notify_delivered()
         return new_events
+
+    def _tracking_create_events(self, vals_list):
+        """Insert the events; one a concurrent transaction recorded after ours
+        began (a resent webhook racing its original) is skipped, as one seen
+        before. Its row is invisible to our snapshot even once we hold the
+        delivery's lock, so only the unique key tells."""
+        Event = self.env["stock.picking.tracking.event"].sudo()
+        try:
+            with self.env.cr.savepoint():
+                return Event.create(vals_list)
+        except psycopg2.errors.UniqueViolation:
+            if len(vals_list) == 1:
+                return Event
+        events = Event
+        for vals in vals_list:
+            events |= self._tracking_create_events([vals])
+        return events
 
     def _tracking_notify_delivered(self):
         self.ensure_one()
