@@ -22,6 +22,9 @@ cd "$ROOT"
 DB=${CORE_DB:-fulfil_core}
 PORT=${CORE_HTTP_PORT:-18169}
 OUR_MODULES=${OUR_MODULES-$(our_modules)}
+# website_sale's checkout tours pay by wire transfer: without payment_custom
+# Odoo skips them ("Transfer provider is not installed").
+INSTALL="$CORE_MODULES,payment_custom${OUR_MODULES:+,$OUR_MODULES}"
 SUITES=/sale_stock,/stock_delivery,/account_payment,/payment_demo
 # website_sale: the classes of checkout, cart, payment, delivery and portal.
 WEBSITE_SALE=(
@@ -54,15 +57,15 @@ dropdb --if-exists --force "$DB" >/dev/null
 rm -rf "$DATA_DIR/filestore/$DB"
 mkdir -p artifacts
 LOG="$ROOT/artifacts/test-core-$DB.log"
-say "new database $DB: $CORE_MODULES${OUR_MODULES:+,$OUR_MODULES}, demo data, tests $TAGS (log: $LOG)"
+say "new database $DB: $INSTALL, demo data, tests $TAGS (log: $LOG)"
 : > "$LOG"  # Odoo appends to its log file
 start=$SECONDS
 rc=0
-odoo_bin -c "$CONF" -d "$DB" -i "$CORE_MODULES${OUR_MODULES:+,$OUR_MODULES}" \
+odoo_bin -c "$CONF" -d "$DB" -i "$INSTALL" \
   --test-tags "$TAGS" --stop-after-init --log-level=info --logfile="$LOG" || rc=$?
 # What went wrong, then Odoo's count: "N failed, M error(s) of T tests".
 grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$LOG" | cut -c1-400 || true
-summary=$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$LOG" | tail -n 1)
+summary=$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$LOG" | tail -n 1 || true)
 say "core tests ${OUR_MODULES:+with $OUR_MODULES }in $(( SECONDS - start )) s"
 if [ -z "$summary" ]; then
   echo "test-core: no test result in $LOG (Odoo exit code $rc)"
