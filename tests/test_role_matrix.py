@@ -45,7 +45,8 @@ MATRIX = {
     "order.get_fulfilment_status": (A, A, A, A, A),
     "order.get_fulfilment_status_other": (D, A, A, A, D),
     "order.action_fulfil": (A, A, D, A, D),
-    "order.action_view_fulfilment_payments": (A, A, D, A, D),
+    # the payments list needs Accounting rights (salespeople cannot read it)
+    "order.action_view_fulfilment_payments": (D, D, D, A, D),
     "invoice.action_view_fulfilment_payments": (D, D, D, A, D),
     # core accounting
     "invoice.create_post": (D, D, D, A, D),

@@ -5,7 +5,10 @@ class AccountPayment(models.Model):
     _inherit = "account.payment"
 
     def _get_fulfilment_payments_action(self):
-        """The list of these payments, opened from an order or an invoice."""
+        """The list of these payments, opened from an order or an invoice.
+        The ids come from a superuser compute: only users who may read
+        payments get them."""
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Payments"),
