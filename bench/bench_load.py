@@ -267,16 +267,6 @@ def prepare(env, count, port):
 # ---------------------------------------------------------------------- #
 
 
-# Odoo's prefork master runs its websocket process as `<python> <argv[0]>
-# gevent ...` and starts it again as soon as it exits. In this virtualenv it
-# cannot start (pkg_resources of setuptools<70 does not find gevent's
-# requirement zope.interface 8, whose metadata name is zope_interface), so
-# the master would start it in a loop that takes a core. Webhooks and crons do
-# not use websockets: the server runs with argv[0] set to this stand-in.
-WEBSOCKET_STAND_IN = "import signal\nsignal.pause()  # until the master ends it\n"
-SERVER_MAIN = "import sys, odoo.cli; sys.argv[0] = sys.argv.pop(1); odoo.cli.main()"
-
-
 def check_port_free(port):
     """Refuse to run against whatever already answers on the port."""
     with socket.socket() as probe:
@@ -288,14 +278,9 @@ def check_port_free(port):
 
 def start_server(conf, db, port, log_path):
     check_port_free(port)
-    stand_in = os.path.join(os.path.dirname(log_path), "websocket_stand_in.py")
-    with open(stand_in, "w") as file:
-        file.write(WEBSOCKET_STAND_IN)
     command = [
         sys.executable,
-        "-c",
-        SERVER_MAIN,
-        stand_in,
+        os.path.join(os.path.dirname(odoo.__path__[0]), "odoo-bin"),
         "-c",
         conf,
         "-d",

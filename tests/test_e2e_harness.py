@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import sys
 import xmlrpc.client
 from pathlib import Path
 
@@ -57,3 +58,18 @@ def test_without_odoo_source_setup_stops_naming_odoo_src(tmp_path):
     assert done.returncode != 0
     assert "ODOO_SRC" in done.stderr
     assert not (tmp_path / "no-odoo").exists()
+
+
+def test_websocket_process_can_start():
+    """Odoo in multi-worker mode (how shops run it) starts its websocket
+    process as `odoo-bin gevent`, which imports Odoo evented (gevent's
+    monkey-patching): it must work in our virtualenv (it died on zope's
+    normalised metadata names, and the master restarted it in a loop)."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import odoo; assert odoo.evented", "gevent"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
