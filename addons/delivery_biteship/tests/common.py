@@ -29,6 +29,81 @@ class BiteshipStandInMixin:
         super().setUp()
         self.server.reset()
 
+    def _create_shop(self, env, name, **carrier_vals):
+        """Warehouse address, a Biteship JNE REG method on the stand-in, a
+        customer, a weighed product and an IDR rate, in `env`: tests of real
+        concurrent transactions create them on a cursor they commit.
+
+        :return: (carrier, partner, product, idr_rate)
+        """
+        env.company.partner_id.write(
+            {
+                "street": "Jl. Gudang 1",
+                "city": "Jakarta",
+                "zip": "10110",
+                "phone": "+62 21 555 0100",
+            }
+        )
+        carrier = env["delivery.carrier"].create(
+            {
+                "name": name,
+                "delivery_type": "biteship",
+                "product_id": env["product.product"]
+                .create({"name": name, "type": "service"})
+                .id,
+                "biteship_base_url": self.server.url,
+                "biteship_courier_company": "jne",
+                "biteship_courier_type": "reg",
+                **carrier_vals,
+            }
+        )
+        partner = env["res.partner"].create(
+            {
+                "name": "Budi",
+                "street": "Jl. Braga 2",
+                "city": "Bandung",
+                "zip": "40111",
+                "phone": "0813",
+            }
+        )
+        product = env["product.product"].create(
+            {"name": f"Kopi ({name})", "type": "consu", "weight": 1.0}
+        )
+        idr_rate = env["res.currency.rate"].create(
+            {"currency_id": env.ref("base.IDR").id, "rate": 16000.0}
+        )
+        return carrier, partner, product, idr_rate
+
+    def _create_delivery(self, carrier, partner, product, quantity):
+        """A draft delivery of `quantity` × `product` from the main warehouse."""
+        env = carrier.env
+        warehouse = env["stock.warehouse"].search(
+            [("company_id", "=", env.company.id)], limit=1
+        )
+        customers = env.ref("stock.stock_location_customers")
+        return env["stock.picking"].create(
+            {
+                "picking_type_id": warehouse.out_type_id.id,
+                "partner_id": partner.id,
+                "carrier_id": carrier.id,
+                "location_id": warehouse.lot_stock_id.id,
+                "location_dest_id": customers.id,
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom_qty": quantity,
+                            "location_id": warehouse.lot_stock_id.id,
+                            "location_dest_id": customers.id,
+                        },
+                    )
+                ],
+            }
+        )
+
 
 class BiteshipCommon(BiteshipStandInMixin, TrackingCommon):
     """A Biteship JNE REG carrier pointed at the stand-in, on the generic

@@ -84,75 +84,17 @@ class TestBiteshipSlowCarrier(BiteshipStandInMixin, TransactionCase):
         self.addCleanup(self._retire_records)
 
     def _create_records(self, env):
-        company = env.company
-        company.partner_id.write(
-            {
-                "street": "Jl. Gudang 1",
-                "city": "Jakarta",
-                "zip": "10110",
-                "phone": "+62 21 555 0100",
-            }
+        mail_setting = env.company.tracking_number_mail
+        env.company.tracking_number_mail = False
+        carrier, partner, product, idr_rate = self._create_shop(
+            env,
+            "Biteship slow",
+            biteship_timeout=30.0,
+            tracking_webhook_secret=SECRET,
         )
-        mail_setting = company.tracking_number_mail
-        company.tracking_number_mail = False
-        carrier_product = env["product.product"].create(
-            {"name": "Biteship slow", "type": "service"}
-        )
-        carrier = env["delivery.carrier"].create(
-            {
-                "name": "Biteship slow",
-                "delivery_type": "biteship",
-                "product_id": carrier_product.id,
-                "biteship_base_url": self.server.url,
-                "biteship_courier_company": "jne",
-                "biteship_courier_type": "reg",
-                "biteship_timeout": 30.0,
-                "tracking_webhook_secret": SECRET,
-            }
-        )
-        partner = env["res.partner"].create(
-            {
-                "name": "Budi",
-                "street": "Jl. Braga 2",
-                "city": "Bandung",
-                "zip": "40111",
-                "phone": "0813",
-            }
-        )
-        product = env["product.product"].create(
-            {"name": "Kopi slow", "type": "consu", "weight": 1.0}
-        )
-        idr_rate = env["res.currency.rate"].create(
-            {"currency_id": env.ref("base.IDR").id, "rate": 16000.0}
-        )
-        warehouse = env["stock.warehouse"].search(
-            [("company_id", "=", company.id)], limit=1
-        )
-        customers = env.ref("stock.stock_location_customers")
         pickings = env["stock.picking"]
         for _i in range(4):
-            picking = env["stock.picking"].create(
-                {
-                    "picking_type_id": warehouse.out_type_id.id,
-                    "partner_id": partner.id,
-                    "carrier_id": carrier.id,
-                    "location_id": warehouse.lot_stock_id.id,
-                    "location_dest_id": customers.id,
-                    "move_ids": [
-                        (
-                            0,
-                            0,
-                            {
-                                "name": product.name,
-                                "product_id": product.id,
-                                "product_uom_qty": 1,
-                                "location_id": warehouse.lot_stock_id.id,
-                                "location_dest_id": customers.id,
-                            },
-                        )
-                    ],
-                }
-            )
+            picking = self._create_delivery(carrier, partner, product, 1)
             picking.action_confirm()
             picking.move_ids.write({"quantity": 1, "picked": True})
             # validated while Biteship was not set up: label pending

@@ -21,78 +21,18 @@ class TestBiteshipIdempotency(BiteshipStandInMixin, TransactionCase):
         self.addCleanup(self._remove_records)
 
     def _create_records(self, env):
-        company = env.company
-        company.partner_id.write(
-            {
-                "street": "Jl. Gudang 1",
-                "city": "Jakarta",
-                "zip": "10110",
-                "phone": "+62 21 555 0100",
-            }
+        carrier, partner, product, idr_rate = self._create_shop(
+            env,
+            "Biteship idempotency",
+            biteship_api_key=API_KEY,
+            biteship_timeout=5.0,
         )
-        carrier_product = env["product.product"].create(
-            {"name": "Biteship idem", "type": "service"}
-        )
-        carrier = env["delivery.carrier"].create(
-            {
-                "name": "Biteship idempotency",
-                "delivery_type": "biteship",
-                "product_id": carrier_product.id,
-                "biteship_api_key": API_KEY,
-                "biteship_base_url": self.server.url,
-                "biteship_courier_company": "jne",
-                "biteship_courier_type": "reg",
-                "biteship_timeout": 5.0,
-            }
-        )
-        partner = env["res.partner"].create(
-            {
-                "name": "Budi",
-                "street": "Jl. Braga 2",
-                "city": "Bandung",
-                "zip": "40111",
-                "phone": "0813",
-            }
-        )
-        product = env["product.product"].create(
-            {"name": "Kopi idem", "type": "consu", "weight": 1.0}
-        )
-        warehouse = env["stock.warehouse"].search(
-            [("company_id", "=", company.id)], limit=1
-        )
-        picking = env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.out_type_id.id,
-                "partner_id": partner.id,
-                "carrier_id": carrier.id,
-                "location_id": warehouse.lot_stock_id.id,
-                "location_dest_id": env.ref("stock.stock_location_customers").id,
-                "move_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": 2,
-                            "product_uom": product.uom_id.id,
-                            "location_id": warehouse.lot_stock_id.id,
-                            "location_dest_id": env.ref(
-                                "stock.stock_location_customers"
-                            ).id,
-                        },
-                    )
-                ],
-            }
-        )
-        idr_rate = env["res.currency.rate"].create(
-            {"currency_id": env.ref("base.IDR").id, "rate": 16000.0}
-        )
+        picking = self._create_delivery(carrier, partner, product, 2)
         return {
             "idr_rate": idr_rate.id,
             "picking": picking.id,
             "carrier": carrier.id,
-            "products": (product | carrier_product).ids,
+            "products": (product | carrier.product_id).ids,
             "partner": partner.id,
         }
 
