@@ -586,11 +586,9 @@ class DeliveryCarrier(models.Model):
                 failures[picking_id] = str(error)
         return failures
 
-    def _tracking_poll_batch_size(self):
+    def biteship_tracking_poll_batch_size(self):
         # one round of parallel requests per batch
-        if self.delivery_type == "biteship":
-            return self.biteship_poll_workers
-        return super()._tracking_poll_batch_size()
+        return self.biteship_poll_workers
 
     @api.model
     def _biteship_event(self, status, moment, note, order_key):

@@ -23,6 +23,12 @@ SECRET = "whsec-cron-0123456789"
 class TestBiteshipCronResilience(BiteshipCommon):
     """The scheduler's polls go on past a delivery that cannot be handled."""
 
+    def test_poll_chunk_is_one_round_of_parallel_requests(self):
+        self.biteship.biteship_poll_workers = 3
+        self.assertEqual(self.biteship._tracking_poll_batch_size(), 3)
+        in_house = self.biteship.copy({"delivery_type": "fixed"})
+        self.assertEqual(in_house._tracking_poll_batch_size(), 10)
+
     def test_polls_go_on_past_bad_deliveries(self):
         polled = self._ship() | self._ship()
         for picking in polled:

@@ -94,9 +94,10 @@ class DeliveryCarrier(models.Model):
 
     def _tracking_poll_batch_size(self):
         """Deliveries the scheduler polls in one call to the provider (then
-        commits): small, so that a slow carrier holds few rows at a time."""
-        self.ensure_one()
-        return POLL_BATCH_SIZE
+        commits): small, so that a slow carrier holds few rows at a time.
+        A provider may choose: <delivery_type>_tracking_poll_batch_size()."""
+        provider_size = self._tracking_provider_method("tracking_poll_batch_size")
+        return provider_size() if provider_size else POLL_BATCH_SIZE
 
     def _tracking_webhook_verify(self, raw_body, headers):
         """Provider's own check if it has one, else HMAC-SHA256 over
