@@ -1,3 +1,6 @@
 from . import biteship_order_journal
+from . import biteship_carrier_payload
+from . import biteship_carrier_shipping
+from . import biteship_carrier_tracking
 from . import delivery_carrier
 from . import stock_picking

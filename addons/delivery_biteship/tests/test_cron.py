@@ -12,7 +12,7 @@ from odoo.addons.delivery_carrier_tracking.models.stock_picking import (
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config, mute_logger
 
-from ..models.delivery_carrier import ADVISORY_LOCK_CLASS
+from ..models.biteship_carrier_shipping import ADVISORY_LOCK_CLASS
 from .common import API_KEY, BiteshipCommon, BiteshipStandInMixin
 
 _logger = logging.getLogger(__name__)

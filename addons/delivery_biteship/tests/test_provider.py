@@ -1,4 +1,4 @@
-from odoo.addons.delivery_biteship.models.delivery_carrier import (
+from odoo.addons.delivery_biteship.biteship.status import (
     BITESHIP_STATUS_MAP,
     normalize_status,
 )
