@@ -1,7 +1,7 @@
 {
     "name": "Biteship Shipping",
     "summary": "Biteship (JNE, J&T, SiCepat, ...): rates, shipments, labels, tracking",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Delivery",
     "license": "LGPL-3",
     "author": "Fulfilment Team",
@@ -9,7 +9,6 @@
     "depends": ["delivery_carrier_tracking"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
-        "security/ir.model.access.csv",
         "views/delivery_carrier_views.xml",
     ],
     "demo": ["demo/delivery_biteship_demo.xml"],

@@ -1,4 +1,3 @@
-from . import biteship_order_journal
 from . import biteship_carrier_payload
 from . import biteship_carrier_shipping
 from . import biteship_carrier_tracking

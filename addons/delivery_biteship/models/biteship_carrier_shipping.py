@@ -1,23 +1,21 @@
 from odoo import models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from ..biteship import BiteshipError, BiteshipRequestError
 from ..biteship.status import DEAD_ORDER_STATUSES
 
-# pg_advisory_xact_lock(class, id): one Biteship order creation per delivery at once.
-ADVISORY_LOCK_CLASS = 0x42544553  # "BTES"
-
 
 class BiteshipCarrierShipping(models.AbstractModel):
-    """Biteship orders: create (once per delivery), cancel; mixed into
-    delivery.carrier."""
+    """Biteship orders: create, adopt, cancel; mixed into delivery.carrier.
+    One order per delivery is delivery_carrier_tracking's booking guard
+    (send_shipping), through the booking hooks below."""
 
     _name = "biteship.carrier.shipping"
     _description = "Biteship Shipments"
 
     def biteship_send_shipping(self, pickings):
-        """Create (or, on retry, find again) one Biteship order per delivery."""
+        """Create one Biteship order per delivery (those without a live one:
+        the booking guard adopted the others)."""
         self.ensure_one()
         # Before any order exists: its price could not be recorded afterwards.
         for company in pickings.company_id:
@@ -26,35 +24,34 @@ class BiteshipCarrierShipping(models.AbstractModel):
 
     def _biteship_ship(self, picking):
         client = self._biteship_client()
-        self.env.cr.execute(
-            SQL("SELECT pg_advisory_xact_lock(%s, %s)", ADVISORY_LOCK_CLASS, picking.id)
-        )
-        order = None
-        known_id = picking.carrier_shipment_id or self.env[
-            "biteship.order.journal"
-        ]._last_order_id(picking)
-        if known_id:
-            try:
-                order = client.get_order(known_id)
-            except BiteshipError as error:
-                raise self._biteship_error(
-                    error, self.env._("read order %s", known_id)
-                ) from error
-            if order.get("status") in DEAD_ORDER_STATUSES:
-                order = None
-        if order is None:
-            payload = self._biteship_order_payload(picking)
-            try:
-                order = client.create_order(payload)
-            except BiteshipError as error:
-                raise self._biteship_error(
-                    error, self.env._("create the shipment")
-                ) from error
-            if not order.get("id"):
-                raise UserError(self.env._("Biteship created an order without an id."))
-            # Committed at once, outside this transaction: a rollback or crash
-            # after this point must not lead a retry to order a second time.
-            self.env["biteship.order.journal"]._record(picking, self, order["id"])
+        payload = self._biteship_order_payload(picking)
+        try:
+            order = client.create_order(payload)
+        except BiteshipError as error:
+            raise self._biteship_error(
+                error, self.env._("create the shipment")
+            ) from error
+        if not order.get("id"):
+            raise UserError(self.env._("Biteship created an order without an id."))
+        # Committed at once, outside this transaction: a rollback or crash
+        # after this point makes a retry adopt this order, not create another.
+        self._tracking_booking_record(picking, order["id"], payload["reference_id"])
+        return self.biteship_booking_adopt(picking, order)
+
+    def biteship_booking_lookup(self, picking, shipment_id):
+        """Booking guard hook: the Biteship order, None when it is dead."""
+        try:
+            order = self._biteship_client().get_order(shipment_id)
+        except BiteshipError as error:
+            # unknown state: better no shipment yet than a second one
+            raise self._biteship_error(
+                error, self.env._("read order %s", shipment_id)
+            ) from error
+        return None if order.get("status") in DEAD_ORDER_STATUSES else order
+
+    def biteship_booking_adopt(self, picking, order):
+        """Booking guard hook: take a Biteship order (new or found again) as
+        the delivery's shipment; core's send_shipping result for it."""
         courier = order.get("courier") or {}
         picking.write(
             {

@@ -6,13 +6,13 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields, sql_db
-from odoo.addons.delivery_carrier_tracking.models.stock_picking import (
-    POLL_FAILURES_WARN,
+from odoo.addons.delivery_carrier_tracking.models.delivery_carrier_booking import (
+    BOOKING_LOCK_CLASS,
 )
+from odoo.addons.delivery_carrier_tracking.shipment_rules import POLL_FAILURES_WARN
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import config, mute_logger
 
-from ..models.biteship_carrier_shipping import ADVISORY_LOCK_CLASS
 from .common import API_KEY, BiteshipCommon, BiteshipStandInMixin
 
 _logger = logging.getLogger(__name__)
@@ -259,7 +259,7 @@ class TestBiteshipSlowCarrier(BiteshipStandInMixin, TransactionCase):
             lambda: self._read(
                 "SELECT pid FROM pg_locks WHERE locktype = 'advisory' "
                 "AND classid = %s AND objid = %s AND granted",
-                ADVISORY_LOCK_CLASS,
+                BOOKING_LOCK_CLASS,
                 second,
             )
         )

@@ -1,4 +1,5 @@
 from . import delivery_carrier
+from . import delivery_carrier_booking
 from . import res_company
 from . import res_config_settings
 from . import stock_picking

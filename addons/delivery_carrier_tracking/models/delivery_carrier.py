@@ -220,6 +220,45 @@ class DeliveryCarrier(models.Model):
         return self._tracking_link_value(picking)
 
     # ------------------------------------------------------------------ #
+    # One shipment per delivery: the booking guard
+    # ------------------------------------------------------------------ #
+
+    def send_shipping(self, pickings):
+        """Core's entry point to <delivery_type>_send_shipping, guarded for
+        providers that implement <delivery_type>_booking_lookup(picking,
+        shipment_id) -> the carrier's live shipment or None, and
+        <delivery_type>_booking_adopt(picking, shipment) -> the result core
+        expects for that delivery. Under a per-delivery lock, a delivery whose
+        shipment the carrier already accepted (journaled by the provider with
+        _tracking_booking_record, even if that transaction rolled back) adopts
+        it; only the others are booked."""
+        self.ensure_one()
+        lookup = self._tracking_provider_method("booking_lookup")
+        if not lookup:
+            return super().send_shipping(pickings)
+        adopt = self._tracking_provider_method("booking_adopt")
+        journal = self.env["delivery.carrier.booking"]
+        results, to_book = {}, pickings.browse()
+        for picking in pickings:
+            shipment = journal._live_shipment(self, picking, lookup)
+            if shipment is None:
+                to_book |= picking
+            else:
+                results[picking.id] = adopt(picking, shipment)
+        if to_book:
+            booked = super().send_shipping(to_book)
+            results.update(zip(to_book.ids, booked, strict=True))
+        return [results[picking.id] for picking in pickings]
+
+    def _tracking_booking_record(self, picking, shipment_id, reference=False):
+        """For providers: call right after the carrier accepted a shipment, before
+        anything else can fail. Journals it in its own committed transaction."""
+        self.ensure_one()
+        self.env["delivery.carrier.booking"]._record(
+            self, picking, shipment_id, reference
+        )
+
+    # ------------------------------------------------------------------ #
     # In-house provider: sequence numbers and QWeb labels
     # ------------------------------------------------------------------ #
 
