@@ -11,7 +11,6 @@ import psycopg2.errors
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, config, format_amount, split_every
-from requests.exceptions import RequestException
 
 _logger = logging.getLogger(__name__)
 
@@ -325,7 +324,10 @@ class StockPicking(models.Model):
             with self.env.cr.savepoint():
                 try:
                     super().send_to_shipper()
-                except (UserError, RequestException) as error:
+                # UserError: what providers raise for refusals and carrier
+                # failures; OSError: transport failures they let through
+                # (requests' errors are OSErrors), without importing requests
+                except (UserError, OSError) as error:
                     # read before the savepoint rolls the write back
                     raise _ShipmentError(error, self.carrier_shipment_id) from error
         except _ShipmentError as failure:
