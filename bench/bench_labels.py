@@ -6,9 +6,9 @@ one PDF per package. Per delivery: Odoo's report rendered once per delivery
 
 Usage: .venv/bin/python bench/bench_labels.py --db DB --conf odoo.conf [--count 100]
 
-The database needs delivery_carrier_tracking installed. wkhtmltopdf fetches the
-report CSS over HTTP, so Odoo's HTTP server is started in this process. The data
-is created in one transaction that is rolled back at the end.
+The database needs delivery_carrier_tracking_id_couriers installed (JNE).
+wkhtmltopdf fetches the report CSS over HTTP, so Odoo's HTTP server is started in
+this process. The data is created in one transaction that is rolled back at the end.
 """
 
 import odoo
@@ -18,7 +18,7 @@ LABEL_REPORT = "delivery_carrier_tracking.action_report_shipping_label"
 
 
 def make_pickings(env, count):
-    carrier = env.ref("delivery_carrier_tracking.carrier_jne")
+    carrier = env.ref("delivery_carrier_tracking_id_couriers.carrier_jne")
     pickings = create_deliveries(
         env, carrier, count, carrier_tracking_ref=lambda index: f"BENCH{index:08d}"
     )

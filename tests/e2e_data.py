@@ -45,8 +45,8 @@ def read_one(server, model, rec_id, fields):
 
 
 def jne_tracking_url(server):
-    """JNE's tracking page template, from delivery_carrier_tracking's data."""
-    carrier = ref(server, "delivery_carrier_tracking.carrier_jne")
+    """JNE's tracking page template (delivery_carrier_tracking_id_couriers)."""
+    carrier = ref(server, "delivery_carrier_tracking_id_couriers.carrier_jne")
     return read_one(server, "delivery.carrier", carrier, ["tracking_url"])[
         "tracking_url"
     ]

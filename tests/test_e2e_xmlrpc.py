@@ -19,8 +19,11 @@ WAYBILL = "JNE4400123456"
 
 @pytest.fixture(scope="module")
 def jne(odoo_server):
-    """delivery_carrier_tracking's JNE, priced, with the shop's webhook relay."""
-    carrier = e2e_data.ref(odoo_server, "delivery_carrier_tracking.carrier_jne")
+    """The preconfigured JNE (delivery_carrier_tracking_id_couriers), priced,
+    with the shop's webhook relay."""
+    carrier = e2e_data.ref(
+        odoo_server, "delivery_carrier_tracking_id_couriers.carrier_jne"
+    )
     odoo_server.execute(
         "delivery.carrier",
         "write",

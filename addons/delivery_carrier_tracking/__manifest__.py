@@ -13,7 +13,6 @@
         "report/shipping_label_report.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
-        "data/delivery_carrier_data.xml",
         "views/delivery_carrier_views.xml",
         "views/stock_picking_views.xml",
         "views/res_config_settings_views.xml",

@@ -1,0 +1,57 @@
+from odoo.tests import TransactionCase, tagged
+
+from ..hooks import pre_init_hook
+
+MODULE = "delivery_carrier_tracking_id_couriers"
+COURIERS = {
+    "carrier_jne": "https://www.jne.co.id/tracking-package?awb=<shipmenttrackingnumber>",
+    "carrier_jnt": "https://www.jet.co.id/track?bills=<shipmenttrackingnumber>",
+    "carrier_sicepat": "https://www.sicepat.com/checkAwb?awb=<shipmenttrackingnumber>",
+    "carrier_pos": "https://www.posindonesia.co.id/id/tracking/<shipmenttrackingnumber>",
+    "carrier_anteraja": "https://anteraja.id/tracking/<shipmenttrackingnumber>",
+    "carrier_ninja": "https://www.ninjaxpress.co/id-id/tracking?id=<shipmenttrackingnumber>",
+    "carrier_dhl": "https://www.dhl.com/id-en/home/tracking/tracking-express.html"
+    "?submit=1&tracking-id=<shipmenttrackingnumber>",
+    "carrier_fedex": "https://www.fedex.com/fedextrack/?trknbr=<shipmenttrackingnumber>",
+    "carrier_ups": "https://www.ups.com/track?loc=en_ID&tracknum=<shipmenttrackingnumber>",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestCouriers(TransactionCase):
+    def _data(self, module, models=("delivery.carrier", "product.product")):
+        return self.env["ir.model.data"].search(
+            [("module", "=", module), ("model", "in", list(models))]
+        )
+
+    def test_couriers_with_tracking_pages(self):
+        for name, url in COURIERS.items():
+            carrier = self.env.ref(f"{MODULE}.{name}")
+            self.assertEqual(carrier.tracking_url, url, name)
+            self.assertEqual(carrier.delivery_type, "fixed", name)
+            self.assertTrue(carrier.tracking_create_label, name)
+            self.assertEqual(carrier.product_id.type, "service", name)
+        self.assertEqual(len(self._data(MODULE, ("delivery.carrier",))), len(COURIERS))
+
+    def test_generic_module_ships_no_carrier(self):
+        self.assertFalse(
+            self._data("delivery_carrier_tracking"),
+            "delivery_carrier_tracking must not create carriers or their products",
+        )
+
+    def test_install_adopts_couriers_of_an_older_generic_module(self):
+        # a database installed before the split: the records are
+        # delivery_carrier_tracking's; installing this module must keep them
+        rows = self.env["ir.model.data"].search([("module", "=", MODULE)])
+        jne = self.env.ref(f"{MODULE}.carrier_jne")
+        jne.fixed_price = 12000  # a user's price, kept
+        rows.module = "delivery_carrier_tracking"
+        carriers_before = self.env["delivery.carrier"].search_count([])
+        self.env.flush_all()
+        pre_init_hook(self.env)
+        rows.invalidate_recordset(["module"])
+        self.assertEqual(set(rows.mapped("module")), {MODULE})
+        self.assertIn("product_delivery_jne_product_template", rows.mapped("name"))
+        self.assertEqual(self.env.ref(f"{MODULE}.carrier_jne"), jne)
+        self.assertEqual(jne.fixed_price, 12000)
+        self.assertEqual(self.env["delivery.carrier"].search_count([]), carriers_before)
