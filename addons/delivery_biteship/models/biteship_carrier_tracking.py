@@ -36,7 +36,7 @@ class BiteshipCarrierTracking(models.AbstractModel):
                 picking.id,
                 picking.biteship_tracking_id,
                 picking.carrier_shipment_id,
-                (picking.carrier_tracking_ref or "").split(",")[0].strip(),
+                next(iter(picking._tracking_numbers()), ""),
                 self.biteship_courier_company,
             )
             for picking in pickings
@@ -162,4 +162,3 @@ class BiteshipCarrierTracking(models.AbstractModel):
             "updated_at": entry.get("updated_at") or payload.get("updated_at"),
             "note": entry.get("note") or payload.get("note"),
         }
-

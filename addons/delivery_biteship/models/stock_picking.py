@@ -23,7 +23,7 @@ class StockPicking(models.Model):
         if vals:
             self.write(vals)
         waybill = (tracking.get("waybill_id") or "").strip()
-        if waybill and waybill not in (self.carrier_tracking_ref or "").split(","):
+        if waybill and waybill not in self._tracking_numbers():
             self._tracking_set_number(waybill)
         if waybill and not self.tracking_label_ids:
             # The waybill came after the order (here or by webhook): print the
@@ -48,8 +48,8 @@ class StockPicking(models.Model):
         ]
         return self._tracking_apply_events([event for event in events if event])
 
-    def _tracking_set_number(self, tracking_number):
-        changed = super()._tracking_set_number(tracking_number)
+    def _tracking_set_number(self, tracking_number, parcels=None):
+        changed = super()._tracking_set_number(tracking_number, parcels=parcels)
         if (
             changed
             and self.carrier_id.delivery_type == "biteship"

@@ -11,7 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
-from .stock_picking import CARRIER_STATES, MAX_CLOCK_SKEW, SHIPMENT_STATES
+from ..shipment_rules import CARRIER_STATES, MAX_CLOCK_SKEW, SHIPMENT_STATES
 
 # Core's carriers without an API: this module is their "provider".
 IN_HOUSE_TYPES = ("fixed", "base_on_rule")
@@ -139,24 +139,33 @@ class DeliveryCarrier(models.Model):
         self.ensure_one()
         applied = unknown = 0
         for shipment in shipments:
-            picking = self._tracking_webhook_picking(shipment)
+            picking, parcels = self._tracking_webhook_parcels(shipment)
             if not picking:
                 unknown += 1
                 continue
             with self.env.cr.savepoint():
                 if shipment.get("new_tracking_number"):
-                    picking._tracking_set_number(shipment["new_tracking_number"])
+                    picking._tracking_set_number(
+                        shipment["new_tracking_number"], parcels=parcels
+                    )
                 # False means "no price" (0.0 is a price)
                 price = shipment.get("price")
                 if price is not None and price is not False:
                     picking._tracking_set_price(price)
-                picking._tracking_apply_events(shipment.get("events") or [])
+                picking._tracking_apply_events(
+                    shipment.get("events") or [], parcels=parcels
+                )
             applied += 1
         return applied, unknown
 
-    def _tracking_webhook_picking(self, shipment):
-        """The delivery of this carrier a webhook's shipment is about."""
+    def _tracking_webhook_parcels(self, shipment):
+        """The delivery of this carrier a webhook's shipment is about, and
+        its parcels with the shipment's tracking number (exact match through
+        the index; none: the shipment is the whole delivery)."""
         Picking = self.env["stock.picking"].sudo()
+        Parcel = self.env["stock.picking.parcel"].sudo()
+        number = shipment.get("tracking_number")
+        picking = Picking
         if shipment.get("carrier_shipment_id"):
             picking = Picking.search(
                 [
@@ -165,21 +174,16 @@ class DeliveryCarrier(models.Model):
                 ],
                 limit=1,
             )
-            if picking:
-                return picking
-        number = shipment.get("tracking_number")
         if not number:
-            return Picking
-        # carrier_tracking_ref holds comma-separated numbers (one per package)
-        candidates = Picking.search(
-            [
-                ("carrier_id", "=", self.id),
-                ("carrier_tracking_ref", "ilike", number),
-            ]
-        )
-        return candidates.filtered(
-            lambda p: number in [n.strip() for n in p.carrier_tracking_ref.split(",")]
-        )[:1]
+            return picking, Parcel
+        domain = [("carrier_id", "=", self.id), ("tracking_number", "=", number)]
+        if picking:
+            domain.append(("picking_id", "=", picking.id))
+        parcels = Parcel.search(domain, order="id")
+        if picking:
+            return picking, parcels
+        picking = parcels[:1].picking_id
+        return picking, parcels.filtered(lambda p: p.picking_id == picking)
 
     # ------------------------------------------------------------------ #
     # Safe tracking links
@@ -195,23 +199,18 @@ class DeliveryCarrier(models.Model):
             "<shipmenttrackingnumber>", quote(number, safe="")
         )
 
-    def _tracking_links_for(self, tracking_refs):
-        """[(number, url)] for comma-separated numbers (one per package)."""
-        self.ensure_one()
-        numbers = [n.strip() for n in (tracking_refs or "").split(",") if n.strip()]
-        if not self.tracking_url:
-            return []
-        return [(number, self._tracking_url(number)) for number in numbers]
-
     def _tracking_link_value(self, picking):
-        """Core's carrier_tracking_url value: one URL, or the JSON list of
-        [number, url] core understands for several packages."""
-        links = self._tracking_links_for(picking.carrier_tracking_ref)
-        if not links:
+        """Core's carrier_tracking_url value from the delivery's parcels: one
+        URL, or core's multi-tracking JSON list of [number, url] (read back
+        by get_multiple_carrier_tracking) for several numbers."""
+        self.ensure_one()
+        if not self.tracking_url:
             return False
-        if len(links) == 1:
-            return links[0][1]
-        return json.dumps([list(link) for link in links])
+        numbers = picking._tracking_numbers()
+        if len(numbers) == 1:
+            return self._tracking_url(numbers[0])
+        links = [[number, self._tracking_url(number)] for number in numbers]
+        return json.dumps(links) if links else False
 
     def fixed_get_tracking_link(self, picking):
         return self._tracking_link_value(picking)
@@ -275,12 +274,11 @@ class DeliveryCarrier(models.Model):
     def _tracking_in_house_ship(self, pickings, results):
         if not self.tracking_create_label:
             return results
+        pickings._tracking_ensure_parcels()
         for picking, result in zip(pickings, results, strict=True):
             if self.tracking_sequence_id and not picking.carrier_tracking_ref:
-                picking.carrier_tracking_ref = ",".join(
-                    self.tracking_sequence_id.next_by_id()
-                    for _parcel in picking._tracking_parcels()
-                )
+                for parcel in picking.parcel_ids:
+                    parcel.tracking_number = self.tracking_sequence_id.next_by_id()
             result["tracking_number"] = picking.carrier_tracking_ref or False
         self._tracking_attach_labels(pickings)
         return results
@@ -294,13 +292,14 @@ class DeliveryCarrier(models.Model):
             return super().base_on_rule_cancel_shipment(pickings)
 
     def _tracking_attach_labels(self, pickings):
-        """Render the labels of all pickings in one report run and attach one
-        PDF per package (a label is one page)."""
+        """Render the labels of all pickings in one report run (a page per
+        parcel) and attach each page to its parcel."""
         pickings = pickings.sudo()
+        pickings._tracking_ensure_parcels()
         report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
         pdf, _fmt = report._render_qweb_pdf(LABEL_REPORT, pickings.ids)
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        parcels = [(p, parcel) for p in pickings for parcel in p._tracking_parcels()]
+        parcels = pickings.parcel_ids
         if len(reader.pages) != len(parcels):
             raise UserError(
                 self.env._(
@@ -312,24 +311,35 @@ class DeliveryCarrier(models.Model):
                 )
             )
         prefix = self._get_delivery_label_prefix()
-        attachments = {}
-        for page, (picking, parcel) in enumerate(parcels):
-            writer = PdfFileWriter()
-            writer.add_page(reader.pages[page])
-            stream = io.BytesIO()
-            writer.write(stream)
-            name = parcel["number"] or picking.name.replace("/", "-")
-            if parcel["count"] > 1:
-                name = f"{name}-{parcel['index']}"
-            attachments.setdefault(picking, []).append(
-                (f"{prefix}-{name}.pdf", stream.getvalue())
-            )
-        for picking, files in attachments.items():
+        pages = iter(reader.pages)
+        for picking in pickings:
+            count = len(picking.parcel_ids)
+            vals_list = []
+            for index, parcel in enumerate(picking.parcel_ids, start=1):
+                writer = PdfFileWriter()
+                writer.add_page(next(pages))
+                stream = io.BytesIO()
+                writer.write(stream)
+                name = parcel.tracking_number or picking.name.replace("/", "-")
+                if count > 1:
+                    name = f"{name}-{index}"
+                vals_list.append(
+                    {
+                        "name": f"{prefix}-{name}.pdf",
+                        "raw": stream.getvalue(),
+                        "mimetype": "application/pdf",
+                        "res_model": "stock.picking",
+                        "res_id": picking.id,
+                    }
+                )
+            labels = self.env["ir.attachment"].create(vals_list)
+            for parcel, label in zip(picking.parcel_ids, labels, strict=True):
+                parcel.label_id = label
             picking.message_post(
                 body=self.env._(
                     "Shipping label(s) for %(carrier)s.", carrier=self.name
                 ),
-                attachments=files,
+                attachment_ids=labels.ids,
             )
         # the computed list of labels is cached for the transaction
         pickings.invalidate_recordset(["tracking_label_ids"])

@@ -2,7 +2,7 @@ import hashlib
 
 from odoo import api, fields, models
 
-from .stock_picking import SHIPMENT_STATES
+from ..shipment_rules import SHIPMENT_STATES
 
 
 class StockPickingTrackingEvent(models.Model):
@@ -13,6 +13,12 @@ class StockPickingTrackingEvent(models.Model):
 
     picking_id = fields.Many2one(
         "stock.picking", required=True, ondelete="cascade", index=True
+    )
+    parcel_id = fields.Many2one(
+        "stock.picking.parcel",
+        ondelete="cascade",
+        index="btree_not_null",
+        help="Empty: the event is about the whole delivery.",
     )
     carrier_id = fields.Many2one(related="picking_id.carrier_id", store=True)
     company_id = fields.Many2one(related="picking_id.company_id", store=True)
@@ -58,6 +64,7 @@ class StockPickingTrackingEvent(models.Model):
                 "status_code": event.status_code or "",
                 "description": event.description or "",
                 "location": event.location or "",
+                "tracking_number": event.parcel_id.tracking_number or "",
             }
             for event in self
         ]

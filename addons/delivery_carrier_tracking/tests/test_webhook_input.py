@@ -6,7 +6,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from ..controllers.webhook import WEBHOOK_MAX_BODY
-from ..models.stock_picking import shipment_state_after
+from ..shipment_rules import shipment_state_after
 from .common import TrackingCommon
 
 SECRET = "s3cret-for-tests"
