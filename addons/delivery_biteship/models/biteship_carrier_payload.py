@@ -24,14 +24,24 @@ class BiteshipCarrierPayload(models.AbstractModel):
             )
         return int(code)
 
-    def _biteship_items(self, lines):
-        """[(product, quantity, unit value)] -> Biteship items (weight in grams).
-        Raises a UserError naming every product without a weight."""
-        gram = self.env.ref("uom.product_uom_gram")
+    def _biteship_grams(self, weight):
+        """A weight in the database's weight unit -> grams (Biteship's unit)."""
         weight_uom = self.env[
             "product.template"
         ]._get_weight_uom_id_from_ir_config_parameter()
-        missing = [p.display_name for p, _qty, _value in lines if p.weight <= 0]
+        return weight_uom._compute_quantity(
+            weight, self.env.ref("uom.product_uom_gram")
+        )
+
+    def _biteship_items(self, commodities, total_weight=None):
+        """Core's DeliveryCommodity list -> Biteship items (unit weight in
+        grams). With `total_weight` (a package's, in the database's weight
+        unit, box and packing included), the products' weights are scaled to
+        it: Biteship prices the sum of its items' weights.
+        Raises a UserError naming every product without a weight."""
+        missing = [
+            c.product_id.display_name for c in commodities if c.product_id.weight <= 0
+        ]
         if missing:
             raise UserError(
                 self.env._(
@@ -40,16 +50,20 @@ class BiteshipCarrierPayload(models.AbstractModel):
                     products=", ".join(sorted(set(missing))),
                 )
             )
+        grams = [self._biteship_grams(c.product_id.weight) for c in commodities]
+        scale = 1.0
+        if total_weight and commodities:
+            scale = self._biteship_grams(total_weight) / sum(
+                unit * c.qty for unit, c in zip(grams, commodities, strict=True)
+            )
         return [
             {
-                "name": product.display_name[:100],
-                "value": round(value),
-                "quantity": max(1, round(quantity)),
-                "weight": max(
-                    1, round(weight_uom._compute_quantity(product.weight, gram))
-                ),
+                "name": commodity.product_id.display_name[:100],
+                "value": round(commodity.monetary_value),
+                "quantity": int(commodity.qty),
+                "weight": max(1, round(unit * scale)),
             }
-            for product, quantity, value in lines
+            for unit, commodity in zip(grams, commodities, strict=True)
         ]
 
     @api.model
@@ -58,14 +72,8 @@ class BiteshipCarrierPayload(models.AbstractModel):
 
     def _biteship_rate_payload(self, order):
         origin = self._biteship_origin_partner(order.warehouse_id, order.company_id)
-        lines = [
-            (line.product_id, line.product_uom_qty, line.price_reduce_taxinc)
-            for line in order.order_line
-            if not line.is_delivery
-            and not line.display_type
-            and line.product_id.type == "consu"
-        ]
-        if not lines:
+        commodities = self._get_commodities_from_order(order)
+        if not commodities:
             raise UserError(self.env._("The order has no goods to ship."))
         return {
             "origin_postal_code": self._biteship_postal_code(
@@ -75,7 +83,7 @@ class BiteshipCarrierPayload(models.AbstractModel):
                 order.partner_shipping_id, self.env._("delivery")
             ),
             "couriers": self.biteship_courier_company,
-            "items": self._biteship_items(lines),
+            "items": self._biteship_items(commodities),
         }
 
     @api.model
@@ -117,14 +125,11 @@ class BiteshipCarrierPayload(models.AbstractModel):
                 )
             )
         dest = picking.partner_id
-        by_product = {}
-        for move in picking.move_ids.filtered(
-            lambda m: m.state != "cancel" and m.product_id.type == "consu"
-        ):
-            qty = move.quantity or move.product_uom_qty
-            price = move.sale_line_id.price_reduce_taxinc or move.product_id.lst_price
-            product_qty, value = by_product.get(move.product_id, (0.0, price))
-            by_product[move.product_id] = (product_qty + qty, value)
+        # core's packages (one per package, plus the unpacked goods), each
+        # with its weight and the products in it
+        packages = self._get_packages_from_picking(
+            picking, self.env["stock.package.type"]
+        )
         return {
             "shipper_contact_name": company.name,
             "shipper_contact_phone": company.phone or origin_phone,
@@ -147,7 +152,9 @@ class BiteshipCarrierPayload(models.AbstractModel):
             "courier_type": self.biteship_courier_type,
             "delivery_type": "now",
             "reference_id": picking.name,
-            "items": self._biteship_items(
-                [(p, qty, value) for p, (qty, value) in by_product.items()]
-            ),
+            "items": [
+                item
+                for package in packages
+                for item in self._biteship_items(package.commodities, package.weight)
+            ],
         }

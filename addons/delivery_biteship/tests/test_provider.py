@@ -79,6 +79,16 @@ class TestBiteshipProvider(BiteshipCommon):
         self.biteship.send_shipping(picking)
         self.assertEqual(self.server.orders_created, 1)
 
+    def test_package_weight_is_priced(self):
+        # Items come from core's packages: the shipping weight the warehouse
+        # entered for a package (box included) is what Biteship prices.
+        picking = self._create_picking(carrier=self.biteship)  # 2 x 0.75 kg
+        package = picking._put_in_pack(picking.move_line_ids)
+        package.shipping_weight = 2.0
+        self._validate(picking)
+        items = self.server.orders[picking.carrier_shipment_id]["items"]
+        self.assertEqual([(i["quantity"], i["weight"]) for i in items], [(2, 1000)])
+
     def test_missing_data_named(self):
         picking = self._create_picking(carrier=self.biteship)
         self.customer.phone = False
