@@ -1,5 +1,4 @@
 from .client import (
-    TRANSIENT_ERRORS,
     BiteshipAuthError,
     BiteshipBadResponse,
     BiteshipClient,

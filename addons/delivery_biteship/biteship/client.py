@@ -54,16 +54,6 @@ class BiteshipBadResponse(BiteshipError):
     """An answer arrived but is not the JSON object the API documents."""
 
 
-# Errors after which the same request may succeed: the poll cron backs off and
-# retries these instead of reporting a configuration problem.
-TRANSIENT_ERRORS = (
-    BiteshipServerError,
-    BiteshipTimeout,
-    BiteshipConnectionError,
-    BiteshipBadResponse,
-)
-
-
 class BiteshipClient:
     """Biteship API over one ``requests.Session``.
 

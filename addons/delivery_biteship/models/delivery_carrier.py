@@ -15,12 +15,12 @@ class DeliveryCarrier(models.Model):
     # Payloads, shipments and tracking live in their own mixins (one concern
     # per file); this class keeps configuration, the client and rates.
     _name = "delivery.carrier"
-    _inherit = [
+    _inherit = (
         "delivery.carrier",
         "biteship.carrier.payload",
         "biteship.carrier.shipping",
         "biteship.carrier.tracking",
-    ]
+    )
 
     delivery_type = fields.Selection(
         selection_add=[("biteship", "Biteship")],
@@ -221,7 +221,6 @@ class DeliveryCarrier(models.Model):
         self._biteship_check_idr_rate(company)
         idr = self.env.ref("base.IDR")
         return idr._convert(amount, company.currency_id, company, fields.Date.today())
-
 
     def _tracking_webhook_verify(self, raw_body, headers):
         # Biteship's dashboard sends a fixed header (name and value chosen
