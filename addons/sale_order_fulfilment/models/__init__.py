@@ -1,6 +1,7 @@
 from . import res_company
 from . import website
 from . import res_config_settings
+from . import fulfilment_engine
 from . import sale_order
 from . import account_move
 from . import account_payment

@@ -1,5 +1,7 @@
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from .fulfilment_steps import POSTED_INVOICE
 
 # Context key: the invoice is cancelled or reset by a flow that already
 # accounts for it (the order is being cancelled, or button_cancel resets first).
@@ -76,12 +78,8 @@ class AccountMove(models.Model):
         """Reconcile each open customer invoice with the open payments of its sale
         orders' transactions: same customer, same receivable account, only what is
         still open on both sides (so never twice); partial amounts stay open."""
-        for invoice in self.filtered(
-            lambda m: (
-                m.move_type == "out_invoice"
-                and m.state == "posted"
-                and not m.currency_id.is_zero(m.amount_residual)
-            )
+        for invoice in self.filtered_domain(POSTED_INVOICE).filtered(
+            lambda m: not m.currency_id.is_zero(m.amount_residual)
         ):
             receivable = invoice.line_ids.filtered(
                 lambda line: (
@@ -102,22 +100,23 @@ class AccountMove(models.Model):
                 (receivable + payment_lines).reconcile()
 
     def _fulfilment_send(self):
-        """Email the posted invoices not sent yet, as core's automatic invoice does
-        (sale's payment.transaction._send_invoice, which only knows the invoices
-        linked to a transaction): marked sent first so that no later run sends
-        them again, sent as OdooBot rather than as the public user of a web
-        payment, a PDF error logged on the invoice instead of failing the order."""
-        invoices = self.with_user(SUPERUSER_ID).filtered(
-            lambda m: (
-                m.state == "posted" and not m.is_move_sent and m._is_ready_to_be_sent()
+        """Email the posted invoices not sent yet through core's sending of
+        invoices paid online (sale's payment.transaction._send_invoice): the
+        invoice email template chosen in the Sales settings, sent as OdooBot,
+        marked sent first so that no later run sends them again, a PDF error
+        logged on the invoice instead of failing the order.
+
+        Core sends the invoices of transactions: an invoice made from an order
+        is linked to the order's transactions whose payment is still open
+        (sale.order._prepare_invoice), as the automation's invoices are. One
+        made after all of them were reconciled is linked first."""
+        invoices = self.sudo().filtered(lambda m: not m.is_move_sent)
+        for invoice in invoices.filtered(lambda m: not m.transaction_ids):
+            orders = invoice.line_ids.sale_line_ids.order_id
+            invoice.transaction_ids = orders._get_fulfilment_transactions().filtered(
+                lambda tx: tx.operation != "refund"
             )
-        )
-        if not invoices:
-            return
-        invoices.is_move_sent = True
-        invoices.env["account.move.send"]._generate_and_send_invoices(
-            invoices, allow_raising=False, allow_fallback_pdf=True
-        )
+        invoices.transaction_ids._send_invoice()
 
     def action_view_fulfilment_payments(self):
         self.ensure_one()

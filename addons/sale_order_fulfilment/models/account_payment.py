@@ -17,3 +17,16 @@ class AccountPayment(models.Model):
             "domain": [("id", "in", self.ids)],
             "context": {"create": False},
         }
+
+    def _get_fulfilment_open_lines(self):
+        """Open receivable lines of these payments, once posted."""
+        return self.filtered(
+            lambda p: p.state in ("in_process", "paid")
+        ).move_id.line_ids.filtered(
+            lambda line: (
+                line.account_type == "asset_receivable"
+                and line.parent_state == "posted"
+                and not line.reconciled
+                and line.balance < 0
+            )
+        )

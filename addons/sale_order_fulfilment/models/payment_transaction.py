@@ -1,6 +1,6 @@
 import logging
 
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_amount
 
@@ -24,6 +24,39 @@ class PaymentTransaction(models.Model):
             lambda tx: tx.operation != "validation"
         )._get_fulfilment_orders()._fulfilment_run("payment")
         return res
+
+    def _get_fulfilment_money_moves(self):
+        """The done transactions that moved money: payments, captures of
+        partial captures (their source only held the authorization) and
+        refunds."""
+        return self.filtered(
+            lambda tx: (
+                tx.state == "done"
+                and tx.operation != "validation"
+                and not tx.child_transaction_ids.filtered(
+                    lambda child: (
+                        child.operation != "refund"
+                        and child.state in ("done", "cancel")
+                    )
+                )
+            )
+        )
+
+    def _get_fulfilment_amount(self, currency, company):
+        """Sum of the amounts (refunds are negative) in currency, each converted
+        at the date of its last state change."""
+        total = 0.0
+        for tx in self:
+            amount = tx.amount
+            if tx.currency_id != currency:
+                amount = tx.currency_id._convert(
+                    amount,
+                    currency,
+                    company,
+                    (tx.last_state_change or fields.Datetime.now()).date(),
+                )
+            total += amount
+        return currency.round(total)
 
     def _get_fulfilment_orders(self):
         """Sale orders of the transactions; partial captures and refunds are

@@ -1,14 +1,8 @@
-import logging
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.osv import expression
 from odoo.tools.misc import format_amount
-from psycopg2 import errors as pg_errors
 
 from .account_move import SKIP_HOLD
-
-_logger = logging.getLogger(__name__)
 
 FULFILMENT_STATES = [
     ("awaiting_payment", "Awaiting Payment"),
@@ -18,10 +12,6 @@ FULFILMENT_STATES = [
     ("delivered", "Delivered"),
     ("exception", "Exception"),
 ]
-EXCEPTION_ACTIVITY = "sale_order_fulfilment.mail_activity_type_fulfilment_exception"
-# Another worker changed or holds the same rows: not a fulfilment problem, the
-# order is simply left to that worker (or to the next run).
-CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
 # Who may click Fulfil: who creates invoices from orders in core (salespeople,
 # through the invoicing wizard) or invoices at all (billing).
 FULFIL_GROUPS = ("sales_team.group_sale_salesman", "account.group_account_invoice")
@@ -32,7 +22,8 @@ TX_PATHS = [".".join(TX_DEPTH[: depth + 1]) for depth in range(len(TX_DEPTH))]
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "sale.order.fulfilment.engine"]
 
     fulfilment_state = fields.Selection(
         FULFILMENT_STATES,
@@ -141,12 +132,9 @@ class SaleOrder(models.Model):
             return "delivered"
         if shipping and all(shipping):
             return "shipped"
-        if any(
-            m.move_type == "out_invoice" and m.state == "posted"
-            for m in self.invoice_ids
-        ):
+        if self._get_fulfilment_invoices():
             return "invoiced"
-        if self._is_fulfilment_paid():
+        if self.fulfilment_paid:
             return "paid"
         return "awaiting_payment"
 
@@ -169,18 +157,9 @@ class SaleOrder(models.Model):
         """Done online payments of the order in its currency: captures of partial
         captures (not their source), refunds deducted (negative amounts)."""
         self.ensure_one()
-        total = 0.0
-        for tx in self._get_fulfilment_transactions():
-            amount = tx.amount
-            if tx.currency_id != self.currency_id:
-                amount = tx.currency_id._convert(
-                    amount,
-                    self.currency_id,
-                    self.company_id,
-                    (tx.last_state_change or fields.Datetime.now()).date(),
-                )
-            total += amount
-        return self.currency_id.round(total)
+        return self._get_fulfilment_transactions()._get_fulfilment_amount(
+            self.currency_id, self.company_id
+        )
 
     def _get_fulfilment_timeline(self):
         """Steps shown to the customer on the portal, in order, with done flags."""
@@ -215,40 +194,19 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def _get_fulfilment_transactions(self):
-        """Done transactions of the orders that moved money: payments, captures of
-        partial captures (their source only held the authorization) and refunds.
+        """Done transactions of the orders that moved money (see
+        payment.transaction._get_fulfilment_money_moves).
 
         Read as superuser: transactions are readable by billing users only, and
         these are the orders' own ones (callers check access to the orders)."""
         txs = self.sudo().transaction_ids
         txs |= txs.child_transaction_ids
         txs |= txs.child_transaction_ids
-        return txs.filtered(
-            lambda tx: (
-                tx.state == "done"
-                and tx.operation != "validation"
-                and not tx.child_transaction_ids.filtered(
-                    lambda child: (
-                        child.operation != "refund"
-                        and child.state in ("done", "cancel")
-                    )
-                )
-            )
-        )
+        return txs._get_fulfilment_money_moves()
 
     def _get_fulfilment_payment_lines(self):
         """Open receivable lines of the posted payments of the orders' transactions."""
-        payments = self._get_fulfilment_transactions().payment_id.filtered(
-            lambda p: p.state in ("in_process", "paid")
-        )
-        return payments.move_id.line_ids.filtered(
-            lambda line: (
-                line.account_type == "asset_receivable"
-                and line.parent_state == "posted"
-                and not line.reconciled
-                and line.balance < 0
-            )
-        )
+        return self._get_fulfilment_transactions().payment_id._get_fulfilment_open_lines()
 
     # ------------------------------------------------------------------
     # Public API (buttons, XML-RPC)
@@ -264,7 +222,7 @@ class SaleOrder(models.Model):
         what is missing) or that another user is processing. Returns True.
         """
         self._check_fulfil_access()
-        unpaid = self.filtered(lambda o: not o._is_fulfilment_paid())
+        unpaid = self.filtered(lambda o: not o.fulfilment_paid)
         if unpaid:
             raise UserError(
                 self.env._(
@@ -353,7 +311,7 @@ class SaleOrder(models.Model):
                 self._fields["fulfilment_state"]._description_selection(self.env)
             ).get(self.fulfilment_state, ""),
             "exception_reason": reason,
-            "paid": self._is_fulfilment_paid(),
+            "paid": self.fulfilment_paid,
             "amount_total": self.amount_total,
             "amount_paid": self.fulfilment_amount_paid,
             "amount_missing": self.fulfilment_amount_missing,
@@ -401,338 +359,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return self.fulfilment_payment_ids._get_fulfilment_payments_action()
 
-    # ------------------------------------------------------------------
-    # Automation
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _get_fulfilment_todo_domain(self):
-        """Fully paid orders (see _is_fulfilment_paid), not in exception, with a
-        step the automation can do now: to invoice or to deliver, or invoiced
-        with a payment that came after the invoice (a second transaction, or one
-        post-processed while another worker held the order) and is still to
-        reconcile."""
-        open_payment_line = [
-            ("account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-            ("balance", "<", 0),
-        ]
-        open_payment = [
-            ("state", "=", "done"),
-            ("payment_id.move_id.line_ids", "any", open_payment_line),
-        ]
-        to_invoice = [
-            ("company_id.fulfilment_auto_invoice", "=", True),
-            ("invoice_status", "=", "to invoice"),
-            "!",
-            ("order_line.invoice_lines.move_id.move_type", "=", "out_refund"),
-        ]
-        # what _fulfilment_validate_deliveries can validate: one-step deliveries
-        to_deliver = [
-            ("website_id.fulfilment_auto_validate_delivery", "=", True),
-            (
-                "picking_ids",
-                "any",
-                [
-                    ("picking_type_code", "=", "outgoing"),
-                    ("state", "=", "assigned"),
-                    ("move_ids.move_orig_ids", "=", False),
-                ],
-            ),
-        ]
-        to_reconcile = [
-            (
-                "order_line.invoice_lines.move_id",
-                "any",
-                [
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                ],
-            ),
-            (
-                "transaction_ids",
-                "any",
-                expression.OR(
-                    [
-                        open_payment,
-                        [("child_transaction_ids", "any", open_payment)],
-                    ]
-                ),
-            ),
-        ]
-        return expression.AND(
-            [
-                [("fulfilment_paid", "=", True)],
-                expression.OR(
-                    [
-                        expression.AND(
-                            [
-                                [("fulfilment_state", "in", ("paid", "invoiced"))],
-                                expression.OR([to_invoice, to_deliver]),
-                            ]
-                        ),
-                        expression.AND(
-                            [
-                                [
-                                    (
-                                        "fulfilment_state",
-                                        "in",
-                                        ("invoiced", "shipped", "delivered"),
-                                    )
-                                ],
-                                to_reconcile,
-                            ]
-                        ),
-                    ]
-                ),
-            ]
-        )
-
-    @api.model
-    def _cron_fulfil_orders(self, batch_size=100):
-        orders = self.search(
-            self._get_fulfilment_todo_domain(), limit=batch_size, order="id"
-        )
-        done = orders._fulfilment_run("batch")
-        # An order the run went through without error but that still has work
-        # the automation cannot do (a payment it cannot match, ...) would be
-        # picked again on every run: it needs a person.
-        for order in done.filtered_domain(self._get_fulfilment_todo_domain()):
-            order._fulfilment_set_exception(
-                UserError(
-                    self.env._(
-                        "The automation did all it could, but the order still has "
-                        "something to invoice, a ready delivery or a payment not "
-                        "matched with its invoice (another customer or receivable "
-                        "account?). Please check it, then click Fulfil."
-                    )
-                )
-            )
-            done -= order
-        remaining = (
-            self.search_count(self._get_fulfilment_todo_domain())
-            if len(orders) == batch_size
-            else 0
-        )
-        # Reports progress so that ir.cron commits this batch and runs the next
-        # one; no order done means the rest is locked by another worker.
-        self.env["ir.cron"]._notify_progress(done=len(done), remaining=remaining)
-
-    def _fulfilment_run(self, trigger):
-        """Fulfil the orders that this transaction can lock. A failing order gets
-        the exception state, a chatter message and an activity; the others go on
-        and the caller's own work (payment post-processing, delivery) is kept.
-
-        Two phases, so that the batch stays fast and every order's outcome is
-        the one it would get alone in its own savepoint:
-
-        - invoicing, posting and reconciliation only write to the database: all
-          orders in one savepoint, each step once for all of them. If anything
-          fails, that savepoint is rolled back and the phase is replayed one
-          order per savepoint; as nothing left the database, the replay gives
-          exactly the per-order outcome.
-        - invoice mails and delivery validation (carrier bookings) reach outside
-          the database: one savepoint per order, never replayed.
-
-        Only fully paid orders are taken, and none in exception: an exception
-        waits for a person (Fulfil).
-
-        :param str trigger: 'payment', 'delivery' or 'batch'
-        :return: the orders processed without error
-        """
-        orders = self.filtered(
-            lambda o: o._is_fulfilment_paid() and not o.fulfilment_exception
-        )._fulfilment_lock()
-        failures = {}
-        try:
-            with self.env.cr.savepoint():
-                orders._fulfil_database_steps(trigger)
-        except Exception:  # pylint: disable=broad-except
-            _logger.info("Batch invoicing failed, one order at a time", exc_info=True)
-            failures = orders._fulfilment_each(
-                lambda order: order._fulfil_database_steps(trigger)
-            )
-        todo = orders.filtered(lambda o: o not in failures)
-        failures.update(
-            todo._fulfilment_each(lambda order: order._fulfil_outside_steps(trigger))
-        )
-        for order, error in failures.items():
-            if error is not None:
-                order._fulfilment_set_exception(error)
-        done = orders.filtered(lambda o: o not in failures)
-        done._fulfilment_clear_exception()
-        return done
-
-    def _fulfilment_each(self, step):
-        """Run step(order) for each order in its own savepoint.
-
-        :return: {order: error} of the orders that failed; the error is None for
-            an order left to another worker (lock or serialization conflict)
-        """
-        failures = {}
-        for order in self:
-            try:
-                with self.env.cr.savepoint():
-                    step(order)
-            except CONCURRENCY_ERRORS as error:
-                _logger.info(
-                    "Fulfilment of %s left to another worker: %s", order, error
-                )
-                failures[order] = None
-            # Any failure, whatever its type, becomes an exception of that order.
-            except Exception as error:  # pylint: disable=broad-except
-                _logger.info("Fulfilment of %s failed", order.name, exc_info=True)
-                failures[order] = error
-        return failures
-
-    def _fulfilment_lock(self):
-        """Lock the order rows for this transaction (SKIP LOCKED) and return the
-        orders locked: not those another worker holds or changed since this
-        transaction started (then they are tried one by one)."""
-        if not self:
-            return self
-        query = (
-            "SELECT id FROM sale_order WHERE id IN %s ORDER BY id "
-            "FOR NO KEY UPDATE SKIP LOCKED"
-        )
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(query, [tuple(self.ids)])
-                locked = {row[0] for row in self.env.cr.fetchall()}
-        except CONCURRENCY_ERRORS:
-            if len(self) == 1:
-                return self.browse()
-            return self.browse([order.id for order in self if order._fulfilment_lock()])
-        return self.filtered(lambda o: o.id in locked)
-
-    def _get_fulfilment_policy(self, trigger):
-        """Which steps run, per trigger; the one place reading the settings."""
-        self.ensure_one()
-        company = self.company_id
-        return {
-            "invoice": trigger == "manual"
-            or company.fulfilment_auto_invoice
-            or (trigger == "delivery" and company.fulfilment_invoice_on_delivery),
-            "send": company.fulfilment_send_invoice,
-            "validate_delivery": trigger != "delivery"
-            and self.website_id.fulfilment_auto_validate_delivery,
-        }
-
-    def _fulfil_steps(self, trigger):
-        """Do the missing steps of paid orders; each step checks first what is
-        already done. Used as one unit by the Fulfil button (all or nothing)."""
-        self._fulfil_database_steps(trigger)
-        self._fulfil_outside_steps(trigger)
-
-    def _fulfil_database_steps(self, trigger):
-        """Invoice, post, reconcile: each step once for all the orders."""
-        self.filtered(
-            lambda o: o._get_fulfilment_policy(trigger)["invoice"]
-        )._fulfilment_invoice()
-        self._get_fulfilment_invoices()._reconcile_order_payments()
-
-    def _fulfil_outside_steps(self, trigger):
-        """Steps with effects outside the database: invoice mail, delivery
-        validation (which may book the carrier)."""
-        sending = self.filtered(lambda o: o._get_fulfilment_policy(trigger)["send"])
-        sending._get_fulfilment_invoices()._fulfilment_send()
-        self.filtered(
-            lambda o: o._get_fulfilment_policy(trigger)["validate_delivery"]
-        )._fulfilment_validate_deliveries()
-
-    def _get_fulfilment_invoices(self):
-        return self.invoice_ids.filtered(
-            lambda m: m.move_type == "out_invoice" and m.state == "posted"
-        )
-
-    def _fulfilment_invoice(self):
-        """Invoice what is invoiceable (ordered or delivered quantities, per
-        product policy) and post it; never after a credit note, never a refund."""
-        orders = self.filtered(
-            lambda o: (
-                o.invoice_status == "to invoice"
-                and not any(
-                    m.move_type == "out_refund" and m.state != "cancel"
-                    for m in o.invoice_ids
-                )
-                and any(
-                    line.qty_to_invoice > 0
-                    for line in o.order_line
-                    if not line.display_type and not line.is_downpayment
-                )
-            )
-        )
-        if not orders:
-            return
-        invoices = orders._create_invoices(grouped=True, final=True)
-        refunds = invoices.filtered(lambda m: m.move_type != "out_invoice")
-        if refunds:
-            raise UserError(
-                self.env._(
-                    "Invoicing %(orders)s would create a credit note: returns and "
-                    "refunds are left to a person.",
-                    orders=", ".join(
-                        refunds.line_ids.sale_line_ids.order_id.mapped("name")
-                    ),
-                )
-            )
-        invoices.action_post()
-
-    def _fulfilment_validate_deliveries(self):
-        """Validate the fully reserved one-step deliveries of the orders."""
-        pickings = self.picking_ids.filtered(
-            lambda p: (
-                p.picking_type_code == "outgoing"
-                and p.state == "assigned"
-                and all(
-                    m.state == "assigned" for m in p.move_ids if m.state != "cancel"
-                )
-                and not p.move_ids.move_orig_ids
-            )
-        )
-        if not pickings:
-            return
-        pickings.move_ids.picked = True
-        result = pickings.with_context(skip_sms=True).button_validate()
-        if result is not True:
-            raise UserError(
-                self.env._(
-                    "Delivery %(pickings)s needs a manual validation.",
-                    pickings=", ".join(pickings.mapped("name")),
-                )
-            )
-
     def _action_cancel(self):
         # Cancelling the order cancels its draft invoices: not a person taking
         # an invoice back from the automation (see account.move.button_cancel).
         return super(SaleOrder, self.with_context(**{SKIP_HOLD: True}))._action_cancel()
-
-    def _fulfilment_set_exception(self, error):
-        self.ensure_one()
-        reason = error.args[0] if error.args else repr(error)
-        self.write(
-            {"fulfilment_exception": True, "fulfilment_exception_reason": reason}
-        )
-        self.message_post(
-            body=self.env._("Fulfilment failed: %(reason)s", reason=reason),
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-        )
-        activity_type = self.env.ref(EXCEPTION_ACTIVITY)
-        if activity_type not in self.activity_ids.activity_type_id:
-            user = (
-                self.user_id or self.team_id.user_id or self.env.ref("base.user_admin")
-            )
-            self.activity_schedule(EXCEPTION_ACTIVITY, note=reason, user_id=user.id)
-
-    def _fulfilment_clear_exception(self):
-        orders = self.filtered("fulfilment_exception")
-        if orders:
-            orders.write(
-                {"fulfilment_exception": False, "fulfilment_exception_reason": False}
-            )
-            orders.activity_feedback(
-                [EXCEPTION_ACTIVITY], feedback=self.env._("Fulfilled")
-            )

@@ -8,3 +8,4 @@ from . import test_roles
 from . import test_i18n
 from . import test_invoice_email
 from . import test_roles_delivery
+from . import test_engine

@@ -80,3 +80,32 @@ class TestInvoiceEmail(FulfilmentCase):
                 [("model", "=", "account.move"), ("res_id", "=", invoice.id)]
             )
         )
+
+    def test_invoice_template_of_the_sales_settings_is_used(self):
+        """The template chosen in Sales settings (core's invoice email template
+        of online payments) is the one the automation's mail uses."""
+        template = self.env.ref("account.email_template_edi_invoice").copy(
+            {"subject": "Faktur toko {{ object.name }}"}
+        )
+        settings = self.env["res.config.settings"].create(
+            {"invoice_mail_template_id": template.id}
+        )
+        settings.execute()
+        set_policy(self.env, auto_invoice=True, send=True)
+        order = self.order()
+        pay(order)
+        invoice, mail = self.assert_sent_once(order)
+        self.assertEqual(mail.subject, f"Faktur toko {invoice.name}")
+
+    def test_core_automatic_invoice_on_one_invoice_one_mail(self):
+        """Core's automatic invoice and ours both on: core invoices and mails
+        at payment time, ours finds nothing left to do, also in the batch."""
+        self.env["ir.config_parameter"].sudo().set_param("sale.automatic_invoice", True)
+        set_policy(self.env, auto_invoice=True, send=True)
+        order = self.order()
+        pay(order)
+        invoice, mail = self.assert_sent_once(order)
+        self.env["sale.order"]._cron_fulfil_orders()
+        order.action_fulfil()
+        self.assertEqual(self.customer_invoices(order), invoice)
+        self.assertEqual(self.invoice_mails(invoice), mail)

@@ -1,0 +1,254 @@
+import logging
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+from psycopg2 import errors as pg_errors
+
+from .fulfilment_steps import DELIVERY, MANUAL, POSTED_INVOICE, READY_DELIVERY, STEPS
+
+_logger = logging.getLogger(__name__)
+
+EXCEPTION_ACTIVITY = "sale_order_fulfilment.mail_activity_type_fulfilment_exception"
+
+# Another worker changed or holds the same rows: not a fulfilment problem, the
+# order is simply left to that worker (or to the next run).
+CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
+
+
+class SaleOrderFulfilmentEngine(models.AbstractModel):
+    """Runs the steps of fulfilment_steps on sale orders (inherited by
+    sale.order): the batch, the payment and delivery triggers and Fulfil."""
+
+    _name = "sale.order.fulfilment.engine"
+    _description = "Sale Order Fulfilment Engine"
+
+    @api.model
+    def _get_fulfilment_steps(self):
+        """The steps, in the order they run. Hook to add or change steps."""
+        return STEPS
+
+    @api.model
+    def _get_fulfilment_base_domain(self, trigger):
+        """What every step needs: the order is fully paid (see
+        _is_fulfilment_paid) and, except for Fulfil, not waiting for a person."""
+        domain = [("fulfilment_paid", "=", True)]
+        if trigger != MANUAL:
+            domain.append(("fulfilment_exception", "=", False))
+        return domain
+
+    @api.model
+    def _get_fulfilment_step_domain(self, step, trigger):
+        return expression.AND(
+            [
+                self._get_fulfilment_base_domain(trigger),
+                step.domain,
+                step.settings(trigger),
+            ]
+        )
+
+    @api.model
+    def _get_fulfilment_todo_domain(self, trigger="batch"):
+        """Orders with a step the automation can do now: the batch's search."""
+        return expression.OR(
+            [
+                self._get_fulfilment_step_domain(step, trigger)
+                for step in self._get_fulfilment_steps()
+                if step.batch
+            ]
+        )
+
+    @api.model
+    def _cron_fulfil_orders(self, batch_size=100):
+        domain = self._get_fulfilment_todo_domain()
+        orders = self.search(domain, limit=batch_size, order="id")
+        done = orders._fulfilment_run("batch")
+        # Still to do after a run without error: the step's action could not do
+        # what its domain promised (a payment of another customer or
+        # receivable account, ...). It would be taken on every run: a person
+        # has to look at it.
+        for order in done.filtered_domain(domain):
+            order._fulfilment_set_exception(
+                UserError(
+                    self.env._(
+                        "The automation did all it could, but the order still has "
+                        "something to invoice, a ready delivery or a payment not "
+                        "matched with its invoice (another customer or receivable "
+                        "account?). Please check it, then click Fulfil."
+                    )
+                )
+            )
+            done -= order
+        remaining = self.search_count(domain) if len(orders) == batch_size else 0
+        # Reports progress so that ir.cron commits this batch and runs the next
+        # one; no order done means the rest is locked by another worker.
+        self.env["ir.cron"]._notify_progress(done=len(done), remaining=remaining)
+
+    def _fulfilment_run(self, trigger):
+        """Fulfil the orders that this transaction can lock. A failing order gets
+        the exception state, a chatter message and an activity; the others go on
+        and the caller's own work (payment post-processing, delivery) is kept.
+
+        Two phases, so that the batch stays fast and every order's outcome is
+        the one it would get alone in its own savepoint:
+
+        - the steps that only write to the database (invoice, post, reconcile):
+          all orders in one savepoint, each step once for all of them. If
+          anything fails, that savepoint is rolled back and the phase is
+          replayed one order per savepoint; as nothing left the database, the
+          replay gives exactly the per-order outcome.
+        - the steps reaching outside the database (delivery validation, which
+          may book the carrier; invoice mail): one savepoint per order, never
+          replayed.
+
+        :param str trigger: 'payment', 'delivery' or 'batch'
+        :return: the orders processed without error
+        """
+        orders = self.filtered_domain(
+            self._get_fulfilment_base_domain(trigger)
+        )._fulfilment_lock()
+        steps = self._get_fulfilment_steps()
+        database = [step for step in steps if not step.outside]
+        outside = [step for step in steps if step.outside]
+        failures = {}
+        try:
+            with self.env.cr.savepoint():
+                orders._fulfil_steps(trigger, database)
+        except Exception:  # pylint: disable=broad-except
+            _logger.info("Batch invoicing failed, one order at a time", exc_info=True)
+            failures = orders._fulfilment_each(
+                lambda order: order._fulfil_steps(trigger, database)
+            )
+        todo = orders.filtered(lambda o: o not in failures)
+        failures.update(
+            todo._fulfilment_each(lambda order: order._fulfil_steps(trigger, outside))
+        )
+        for order, error in failures.items():
+            if error is not None:
+                order._fulfilment_set_exception(error)
+        done = orders.filtered(lambda o: o not in failures)
+        done._fulfilment_clear_exception()
+        return done
+
+    def _fulfil_steps(self, trigger, steps=None):
+        """Run the steps (all by default) on the orders each applies to: each
+        step selects its orders with its own domain, just before it runs."""
+        for step in self._get_fulfilment_steps() if steps is None else steps:
+            orders = self.filtered_domain(
+                self._get_fulfilment_step_domain(step, trigger)
+            )
+            if orders:
+                getattr(orders, step.action)(trigger)
+
+    def _fulfilment_each(self, step):
+        """Run step(order) for each order in its own savepoint.
+
+        :return: {order: error} of the orders that failed; the error is None for
+            an order left to another worker (lock or serialization conflict)
+        """
+        failures = {}
+        for order in self:
+            try:
+                with self.env.cr.savepoint():
+                    step(order)
+            except CONCURRENCY_ERRORS as error:
+                _logger.info(
+                    "Fulfilment of %s left to another worker: %s", order, error
+                )
+                failures[order] = None
+            # Any failure, whatever its type, becomes an exception of that order.
+            except Exception as error:  # pylint: disable=broad-except
+                _logger.info("Fulfilment of %s failed", order.name, exc_info=True)
+                failures[order] = error
+        return failures
+
+    def _fulfilment_lock(self):
+        """Lock the order rows for this transaction (SKIP LOCKED) and return the
+        orders locked: not those another worker holds or changed since this
+        transaction started (then they are tried one by one)."""
+        if not self:
+            return self
+        query = (
+            "SELECT id FROM sale_order WHERE id IN %s ORDER BY id "
+            "FOR NO KEY UPDATE SKIP LOCKED"
+        )
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, [tuple(self.ids)])
+                locked = {row[0] for row in self.env.cr.fetchall()}
+        except CONCURRENCY_ERRORS:
+            if len(self) == 1:
+                return self.browse()
+            return self.browse([order.id for order in self if order._fulfilment_lock()])
+        return self.filtered(lambda o: o.id in locked)
+
+    def _fulfilment_set_exception(self, error):
+        self.ensure_one()
+        reason = error.args[0] if error.args else repr(error)
+        self.write(
+            {"fulfilment_exception": True, "fulfilment_exception_reason": reason}
+        )
+        self.message_post(
+            body=self.env._("Fulfilment failed: %(reason)s", reason=reason),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        activity_type = self.env.ref(EXCEPTION_ACTIVITY)
+        if activity_type not in self.activity_ids.activity_type_id:
+            user = (
+                self.user_id or self.team_id.user_id or self.env.ref("base.user_admin")
+            )
+            self.activity_schedule(EXCEPTION_ACTIVITY, note=reason, user_id=user.id)
+
+    def _fulfilment_clear_exception(self):
+        orders = self.filtered("fulfilment_exception")
+        if orders:
+            orders.write(
+                {"fulfilment_exception": False, "fulfilment_exception_reason": False}
+            )
+            orders.activity_feedback(
+                [EXCEPTION_ACTIVITY], feedback=self.env._("Fulfilled")
+            )
+
+    # ------------------------------------------------------------------
+    # Step actions: called on the orders the step's domain selected
+    # ------------------------------------------------------------------
+
+    def _get_fulfilment_invoices(self):
+        return self.invoice_ids.filtered_domain(POSTED_INVOICE)
+
+    def _fulfilment_invoice(self, trigger):
+        """Invoice what is invoiceable (ordered or delivered quantities, per
+        product policy) and post it; never a credit note."""
+        invoices = self._create_invoices(grouped=True, final=True)
+        refunds = invoices.filtered(lambda m: m.move_type != "out_invoice")
+        if refunds:
+            raise UserError(
+                self.env._(
+                    "Invoicing %(orders)s would create a credit note: returns and "
+                    "refunds are left to a person.",
+                    orders=", ".join(
+                        refunds.line_ids.sale_line_ids.order_id.mapped("name")
+                    ),
+                )
+            )
+        # Posting reconciles them with the orders' payments (account.move._post).
+        invoices.action_post()
+
+    def _fulfilment_reconcile(self, trigger):
+        self._get_fulfilment_invoices()._reconcile_order_payments()
+
+    def _fulfilment_deliver(self, trigger):
+        """Validate the ready deliveries, then do at once what a validated
+        delivery calls for (invoicing delivered quantities): the engine calls
+        the database steps itself rather than through stock.picking's hook,
+        which stock.picking._fulfilment_validate turns off."""
+        self.picking_ids.filtered_domain(READY_DELIVERY)._fulfilment_validate()
+        follow_up = MANUAL if trigger == MANUAL else DELIVERY
+        self._fulfil_steps(
+            follow_up,
+            [step for step in self._get_fulfilment_steps() if not step.outside],
+        )
+
+    def _fulfilment_send(self, trigger):
+        self._get_fulfilment_invoices()._fulfilment_send()

@@ -1,0 +1,162 @@
+"""The fulfilment steps, each written once: which orders it applies to (a
+domain on sale.order), which settings allow it per trigger (a domain too) and
+what it does (a method of sale.order). The batch's search and the selection
+of the orders a run works on are both derived from these domains, so that
+they cannot drift apart (see sale.order.fulfilment.engine)."""
+
+from dataclasses import dataclass
+
+from odoo.osv import expression
+
+# Triggers: 'payment' (an online payment post-processed), 'delivery' (a person
+# validated a delivery), 'batch' (scheduled action), 'manual' (Fulfil).
+MANUAL = "manual"
+DELIVERY = "delivery"
+
+POSTED_INVOICE = [("move_type", "=", "out_invoice"), ("state", "=", "posted")]
+
+
+def order_invoices(domain):
+    """Orders with an invoice (customer invoice or credit note) matching domain.
+
+    Through the stored lines: sale.order.invoice_ids is computed, and its search
+    method only knows 'in' and '= False'."""
+    return [("order_line.invoice_lines.move_id", "any", domain)]
+
+
+# A delivery the automation validates: outgoing, one step (no picking or
+# packing operation before it), every move reserved in full. A partly reserved
+# delivery waits: validating it would make a backorder for the rest, which is
+# left to the warehouse (see readme/USAGE.md).
+READY_DELIVERY = [
+    ("picking_type_code", "=", "outgoing"),
+    ("state", "=", "assigned"),
+    ("move_ids", "not any", [("state", "not in", ("assigned", "cancel"))]),
+    ("move_ids", "not any", [("move_orig_ids", "!=", False)]),
+]
+
+# A posted payment of a done transaction still open on the receivable account.
+_OPEN_PAYMENT = [
+    ("state", "=", "done"),
+    (
+        "payment_id.move_id.line_ids",
+        "any",
+        [
+            ("account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("balance", "<", 0),
+        ],
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One fulfilment step.
+
+    :param name: key of the step
+    :param domain: the orders it applies to (paid and not in exception is
+        added by the engine)
+    :param settings: trigger -> domain of the orders whose settings allow it
+    :param action: method of sale.order doing it, called on the selected
+        orders with the trigger
+    :param outside: it reaches outside the database (mail, carrier booking):
+        run one order per savepoint, never replayed
+    :param batch: the step alone is a reason for the batch to take an order
+    """
+
+    name: str
+    domain: list
+    settings: object
+    action: str
+    outside: bool = False
+    batch: bool = True
+
+
+def _invoice_settings(trigger):
+    auto = [("company_id.fulfilment_auto_invoice", "=", True)]
+    if trigger == MANUAL:
+        return []
+    if trigger == DELIVERY:
+        return expression.OR(
+            [auto, [("company_id.fulfilment_invoice_on_delivery", "=", True)]]
+        )
+    return auto
+
+
+def _deliver_settings(trigger):
+    # A delivery a person validates never makes the automation validate the
+    # order's other deliveries.
+    if trigger == DELIVERY:
+        return expression.FALSE_DOMAIN
+    return [("website_id.fulfilment_auto_validate_delivery", "=", True)]
+
+
+STEPS = (
+    Step(
+        "invoice",
+        domain=[
+            ("invoice_status", "=", "to invoice"),
+            # qty_to_invoice is stored: the domain is exact. Lines with a
+            # negative quantity (returns) would make a credit note: the action
+            # refuses it (an exception for a person, not a silent skip).
+            (
+                "order_line",
+                "any",
+                [
+                    ("display_type", "=", False),
+                    ("is_downpayment", "=", False),
+                    ("qty_to_invoice", ">", 0),
+                ],
+            ),
+            # never after a credit note: returns and refunds are a person's
+            "!",
+            *order_invoices(
+                [("move_type", "=", "out_refund"), ("state", "!=", "cancel")]
+            ),
+        ],
+        settings=_invoice_settings,
+        action="_fulfilment_invoice",
+    ),
+    # A payment that came after the invoice (a second transaction, or one
+    # post-processed while another worker held the order). Over-approximation:
+    # whether a payment line may go on an invoice (same customer and
+    # receivable account) compares two records, which no domain can say.
+    # An order it leaves open goes to a person (the batch's stuck check).
+    Step(
+        "reconcile",
+        domain=[
+            *order_invoices(
+                [*POSTED_INVOICE, ("payment_state", "in", ("not_paid", "partial"))]
+            ),
+            (
+                "transaction_ids",
+                "any",
+                expression.OR(
+                    [_OPEN_PAYMENT, [("child_transaction_ids", "any", _OPEN_PAYMENT)]]
+                ),
+            ),
+        ],
+        settings=lambda trigger: [],
+        action="_fulfilment_reconcile",
+    ),
+    Step(
+        "deliver",
+        domain=[("picking_ids", "any", READY_DELIVERY)],
+        settings=_deliver_settings,
+        action="_fulfilment_deliver",
+        outside=True,
+    ),
+    # Follows the invoicing: a posted invoice not mailed yet is no reason for
+    # the batch to take an order (turning the setting on must not mail every
+    # past invoice).
+    Step(
+        "send",
+        domain=order_invoices([*POSTED_INVOICE, ("is_move_sent", "=", False)]),
+        settings=lambda trigger: [("company_id.fulfilment_send_invoice", "=", True)],
+        action="_fulfilment_send",
+        outside=True,
+        batch=False,
+    ),
+)
