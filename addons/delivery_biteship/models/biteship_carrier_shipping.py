@@ -38,7 +38,7 @@ class BiteshipCarrierShipping(models.AbstractModel):
         self._tracking_booking_record(picking, order["id"], payload["reference_id"])
         return self.biteship_booking_adopt(picking, order)
 
-    def biteship_booking_lookup(self, picking, shipment_id):
+    def biteship_booking_lookup(self, picking, shipment_id):  # pylint: disable=unused-argument
         """Booking guard hook: the Biteship order, None when it is dead."""
         try:
             order = self._biteship_client().get_order(shipment_id)

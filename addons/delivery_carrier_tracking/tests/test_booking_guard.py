@@ -4,8 +4,9 @@ from unittest.mock import patch
 
 import psycopg2.errors
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
+
+from .common import TrackingCommon
 
 
 class StandInCarrierApi:
@@ -19,7 +20,7 @@ class StandInCarrierApi:
         self.reachable = True
         self._lock = threading.Lock()
 
-    def create(self):
+    def book(self):
         time.sleep(self.latency)
         with self._lock:
             self.created += 1
@@ -27,9 +28,9 @@ class StandInCarrierApi:
             self.shipments[shipment_id] = "booked"
         return shipment_id
 
-    def read(self, shipment_id):
+    def status(self, shipment_id):
         if not self.reachable:
-            raise UserError("carrier unreachable")
+            raise ConnectionError("carrier unreachable")
         return self.shipments.get(shipment_id)
 
 
@@ -41,15 +42,15 @@ def provider(carrier_api):
     def fixed_send_shipping(carrier, pickings):
         results = []
         for picking in pickings:
-            shipment_id = carrier_api.create()
+            shipment_id = carrier_api.book()
             carrier._tracking_booking_record(picking, shipment_id, picking.name)
             results.append(fixed_booking_adopt(carrier, picking, shipment_id))
         return results
 
-    def fixed_booking_lookup(carrier, picking, shipment_id):
-        return shipment_id if carrier_api.read(shipment_id) == "booked" else None
+    def fixed_booking_lookup(_carrier, _picking, shipment_id):
+        return shipment_id if carrier_api.status(shipment_id) == "booked" else None
 
-    def fixed_booking_adopt(carrier, picking, shipment_id):
+    def fixed_booking_adopt(_carrier, picking, shipment_id):
         picking.carrier_shipment_id = shipment_id
         return {"exact_price": 0.0, "tracking_number": False}
 
@@ -187,7 +188,7 @@ class TestBookingGuard(TransactionCase):
     def test_unknown_state_books_nothing(self):
         self._in_new_transaction(self._send)
         self.carrier_api.reachable = False
-        with self.assertRaisesRegex(UserError, "unreachable"):
+        with self.assertRaises(ConnectionError):
             self._in_new_transaction(self._send)
         self.assertEqual(self.carrier_api.created, 1)
 
@@ -199,3 +200,25 @@ class TestBookingGuard(TransactionCase):
             self._in_new_transaction(self._send)
             self._in_new_transaction(self._send)
         self.assertEqual(self.carrier_api.created, 2)
+
+
+@tagged("post_install", "-at_install")
+class TestTransportFailure(TrackingCommon):
+    def test_transport_error_keeps_validation(self):
+        # A provider lets its HTTP library's error through (requests' errors
+        # are OSErrors; the generic module does not import requests): the
+        # delivery is validated all the same, its label pending and retried.
+        def fixed_send_shipping(_carrier, _pickings):
+            raise ConnectionError("connection reset by the carrier")
+
+        with patch.object(
+            type(self.env["delivery.carrier"]),
+            "fixed_send_shipping",
+            fixed_send_shipping,
+        ):
+            picking = self._validate(self._create_picking())
+        self.assertEqual(picking.shipment_state, "label_pending")
+        self.assertTrue(picking.tracking_next_poll_at)
+        self.assertTrue(
+            any("connection reset" in (m.body or "") for m in picking.message_ids)
+        )
