@@ -28,7 +28,12 @@ class _ShipmentError(Exception):
 
 
 class StockPicking(models.Model):
-    _inherit = "stock.picking"
+    _name = "stock.picking"
+    _inherit = (
+        "stock.picking",
+        "stock.picking.shipment.scheduler",
+        "stock.picking.shipment.tracking",
+    )
 
     parcel_ids = fields.One2many(
         "stock.picking.parcel", "picking_id", "Parcels", copy=False
@@ -128,8 +133,12 @@ class StockPicking(models.Model):
         self.ensure_one()
         parcels = self.sudo().parcel_ids
         if not parcels:
-            return list(dict.fromkeys(split_tracking_numbers(self.carrier_tracking_ref)))
-        return list(dict.fromkeys(parcels.filtered("tracking_number").mapped("tracking_number")))
+            return list(
+                dict.fromkeys(split_tracking_numbers(self.carrier_tracking_ref))
+            )
+        return list(
+            dict.fromkeys(parcels.filtered("tracking_number").mapped("tracking_number"))
+        )
 
     def _tracking_ensure_parcels(self):
         """Make the parcels of deliveries that have none yet."""

@@ -36,7 +36,7 @@ class StockPickingParcel(models.Model):
     tracking_number = fields.Char(copy=False, index=True)
     carrier_id = fields.Many2one(related="picking_id.carrier_id", store=True)
     company_id = fields.Many2one(related="picking_id.company_id", store=True)
-    label_id = fields.Many2one("ir.attachment", "Label", ondelete="set null")
+    label_id = fields.Many2one("ir.attachment", ondelete="set null")
     shipment_state = fields.Selection(SHIPMENT_STATES, copy=False, readonly=True)
     tracking_event_ids = fields.One2many(
         "stock.picking.tracking.event", "parcel_id", "Tracking Events", readonly=True
@@ -47,12 +47,11 @@ class StockPickingParcel(models.Model):
     def _compute_display_name(self):
         for parcel in self:
             siblings = parcel.picking_id.parcel_ids
-            position = (siblings.ids.index(parcel.id) + 1) if parcel.id in siblings.ids else 1
-            parcel.display_name = "%s %s/%s%s" % (
-                parcel.picking_id.name or "",
-                position,
-                len(siblings) or 1,
-                f" ({parcel.tracking_number})" if parcel.tracking_number else "",
+            ids = siblings.ids
+            position = ids.index(parcel.id) + 1 if parcel.id in ids else 1
+            number = f" ({parcel.tracking_number})" if parcel.tracking_number else ""
+            parcel.display_name = (
+                f"{parcel.picking_id.name or ''} {position}/{len(ids) or 1}{number}"
             )
 
     @api.depends("tracking_number", "picking_id.carrier_tracking_url")
@@ -135,14 +134,14 @@ class StockPickingParcel(models.Model):
         number for all (a waybill for the whole delivery); more numbers than
         parcels add parcels, fewer remove the extra ones that have no label
         nor event yet (else they only lose their number)."""
-        self = self.with_context(**{SYNCING: True}).sudo()
+        Parcel = self.with_context(**{SYNCING: True}).sudo()
         for picking in pickings.filtered("carrier_id"):
             numbers = split_tracking_numbers(picking.carrier_tracking_ref)
             parcels = picking.sudo().parcel_ids
             if not parcels:
                 if not numbers:
                     continue
-                parcels = self.create(self._vals_for_packages(picking))
+                parcels = Parcel.create(Parcel._vals_for_packages(picking))
             if len(numbers) == 1:
                 numbers = numbers * len(parcels)
             new_state = (
@@ -153,7 +152,7 @@ class StockPickingParcel(models.Model):
             extra = numbers[len(parcels) :]
             if extra:
                 last = max(parcels.mapped("sequence"))
-                self.create(
+                Parcel.create(
                     [
                         {
                             "picking_id": picking.id,
@@ -209,7 +208,9 @@ class StockPickingParcel(models.Model):
             state = parcel.shipment_state
             for event in ordered:
                 stale = newest is not None and event.event_time < newest
-                state = shipment_state_after(state, event.shipment_state, stale, progress)
+                state = shipment_state_after(
+                    state, event.shipment_state, stale, progress
+                )
                 if event.shipment_state in SHIPMENT_PROGRESS:
                     progress = max(
                         progress or event.shipment_state,

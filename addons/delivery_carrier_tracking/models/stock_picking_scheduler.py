@@ -24,10 +24,12 @@ _logger = logging.getLogger(__name__)
 _cron_deadlines = weakref.WeakKeyDictionary()
 
 
-class StockPicking(models.Model):
-    """The scheduler: retry pending labels, poll active shipments."""
+class StockPickingShipmentScheduler(models.AbstractModel):
+    """The scheduler of deliveries' shipments: retry pending labels, poll
+    active shipments; mixed into stock.picking."""
 
-    _inherit = "stock.picking"
+    _name = "stock.picking.shipment.scheduler"
+    _description = "Shipment Scheduler"
 
     @api.model
     def _tracking_due_condition(self, states, carrier_ids=None):

@@ -16,11 +16,12 @@ from ..shipment_rules import (
 _logger = logging.getLogger(__name__)
 
 
-class StockPicking(models.Model):
+class StockPickingShipmentTracking(models.AbstractModel):
     """The contract with providers (numbers, prices, events), customer mails
-    and the public methods (buttons, XML-RPC)."""
+    and the public methods (buttons, XML-RPC); mixed into stock.picking."""
 
-    _inherit = "stock.picking"
+    _name = "stock.picking.shipment.tracking"
+    _description = "Shipment Tracking Contract"
 
     def _tracking_set_number(self, tracking_number, parcels=None):
         """Set the tracking number given later (drop-off counter, carrier's

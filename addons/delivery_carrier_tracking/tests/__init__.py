@@ -6,3 +6,4 @@ from . import test_concurrency
 from . import test_cron_resilience
 from . import test_rpc_guards
 from . import test_booking_guard
+from . import test_parcels
