@@ -6,4 +6,5 @@ from . import stock_picking_scheduler
 from . import stock_picking_tracking
 from . import stock_picking
 from . import stock_picking_parcel
+from . import stock_picking_portal
 from . import stock_picking_tracking_event
