@@ -23,6 +23,19 @@ class DeliveryTrackingPortal(SaleStockPortal):
             picking_id, access_token=access_token
         )
 
+    def _get_page_view_values(
+        self, document, access_token, values, session_history, no_breadcrumbs, **kwargs
+    ):
+        if document._name == "sale.order":
+            # The parcels of all the order's deliveries in one query: core's
+            # list of deliveries (tracking links) and the Shipments section
+            # read them delivery by delivery, in batches that depend on the
+            # number of deliveries.
+            document.picking_ids.parcel_ids.mapped("tracking_number")
+        return super()._get_page_view_values(
+            document, access_token, values, session_history, no_breadcrumbs, **kwargs
+        )
+
     @route(
         "/my/picking/label/<int:picking_id>/<int:attachment_id>",
         type="http",
