@@ -19,4 +19,5 @@
         "views/sale_portal_templates.xml",
     ],
     "demo": ["demo/delivery_carrier_demo.xml"],
+    "post_init_hook": "post_init_hook",
 }

@@ -1,6 +1,7 @@
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from ..hooks import post_init_hook
 from ..shipment_rules import delivery_shipment_state
 from .common import TrackingCommon
 
@@ -222,6 +223,20 @@ class TestParcels(TrackingCommon):
         )
         self.assertEqual(picking.parcel_ids.mapped("shipment_state"), ["delivered"] * 2)
         self.assertEqual(picking.shipment_state, "delivered")
+
+    def test_install_makes_parcels_of_numbered_deliveries(self):
+        picking = self._validate(self._create_picking())
+        picking.parcel_ids.unlink()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE stock_picking SET carrier_tracking_ref = 'PRE-1' WHERE id = %s",
+            [picking.id],
+        )
+        self.env.invalidate_all()
+        post_init_hook(self.env)
+        self.assertEqual(picking.parcel_ids.mapped("tracking_number"), ["PRE-1"])
+        self.assertEqual(self._event("PRE-1", "picked_up", "pre-1")["applied"], 1)
+        self.assertEqual(picking.shipment_state, "picked_up")
 
     def test_portal_shows_parcels(self):
         portal = new_test_user(
