@@ -10,6 +10,8 @@
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "views/delivery_carrier_views.xml",
+        "views/stock_picking_views.xml",
+        "views/sale_portal_templates.xml",
     ],
     "demo": ["demo/delivery_biteship_demo.xml"],
 }

@@ -1,6 +1,8 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from ..biteship.couriers import INSTANT_COURIERS
+
 
 class BiteshipCarrierPayload(models.AbstractModel):
     """Biteship request bodies (rates, orders) built from Odoo records; mixed
@@ -75,6 +77,8 @@ class BiteshipCarrierPayload(models.AbstractModel):
         commodities = self._get_commodities_from_order(order)
         if not commodities:
             raise UserError(self.env._("The order has no goods to ship."))
+        # every courier of the method in one request, coordinates when known
+        companies, coordinates = self._biteship_rate_couriers(order)
         return {
             "origin_postal_code": self._biteship_postal_code(
                 origin, self.env._("origin")
@@ -82,9 +86,36 @@ class BiteshipCarrierPayload(models.AbstractModel):
             "destination_postal_code": self._biteship_postal_code(
                 order.partner_shipping_id, self.env._("delivery")
             ),
-            "couriers": self.biteship_courier_company,
+            **coordinates,
+            "couriers": ",".join(companies),
             "items": self._biteship_items(commodities),
         }
+
+    def _biteship_shipping_coordinates(self, origin, dest, courier_company):
+        """origin_coordinate / destination_coordinate of an order body when
+        both are known; an instant courier cannot go without them ("If you use
+        an instant courier, you must use coordinate", orders/create)."""
+        points = {
+            "origin_coordinate": self._biteship_coordinate(origin),
+            "destination_coordinate": self._biteship_coordinate(dest),
+        }
+        if all(points.values()):
+            return {
+                key: {"latitude": lat, "longitude": lng}
+                for key, (lat, lng) in points.items()
+            }
+        if courier_company in INSTANT_COURIERS:
+            missing = origin if not points["origin_coordinate"] else dest
+            raise UserError(
+                self.env._(
+                    "%(courier)s is an instant courier: it needs the latitude and "
+                    "longitude of %(partner)s (and of the warehouse) to pick up "
+                    "and deliver.",
+                    courier=courier_company,
+                    partner=missing.display_name,
+                )
+            )
+        return {}
 
     @api.model
     def _biteship_address(self, partner):
@@ -125,6 +156,8 @@ class BiteshipCarrierPayload(models.AbstractModel):
                 )
             )
         dest = picking.partner_id
+        courier_company, courier_type = self._biteship_courier(picking)
+        coordinates = self._biteship_shipping_coordinates(origin, dest, courier_company)
         # core's packages (one per package, plus the unpacked goods), each
         # with its weight and the products in it
         packages = self._get_packages_from_picking(
@@ -148,8 +181,9 @@ class BiteshipCarrierPayload(models.AbstractModel):
             "destination_postal_code": self._biteship_postal_code(
                 dest, self.env._("delivery")
             ),
-            "courier_company": self.biteship_courier_company,
-            "courier_type": self.biteship_courier_type,
+            **coordinates,
+            "courier_company": courier_company,
+            "courier_type": courier_type,
             "delivery_type": "now",
             "reference_id": picking.name,
             "items": [

@@ -60,6 +60,7 @@ class BiteshipCarrierShipping(models.AbstractModel):
                 "biteship_tracking_link": courier.get("link") or False,
             }
         )
+        picking._biteship_apply_courier(courier)
         waybill = courier.get("waybill_id") or False
         if waybill and not picking.carrier_tracking_ref:
             picking.carrier_tracking_ref = picking._tracking_clean_number(waybill)

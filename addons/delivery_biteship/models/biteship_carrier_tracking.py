@@ -37,7 +37,7 @@ class BiteshipCarrierTracking(models.AbstractModel):
                 picking.biteship_tracking_id,
                 picking.carrier_shipment_id,
                 next(iter(picking._tracking_numbers()), ""),
-                self.biteship_courier_company,
+                picking.biteship_courier_company or self.biteship_courier_company,
             )
             for picking in pickings
         ]

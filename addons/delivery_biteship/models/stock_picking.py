@@ -11,6 +11,36 @@ class StockPicking(models.Model):
     biteship_tracking_link = fields.Char(
         "Biteship Tracking Page", copy=False, readonly=True
     )
+    # The courier Biteship booked (the customer's choice in rate shopping) and,
+    # for instant couriers, the driver while the parcel moves.
+    biteship_courier_company = fields.Char(
+        "Biteship Courier", copy=False, readonly=True
+    )
+    biteship_courier_type = fields.Char(
+        "Biteship Courier Service", copy=False, readonly=True
+    )
+    biteship_driver_name = fields.Char("Driver", copy=False, readonly=True)
+    biteship_driver_phone = fields.Char("Driver Phone", copy=False, readonly=True)
+
+    def _biteship_apply_courier(self, courier):
+        """Courier and driver of a Biteship order or tracking answer
+        (``courier``: company, type, driver_name, driver_phone, link)."""
+        self.ensure_one()
+        if not isinstance(courier, dict):
+            return
+        vals = {
+            name: courier[key]
+            for name, key in (
+                ("biteship_courier_company", "company"),
+                ("biteship_courier_type", "type"),
+                ("biteship_driver_name", "driver_name"),
+                ("biteship_driver_phone", "driver_phone"),
+                ("biteship_tracking_link", "link"),
+            )
+            if courier.get(key) and courier[key] != self[name]
+        }
+        if vals:
+            self.write(vals)
 
     def _biteship_apply_tracking(self, tracking):
         """Record a Biteship tracking answer: ids, late waybill, events."""
@@ -22,6 +52,7 @@ class StockPicking(models.Model):
             vals["biteship_tracking_link"] = tracking["link"]
         if vals:
             self.write(vals)
+        self._biteship_apply_courier(tracking.get("courier"))
         waybill = (tracking.get("waybill_id") or "").strip()
         if waybill and waybill not in self._tracking_numbers():
             self._tracking_set_number(waybill)

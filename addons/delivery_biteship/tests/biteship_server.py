@@ -50,7 +50,19 @@ COURIERS = {
         "best": ("Besok Sampai", 16000, "1"),
     },
     "anteraja": {"reg": ("Regular", 8800, "2 - 3")},
+    # instant couriers: priced by distance, durations in hours
+    "gojek": {"instant": ("Instant", 0, "1 - 3"), "same_day": ("Same Day", 0, "6 - 8")},
+    "grab": {"instant": ("Instant", 0, "1 - 3"), "same_day": ("Same Day", 0, "6 - 8")},
 }
+# Rates: "For Instant couriers such as Gojek, Grab, Paxel, Lalamove and Borzo
+# require a coordinate to generate price" (origin_/destination_latitude and
+# _longitude); orders: "If you use an instant courier, you must use coordinate"
+# (origin_coordinate / destination_coordinate {latitude, longitude}).
+# https://biteship.com/id/docs/api/rates/retrieve
+# https://biteship.com/en/docs/api/orders/create
+INSTANT_COURIERS = {"gojek", "grab", "paxel", "lalamove", "borzo"}
+INSTANT_BASE, INSTANT_PER_KM = 12000, 2500
+COURIER_NAMES = {"jnt": "J&T", "gojek": "GoSend", "grab": "GrabExpress"}
 CANCELLABLE = {"confirmed", "scheduled", "allocated", "picking_up"}
 ORDER_REQUIRED = (
     "origin_contact_name",
@@ -106,6 +118,8 @@ class BiteshipStandIn:
             self.orders = {}
             self.orders_created = 0
             self.requests = 0
+            # bodies of the rates requests received (tests count and read them)
+            self.rates_requests = []
             self.faults = []
             # Some couriers issue the waybill after the order: webhook order.waybill_id.
             self.waybill_on_create = True
@@ -204,10 +218,10 @@ class BiteshipStandIn:
                 base.update(
                     courier_company=courier["company"],
                     courier_type=courier["type"],
-                    courier_driver_name=None,
-                    courier_driver_phone=None,
+                    courier_driver_name=courier.get("driver_name"),
+                    courier_driver_phone=courier.get("driver_phone"),
                     courier_driver_photo_url=None,
-                    courier_driver_plate_number=None,
+                    courier_driver_plate_number=courier.get("driver_plate_number"),
                     courier_link=courier["link"],
                     order_price=order["price"],
                     updated_at=order["history"][-1]["updated_at"],
@@ -281,7 +295,31 @@ class BiteshipStandIn:
                 400, f"{side}_postal_code or {side}_area_id is required", 40001001
             )
 
+    @staticmethod
+    def _flat_coordinates(body):
+        """(origin, destination) (lat, lng) pairs of a rates request, None
+        where not given as numbers."""
+        pairs = []
+        for side in ("origin", "destination"):
+            lat, lng = body.get(f"{side}_latitude"), body.get(f"{side}_longitude")
+            numbers = all(
+                isinstance(v, (int, float)) and not isinstance(v, bool)
+                for v in (lat, lng)
+            )
+            pairs.append((float(lat), float(lng)) if numbers else None)
+        return pairs
+
+    @staticmethod
+    def _km(origin, destination):
+        (lat1, lng1), (lat2, lng2) = origin, destination
+        p1, p2 = math.radians(lat1), math.radians(lat2)
+        dp, dl = p2 - p1, math.radians(lng2 - lng1)
+        a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+        return 6371.0 * 2 * math.asin(math.sqrt(a))
+
     def rates(self, body):
+        # One request prices every courier listed in `couriers`, "separated by
+        # commas" (https://biteship.com/id/docs/api/rates/retrieve).
         self._check_place(body, "origin")
         self._check_place(body, "destination")
         items = self._check_items(body)
@@ -289,31 +327,50 @@ class BiteshipStandIn:
         couriers = [c for c in couriers if c]
         if not couriers:
             raise ApiError(400, "couriers is required", 40001001)
+        with self.lock:
+            self.rates_requests.append(body)
         kg = self._weight_kg(items)
+        origin, destination = self._flat_coordinates(body)
+        km = self._km(origin, destination) if origin and destination else None
         pricing = []
         # Stand-in convention: destination postal codes 99xxx are not served.
         served = not str(body.get("destination_postal_code", "")).startswith("99")
         for company in couriers:
-            for code, (name, per_kg, days) in COURIERS.get(company, {}).items():
-                if not served:
-                    continue
+            instant = company in INSTANT_COURIERS
+            # Instant couriers are priced by distance: without both
+            # coordinates Biteship offers none of them (same page).
+            if not served or (instant and km is None):
+                continue
+            for code, (name, per_kg, span) in COURIERS.get(company, {}).items():
+                unit = "hours" if instant else "days"
+                price = (
+                    INSTANT_BASE + round(INSTANT_PER_KM * km)
+                    if instant
+                    else per_kg * kg
+                )
                 pricing.append(
                     {
-                        "available_collection_method": ["pickup", "drop_off"],
-                        "available_for_cash_on_delivery": company != "jnt",
+                        "available_collection_method": ["pickup"]
+                        if instant
+                        else ["pickup", "drop_off"],
+                        "available_for_cash_on_delivery": not instant
+                        and company != "jnt",
+                        "available_for_proof_of_delivery": False,
+                        "available_for_instant_waybill_id": instant,
+                        "available_for_insurance": True,
                         "company": company,
-                        "courier_name": company.upper(),
+                        "courier_name": COURIER_NAMES.get(company, company.upper()),
                         "courier_code": company,
                         "courier_service_name": name,
                         "courier_service_code": code,
                         "type": code,
                         "description": name,
-                        "duration": f"{days} days",
-                        "shipment_duration_range": days,
-                        "shipment_duration_unit": "days",
-                        "service_type": "standard",
+                        "duration": f"{span} {unit}",
+                        "shipment_duration_range": span,
+                        "shipment_duration_unit": unit,
+                        "service_type": "same_day" if instant else "standard",
                         "shipping_type": "parcel",
-                        "price": per_kg * kg,
+                        "price": price,
                     }
                 )
         return 200, {
@@ -321,8 +378,16 @@ class BiteshipStandIn:
             "object": "courier_pricing",
             "message": "Success to retrieve courier pricing",
             "code": 20001003,
-            "origin": {"postal_code": body.get("origin_postal_code")},
-            "destination": {"postal_code": body.get("destination_postal_code")},
+            "origin": {
+                "postal_code": body.get("origin_postal_code"),
+                "latitude": body.get("origin_latitude"),
+                "longitude": body.get("origin_longitude"),
+            },
+            "destination": {
+                "postal_code": body.get("destination_postal_code"),
+                "latitude": body.get("destination_latitude"),
+                "longitude": body.get("destination_longitude"),
+            },
             "pricing": pricing,
         }
 
@@ -336,7 +401,20 @@ class BiteshipStandIn:
         company, ctype = body["courier_company"], body["courier_type"]
         if ctype not in COURIERS.get(company, {}):
             raise ApiError(400, f"Courier {company} {ctype} is not available", 40002010)
-        price = COURIERS[company][ctype][1] * self._weight_kg(items)
+        coordinates = self._order_coordinates(body)
+        if company in INSTANT_COURIERS:
+            # "If you use an instant courier, you must use coordinate."
+            # (https://biteship.com/en/docs/api/orders/create)
+            if None in coordinates:
+                side = "origin" if coordinates[0] is None else "destination"
+                raise ApiError(
+                    400,
+                    f"{side}_coordinate is required for instant courier {company}",
+                    40002001,
+                )
+            price = INSTANT_BASE + round(INSTANT_PER_KM * self._km(*coordinates))
+        else:
+            price = COURIERS[company][ctype][1] * self._weight_kg(items)
         with self.lock:
             order_id = secrets.token_hex(12)
             tracking_id = secrets.token_hex(12)
@@ -353,6 +431,7 @@ class BiteshipStandIn:
                     "contact_phone": body["origin_contact_phone"],
                     "address": body["origin_address"],
                     "postal_code": body.get("origin_postal_code"),
+                    "coordinate": body.get("origin_coordinate"),
                 },
                 "destination": {
                     "contact_name": body["destination_contact_name"],
@@ -360,6 +439,7 @@ class BiteshipStandIn:
                     "contact_email": body.get("destination_contact_email"),
                     "address": body["destination_address"],
                     "postal_code": body.get("destination_postal_code"),
+                    "coordinate": body.get("destination_coordinate"),
                 },
                 "courier": {
                     "tracking_id": tracking_id,
@@ -367,6 +447,10 @@ class BiteshipStandIn:
                     "company": company,
                     "type": ctype,
                     "link": self.link_format.format(tracking_id=tracking_id),
+                    # an instant courier's driver, once one is allocated
+                    "driver_name": None,
+                    "driver_phone": None,
+                    "driver_plate_number": None,
                     "insurance": {"amount": 0, "fee": 0, "note": ""},
                 },
                 "delivery": {"type": body["delivery_type"], "note": body.get("note")},
@@ -381,6 +465,31 @@ class BiteshipStandIn:
             self.orders[order_id] = order
             self.orders_created += 1
             return 200, self._order_view(order, "Order successfully created")
+
+    @staticmethod
+    def _order_coordinates(body):
+        """(origin, destination) of an order body's origin_coordinate /
+        destination_coordinate objects, None where missing."""
+        pairs = []
+        for side in ("origin", "destination"):
+            point = body.get(f"{side}_coordinate")
+            lat = point.get("latitude") if isinstance(point, dict) else None
+            lng = point.get("longitude") if isinstance(point, dict) else None
+            numbers = all(
+                isinstance(v, (int, float)) and not isinstance(v, bool)
+                for v in (lat, lng)
+            )
+            pairs.append((float(lat), float(lng)) if numbers else None)
+        return tuple(pairs)
+
+    def set_driver(self, order_id, name, phone, plate=None):
+        """An instant courier allocated a driver (shown in order, tracking and
+        order.status webhooks)."""
+        with self.lock:
+            courier = self.orders[order_id]["courier"]
+            courier.update(
+                driver_name=name, driver_phone=phone, driver_plate_number=plate
+            )
 
     @staticmethod
     def _order_view(order, message):
@@ -424,10 +533,10 @@ class BiteshipStandIn:
             "waybill_id": courier["waybill_id"],
             "courier": {
                 "company": courier["company"],
-                "driver_name": None,
-                "driver_phone": None,
+                "driver_name": courier.get("driver_name"),
+                "driver_phone": courier.get("driver_phone"),
                 "driver_photo_url": None,
-                "driver_plate_number": None,
+                "driver_plate_number": courier.get("driver_plate_number"),
             },
             "origin": {
                 "contact_name": order["origin"]["contact_name"],
@@ -501,6 +610,7 @@ class BiteshipStandIn:
                 return 200, {
                     "orders_created": self.orders_created,
                     "requests": self.requests,
+                    "rates_requests": len(self.rates_requests),
                     "orders": {k: o["status"] for k, o in self.orders.items()},
                 }
         if method != "POST":
@@ -523,6 +633,10 @@ class BiteshipStandIn:
                 )
             except ValueError as e:
                 raise ApiError(400, str(e), 40000002) from e
+            return 200, {"success": True}
+        match = re.match(r"^/_control/orders/([^/]+)/driver$", path)
+        if match and match.group(1) in self.orders:
+            self.set_driver(match.group(1), body.get("name"), body.get("phone"))
             return 200, {"success": True}
         match = re.match(r"^/_control/orders/([^/]+)/(status|waybill)$", path)
         if match:
