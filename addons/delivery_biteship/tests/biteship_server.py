@@ -611,6 +611,7 @@ class BiteshipStandIn:
                     "orders_created": self.orders_created,
                     "requests": self.requests,
                     "rates_requests": len(self.rates_requests),
+                    "rates_couriers": [r.get("couriers") for r in self.rates_requests],
                     "orders": {k: o["status"] for k, o in self.orders.items()},
                 }
         if method != "POST":
