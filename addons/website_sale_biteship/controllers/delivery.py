@@ -22,6 +22,23 @@ class BiteshipDelivery(Delivery):
             )
         return rate
 
+    @route()
+    def shop_set_delivery_method(self, dm_id=None, **kwargs):
+        values = super().shop_set_delivery_method(dm_id=dm_id, **kwargs)
+        carrier = request.env["delivery.carrier"].sudo().browse(int(dm_id))
+        order = request.website.sale_get_order()
+        if (
+            values
+            and self._biteship_is_rate_shopping(carrier)
+            and order.carrier_id != carrier
+        ):
+            # Core keeps the previous method when the rate fails and answers
+            # success: say why this one cannot be chosen (the cached failure).
+            rate = self._get_rate(carrier, order)
+            if not rate["success"]:
+                values.update(success=False, error_message=rate["error_message"])
+        return values
+
     def _order_summary_values(self, order, **kwargs):
         values = super()._order_summary_values(order, **kwargs)
         carrier = order.carrier_id
