@@ -155,8 +155,22 @@ class DeliveryCarrier(models.Model):
                 picking._tracking_apply_events(
                     shipment.get("events") or [], parcels=parcels
                 )
+                # what else a provider's webhook carries (e.g. a live link)
+                provider_apply = picking.carrier_id._tracking_provider_method(
+                    "webhook_apply"
+                )
+                if provider_apply:
+                    provider_apply(picking, shipment)
             applied += 1
         return applied, unknown
+
+    def _tracking_webhook_carriers(self, shipment):
+        """The carriers whose deliveries a webhook posted to this carrier's URL
+        may be about: this one, or those its provider names with
+        <delivery_type>_webhook_carriers(shipment) (one URL for all the
+        delivery methods of one carrier account)."""
+        provider = self._tracking_provider_method("webhook_carriers")
+        return provider(shipment) if provider else self
 
     def _tracking_webhook_parcels(self, shipment):
         """The delivery of this carrier a webhook's shipment is about, and
@@ -165,18 +179,19 @@ class DeliveryCarrier(models.Model):
         Picking = self.env["stock.picking"].sudo()
         Parcel = self.env["stock.picking.parcel"].sudo()
         number = shipment.get("tracking_number")
+        carriers = self._tracking_webhook_carriers(shipment)
         picking = Picking
         if shipment.get("carrier_shipment_id"):
             picking = Picking.search(
                 [
-                    ("carrier_id", "=", self.id),
+                    ("carrier_id", "in", carriers.ids),
                     ("carrier_shipment_id", "=", shipment["carrier_shipment_id"]),
                 ],
                 limit=1,
             )
         if not number:
             return picking, Parcel
-        domain = [("carrier_id", "=", self.id), ("tracking_number", "=", number)]
+        domain = [("carrier_id", "in", carriers.ids), ("tracking_number", "=", number)]
         if picking:
             domain.append(("picking_id", "=", picking.id))
         parcels = Parcel.search(domain, order="id")
