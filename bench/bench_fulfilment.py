@@ -1,18 +1,25 @@
 """Benchmark: N paid web orders fulfilled by the batch (sale_order_fulfilment's
-scheduled action) vs. the same steps done the standard way, one order at a time
-(Create Invoice wizard, post = reconcile, validate the delivery).
+scheduled action, run as ir.cron runs it) vs. the same steps done the standard
+way, one order at a time (Create Invoice wizard, post = reconcile, validate the
+delivery), measured as production runs: the standard way commits after each
+order, the batch after each cron batch (ir.cron's progress loop).
 
 Usage:
-    .venv/bin/python bench/bench_fulfilment.py --db DB --conf CONF
+    .venv/bin/python bench/bench_fulfilment.py --db DB --conf CONF [--sizes 10,50,200]
 
-The database needs sale_order_fulfilment installed. Everything runs in one
-transaction that is rolled back at the end: the database is left as it was.
+The database needs sale_order_fulfilment installed. As it commits, the bench
+leaves its orders in the database (scripts/bench.sh runs it on a fresh copy).
 """
 
-import time
 from uuid import uuid4
 
-from common import load_registry, parse_args, superuser_env
+from common import (
+    committed_orders_run,
+    load_registry,
+    measure_committed,
+    parse_args,
+    superuser_env,
+)
 
 
 def set_policy(env, on):
@@ -60,75 +67,85 @@ def paid_orders(env, product, count):
     return orders
 
 
-def standard_way(env, orders):
-    """What a user clicks, order by order."""
-    for order in orders:
-        wizard = (
-            env["sale.advance.payment.inv"]
-            .with_context(active_model="sale.order", active_ids=order.ids)
-            .create({"advance_payment_method": "delivered"})
-        )
-        wizard.create_invoices()
-        order.invoice_ids.filtered(lambda m: m.state == "draft").action_post()
-        for picking in order.picking_ids.filtered(lambda p: p.state == "assigned"):
-            picking.move_ids.picked = True
-            assert picking.button_validate() is True
+def click_order(order):
+    """What a user clicks for one order."""
+    env = order.env
+    wizard = (
+        env["sale.advance.payment.inv"]
+        .with_context(active_model="sale.order", active_ids=order.ids)
+        .create({"advance_payment_method": "delivered"})
+    )
+    wizard.create_invoices()
+    order.invoice_ids.filtered(lambda m: m.state == "draft").action_post()
+    for picking in order.picking_ids.filtered(lambda p: p.state == "assigned"):
+        picking.move_ids.picked = True
+        assert picking.button_validate() is True
 
 
-def measure(env, run):
-    cr = env.cr
-    env.flush_all()
-    env.invalidate_all()
-    queries = cr.sql_log_count
-    start = time.perf_counter()
-    run()
-    env.flush_all()
-    return time.perf_counter() - start, cr.sql_log_count - queries
+def run_cron(registry, cron_id):
+    """The scheduled action as an ir.cron worker runs it: batches, each
+    committed, until no order is left."""
+    with registry.cursor() as cr:
+        cr.execute("SELECT * FROM ir_cron WHERE id = %s", [cron_id])
+        job = cr.dictfetchone()
+    job["timed_out_counter"] = 0
+    registry["ir.cron"]._run_job(job)
 
 
-def check(orders):
-    for order in orders:
+def check(env, order_ids):
+    for order in env["sale.order"].browse(order_ids):
         invoice = order.invoice_ids
         assert len(invoice) == 1 and invoice.state == "posted", order.name
         assert invoice.currency_id.is_zero(invoice.amount_residual), order.name
         assert order.picking_ids.state == "done", order.name
+        assert not order.fulfilment_exception, order.name
+
+
+def prepare(registry, product_id, size):
+    """Paid orders left for the fulfilment, committed."""
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        set_policy(env, False)
+        ids = paid_orders(env, env["product.product"].browse(product_id), size).ids
+        cr.commit()
+    return ids
 
 
 def main():
-    args = parse_args(__doc__)
+    args = parse_args(__doc__, sizes=(str, "10,50,200"))
     registry = load_registry(args)
-    rows = []
     with registry.cursor() as cr:
-        env = superuser_env(cr)(context={"tracking_disable": True})
+        env = superuser_env(cr)
         # Order confirmation mails are rendered without their PDF: wkhtmltopdf
         # needs a running server and would dwarf what is measured.
         env.ref("sale.mail_template_sale_confirmation").report_template_ids = False
         env["ir.config_parameter"].set_param("sale.automatic_invoice", False)
-        product = env["product.product"].create(
-            {"name": "Bench Kopi", "type": "consu", "list_price": 75000.0}
+        product_id = (
+            env["product.product"]
+            .create({"name": "Bench Kopi", "type": "consu", "list_price": 75000.0})
+            .id
         )
-        for size in (10, 50, 200):
-            set_policy(env, False)
-            batch_orders = paid_orders(env, product, size)
-            set_policy(env, True)
-            batch_s, batch_q = measure(
-                env,
-                lambda size=size: env["sale.order"]._cron_fulfil_orders(
-                    batch_size=size
-                ),
+        cron_id = env.ref("sale_order_fulfilment.ir_cron_fulfil_orders").id
+        cr.commit()
+    rows = []
+    for size in [int(size) for size in args.sizes.split(",")]:
+        batch_ids = prepare(registry, product_id, size)
+        with registry.cursor() as cr:
+            set_policy(superuser_env(cr), True)
+            cr.commit()
+        batch_s, batch_q = measure_committed(lambda: run_cron(registry, cron_id))
+        std_ids = prepare(registry, product_id, size)
+        std_s, std_q = measure_committed(
+            lambda ids=std_ids: committed_orders_run(
+                registry, "sale.order", ids, click_order
             )
-            check(batch_orders)
-            set_policy(env, False)
-            std_orders = paid_orders(env, product, size)
-            std_s, std_q = measure(
-                env, lambda orders=std_orders: standard_way(env, orders)
-            )
-            check(std_orders)
-            rows.append((size, "standard", std_s / size, std_q / size, 1.0))
-            rows.append(
-                (size, "batch", batch_s / size, batch_q / size, std_s / batch_s)
-            )
-        cr.rollback()
+        )
+        with registry.cursor() as cr:
+            env = superuser_env(cr)
+            check(env, batch_ids)
+            check(env, std_ids)
+        rows.append((size, "standard", std_s / size, std_q / size, 1.0))
+        rows.append((size, "batch", batch_s / size, batch_q / size, std_s / batch_s))
     print(f"{'N':>5} {'way':<9} {'s/order':>9} {'queries/order':>14} {'speed-up':>9}")
     for size, way, per_order, queries, ratio in rows:
         print(f"{size:>5} {way:<9} {per_order:>9.4f} {queries:>14.1f} {ratio:>8.2f}x")

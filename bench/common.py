@@ -1,7 +1,8 @@
 """What the benchmarks share: Odoo set-up from --db/--conf, test deliveries, timing.
 
 Each benchmark creates its data in one transaction and rolls it back, so a
-benchmark database can be reused.
+benchmark database can be reused; those measuring as production runs (commits
+after each unit of work: measure_committed) say so and leave their data.
 """
 
 import argparse
@@ -85,3 +86,22 @@ def timed(func, *args):
     start = time.perf_counter()
     result = func(*args)
     return time.perf_counter() - start, result
+
+
+def measure_committed(run):
+    """Seconds and SQL queries of run(), which opens and commits its own
+    cursors as production does: queries are counted over the whole process."""
+    queries = odoo.sql_db.sql_counter
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start, odoo.sql_db.sql_counter - queries
+
+
+def committed_orders_run(registry, model, ids, step):
+    """step(record) for each record of model in one cursor, committed after
+    each record, as a person clicking through them one by one."""
+    with registry.cursor() as cr:
+        records = superuser_env(cr)[model].browse(ids)
+        for record in records:
+            step(record)
+            cr.commit()

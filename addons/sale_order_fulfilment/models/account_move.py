@@ -77,27 +77,46 @@ class AccountMove(models.Model):
     def _reconcile_order_payments(self):
         """Reconcile each open customer invoice with the open payments of its sale
         orders' transactions: same customer, same receivable account, only what is
-        still open on both sides (so never twice); partial amounts stay open."""
-        for invoice in self.filtered_domain(POSTED_INVOICE).filtered(
-            lambda m: not m.currency_id.is_zero(m.amount_residual)
-        ):
-            receivable = invoice.line_ids.filtered(
-                lambda line: (
-                    line.account_type == "asset_receivable" and not line.reconciled
-                )
+        still open on both sides (so never twice); partial amounts stay open.
+
+        All invoices in one reconciliation plan; an invoice sharing a payment
+        line with one before it waits for the next round (what is left of it)."""
+        todo = self.filtered_domain(POSTED_INVOICE)
+        while todo:
+            plan, used, later = [], set(), self.browse()
+            for invoice in todo:
+                group = invoice._get_order_payments_to_reconcile()
+                if not group:
+                    continue
+                if used & set(group.ids):
+                    later |= invoice
+                    continue
+                used.update(group.ids)
+                plan.append(group)
+            if plan:
+                self.env["account.move.line"]._reconcile_plan(plan)
+            todo = later
+
+    def _get_order_payments_to_reconcile(self):
+        """The open receivable lines of the invoice and of the payments it may
+        take (see _reconcile_order_payments), or nothing to reconcile."""
+        self.ensure_one()
+        nothing = self.env["account.move.line"]
+        if self.currency_id.is_zero(self.amount_residual):
+            return nothing
+        receivable = self.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        )
+        orders = self.invoice_line_ids.sale_line_ids.order_id
+        if not receivable or not orders:
+            return nothing
+        payment_lines = orders._get_fulfilment_payment_lines().filtered(
+            lambda line: (
+                line.account_id == receivable.account_id[:1]
+                and line.partner_id.commercial_partner_id == self.commercial_partner_id
             )
-            orders = invoice.invoice_line_ids.sale_line_ids.order_id
-            if not receivable or not orders:
-                continue
-            payment_lines = orders._get_fulfilment_payment_lines().filtered(
-                lambda line, inv=invoice, rec=receivable: (
-                    line.account_id == rec.account_id[:1]
-                    and line.partner_id.commercial_partner_id
-                    == inv.commercial_partner_id
-                )
-            )
-            if payment_lines:
-                (receivable + payment_lines).reconcile()
+        )
+        return receivable + payment_lines if payment_lines else nothing
 
     def _fulfilment_send(self):
         """Email the posted invoices not sent yet through core's sending of

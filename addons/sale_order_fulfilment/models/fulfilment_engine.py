@@ -1,11 +1,20 @@
 import logging
 
-from odoo import api, models
+from odoo import Command, api, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from psycopg2 import errors as pg_errors
 
-from .fulfilment_steps import DELIVERY, MANUAL, POSTED_INVOICE, READY_DELIVERY, STEPS
+from .fulfilment_steps import (
+    CARRIER_READY_DELIVERY,
+    DELIVERY,
+    LOCAL_READY_DELIVERY,
+    MANUAL,
+    OUTSIDE,
+    PHASES,
+    POSTED_INVOICE,
+    STEPS,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -89,17 +98,19 @@ class SaleOrderFulfilmentEngine(models.AbstractModel):
         the exception state, a chatter message and an activity; the others go on
         and the caller's own work (payment post-processing, delivery) is kept.
 
-        Two phases, so that the batch stays fast and every order's outcome is
-        the one it would get alone in its own savepoint:
+        Phases (see fulfilment_steps.PHASES), so that the batch stays fast and
+        every order's outcome is the one it would get alone in its own
+        savepoint:
 
-        - the steps that only write to the database (invoice, post, reconcile):
-          all orders in one savepoint, each step once for all of them. If
-          anything fails, that savepoint is rolled back and the phase is
-          replayed one order per savepoint; as nothing left the database, the
-          replay gives exactly the per-order outcome.
-        - the steps reaching outside the database (delivery validation, which
-          may book the carrier; invoice mail): one savepoint per order, never
-          replayed.
+        - the phases that only write to the database (invoice, post, reconcile;
+          then validate deliveries that book no carrier): all orders in one
+          savepoint, each step once for all of them. If anything fails, that
+          savepoint is rolled back and the phase is replayed one order per
+          savepoint; as nothing left the database, the replay gives exactly the
+          per-order outcome. An order failing a phase skips the next ones and
+          keeps what the previous ones did (a correct, reconciled invoice).
+        - the steps reaching outside the database (carrier booking, invoice
+          mail): one savepoint per order, never replayed.
 
         :param str trigger: 'payment', 'delivery' or 'batch'
         :return: the orders processed without error
@@ -107,22 +118,37 @@ class SaleOrderFulfilmentEngine(models.AbstractModel):
         orders = self.filtered_domain(
             self._get_fulfilment_base_domain(trigger)
         )._fulfilment_lock()
-        steps = self._get_fulfilment_steps()
-        database = [step for step in steps if not step.outside]
-        outside = [step for step in steps if step.outside]
         failures = {}
-        try:
-            with self.env.cr.savepoint():
-                orders._fulfil_steps(trigger, database)
-        except Exception:  # pylint: disable=broad-except
-            _logger.info("Batch invoicing failed, one order at a time", exc_info=True)
-            failures = orders._fulfilment_each(
-                lambda order: order._fulfil_steps(trigger, database)
-            )
-        todo = orders.filtered(lambda o: o not in failures)
-        failures.update(
-            todo._fulfilment_each(lambda order: order._fulfil_steps(trigger, outside))
-        )
+        for phase in PHASES:
+            steps = [s for s in self._get_fulfilment_steps() if s.phase == phase]
+            todo = orders.filtered(lambda o: o not in failures)
+            if phase == OUTSIDE:
+                # one savepoint per order, only for the orders it concerns
+                todo = todo.filtered_domain(
+                    expression.OR(
+                        [self._get_fulfilment_step_domain(s, trigger) for s in steps]
+                    )
+                )
+                failures.update(
+                    todo._fulfilment_each(
+                        lambda o, s=steps: o._fulfil_steps(trigger, s)
+                    )
+                )
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    todo._fulfil_steps(trigger, steps)
+            except Exception:  # pylint: disable=broad-except
+                _logger.info(
+                    "Fulfilment phase %s failed, one order at a time",
+                    phase,
+                    exc_info=True,
+                )
+                failures.update(
+                    todo._fulfilment_each(
+                        lambda o, s=steps: o._fulfil_steps(trigger, s)
+                    )
+                )
         for order, error in failures.items():
             if error is not None:
                 order._fulfilment_set_exception(error)
@@ -217,7 +243,7 @@ class SaleOrderFulfilmentEngine(models.AbstractModel):
     def _get_fulfilment_invoices(self):
         return self.invoice_ids.filtered_domain(POSTED_INVOICE)
 
-    def _fulfilment_invoice(self, trigger):
+    def _fulfilment_invoice(self, _trigger):
         """Invoice what is invoiceable (ordered or delivered quantities, per
         product policy) and post it; never a credit note."""
         invoices = self._create_invoices(grouped=True, final=True)
@@ -232,23 +258,46 @@ class SaleOrderFulfilmentEngine(models.AbstractModel):
                     ),
                 )
             )
-        # Posting reconciles them with the orders' payments (account.move._post).
+        # sale's account.move._post matches each invoice with the payments of
+        # its transactions, one payment line and one invoice at a time; ours
+        # (account.move._reconcile_order_payments, also run on _post) matches
+        # the same payments for all the invoices at once. Invoices whose
+        # transactions were all made by their customer are posted without
+        # those links, set back once matched (core sends the invoice mail of
+        # its transactions).
+        links = {
+            invoice: invoice.transaction_ids
+            for invoice in invoices
+            if invoice.transaction_ids.partner_id.commercial_partner_id
+            == invoice.commercial_partner_id
+        }
+        unlinked = invoices.browse([invoice.id for invoice in links])
+        unlinked.transaction_ids = [Command.clear()]
         invoices.action_post()
+        for invoice, transactions in links.items():
+            invoice.transaction_ids = transactions
 
-    def _fulfilment_reconcile(self, trigger):
+    def _fulfilment_reconcile(self, _trigger):
         self._get_fulfilment_invoices()._reconcile_order_payments()
 
     def _fulfilment_deliver(self, trigger):
-        """Validate the ready deliveries, then do at once what a validated
-        delivery calls for (invoicing delivered quantities): the engine calls
-        the database steps itself rather than through stock.picking's hook,
-        which stock.picking._fulfilment_validate turns off."""
-        self.picking_ids.filtered_domain(READY_DELIVERY)._fulfilment_validate()
+        self._fulfilment_validate_deliveries(trigger, LOCAL_READY_DELIVERY)
+
+    def _fulfilment_ship(self, trigger):
+        self._fulfilment_validate_deliveries(trigger, CARRIER_READY_DELIVERY)
+
+    def _fulfilment_validate_deliveries(self, trigger, domain):
+        """Validate the deliveries matching domain, then do at once what a
+        validated delivery calls for (invoicing delivered quantities): the
+        engine runs its invoicing steps itself rather than through
+        stock.picking's hook, which stock.picking._fulfilment_validate turns
+        off."""
+        self.picking_ids.filtered_domain(domain)._fulfilment_validate()
         follow_up = MANUAL if trigger == MANUAL else DELIVERY
         self._fulfil_steps(
             follow_up,
-            [step for step in self._get_fulfilment_steps() if not step.outside],
+            [s for s in self._get_fulfilment_steps() if s.phase == PHASES[0]],
         )
 
-    def _fulfilment_send(self, trigger):
+    def _fulfilment_send(self, _trigger):
         self._get_fulfilment_invoices()._fulfilment_send()

@@ -35,6 +35,29 @@ READY_DELIVERY = [
     ("move_ids", "not any", [("move_orig_ids", "!=", False)]),
 ]
 
+# Validating it stays in the database: no carrier booking through an API (core's
+# own pricing types only compute a price) and no confirmation email, which stock
+# sends at once. Such deliveries are validated in a phase that may be replayed.
+LOCAL_DELIVERY = [
+    "|",
+    ("carrier_id", "=", False),
+    ("carrier_id.delivery_type", "in", ("fixed", "base_on_rule")),
+    ("company_id.stock_move_email_validation", "=", False),
+]
+LOCAL_READY_DELIVERY = [*READY_DELIVERY, *LOCAL_DELIVERY]
+CARRIER_READY_DELIVERY = [
+    *READY_DELIVERY,
+    "!",
+    *expression.normalize_domain(LOCAL_DELIVERY),
+]
+
+# Phases, in the order they run. 'invoicing' and 'delivery' only write to the
+# database: all orders at once, replayed one order per savepoint on a failure.
+# 'outside' reaches outside the database (mail, carrier booking): one order per
+# savepoint, never replayed.
+PHASES = ("invoicing", "delivery", "outside")
+OUTSIDE = "outside"
+
 # A posted payment of a done transaction still open on the receivable account.
 _OPEN_PAYMENT = [
     ("state", "=", "done"),
@@ -61,8 +84,7 @@ class Step:
     :param settings: trigger -> domain of the orders whose settings allow it
     :param action: method of sale.order doing it, called on the selected
         orders with the trigger
-    :param outside: it reaches outside the database (mail, carrier booking):
-        run one order per savepoint, never replayed
+    :param phase: one of PHASES
     :param batch: the step alone is a reason for the batch to take an order
     """
 
@@ -70,7 +92,7 @@ class Step:
     domain: list
     settings: object
     action: str
-    outside: bool = False
+    phase: str
     batch: bool = True
 
 
@@ -118,6 +140,7 @@ STEPS = (
         ],
         settings=_invoice_settings,
         action="_fulfilment_invoice",
+        phase="invoicing",
     ),
     # A payment that came after the invoice (a second transaction, or one
     # post-processed while another worker held the order). Over-approximation:
@@ -140,13 +163,21 @@ STEPS = (
         ],
         settings=lambda trigger: [],
         action="_fulfilment_reconcile",
+        phase="invoicing",
     ),
     Step(
         "deliver",
-        domain=[("picking_ids", "any", READY_DELIVERY)],
+        domain=[("picking_ids", "any", LOCAL_READY_DELIVERY)],
         settings=_deliver_settings,
         action="_fulfilment_deliver",
-        outside=True,
+        phase="delivery",
+    ),
+    Step(
+        "ship",
+        domain=[("picking_ids", "any", CARRIER_READY_DELIVERY)],
+        settings=_deliver_settings,
+        action="_fulfilment_ship",
+        phase=OUTSIDE,
     ),
     # Follows the invoicing: a posted invoice not mailed yet is no reason for
     # the batch to take an order (turning the setting on must not mail every
@@ -156,7 +187,7 @@ STEPS = (
         domain=order_invoices([*POSTED_INVOICE, ("is_move_sent", "=", False)]),
         settings=lambda trigger: [("company_id.fulfilment_send_invoice", "=", True)],
         action="_fulfilment_send",
-        outside=True,
+        phase=OUTSIDE,
         batch=False,
     ),
 )

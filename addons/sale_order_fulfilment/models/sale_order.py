@@ -23,7 +23,7 @@ TX_PATHS = [".".join(TX_DEPTH[: depth + 1]) for depth in range(len(TX_DEPTH))]
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "sale.order.fulfilment.engine"]
+    _inherit = ("sale.order", "sale.order.fulfilment.engine")
 
     fulfilment_state = fields.Selection(
         FULFILMENT_STATES,
@@ -206,7 +206,9 @@ class SaleOrder(models.Model):
 
     def _get_fulfilment_payment_lines(self):
         """Open receivable lines of the posted payments of the orders' transactions."""
-        return self._get_fulfilment_transactions().payment_id._get_fulfilment_open_lines()
+        return (
+            self._get_fulfilment_transactions().payment_id._get_fulfilment_open_lines()
+        )
 
     # ------------------------------------------------------------------
     # Public API (buttons, XML-RPC)

@@ -33,7 +33,9 @@ class TestEngine(FulfilmentCase):
         return order
 
     def steps(self):
-        return {step.name: step for step in self.env["sale.order"]._get_fulfilment_steps()}
+        return {
+            step.name: step for step in self.env["sale.order"]._get_fulfilment_steps()
+        }
 
     def assert_search_and_selection_agree(self, orders):
         """Per step, the batch's search and a run's in-memory selection (with
@@ -49,7 +51,9 @@ class TestEngine(FulfilmentCase):
             in_memory = orders.filtered_domain(domain)
             self.assertEqual(found, in_memory, f"step {name}")
             selected[name] = found
-        todo = Order.search([("id", "in", orders.ids), *Order._get_fulfilment_todo_domain()])
+        todo = Order.search(
+            [("id", "in", orders.ids), *Order._get_fulfilment_todo_domain()]
+        )
         self.assertEqual(
             todo,
             Order.union(
@@ -77,7 +81,9 @@ class TestEngine(FulfilmentCase):
         )
         self.stock(self.stocked, 5, two_steps)
         pick_ship = self.paid_order(self.stocked, warehouse_id=two_steps.id)
-        pick = pick_ship.picking_ids.filtered(lambda p: p.picking_type_code == "internal")
+        pick = pick_ship.picking_ids.filtered(
+            lambda p: p.picking_type_code == "internal"
+        )
         pick.move_ids.picked = True
         self.assertIs(pick.button_validate(), True)
         ship = pick_ship.picking_ids - pick
@@ -89,7 +95,9 @@ class TestEngine(FulfilmentCase):
         invoice = self.customer_invoices(refunded)
         self.env["account.move.reversal"].with_context(
             active_model="account.move", active_ids=invoice.ids
-        ).create({"journal_id": invoice.journal_id.id, "reason": "Rusak"}).refund_moves()
+        ).create(
+            {"journal_id": invoice.journal_id.id, "reason": "Rusak"}
+        ).refund_moves()
         refunded.invoice_ids.filtered(lambda m: m.state == "draft").action_post()
         self.assertEqual(refunded.invoice_status, "to invoice")
         # Two invoices (ordered, then delivered quantities) and all settled.
@@ -115,8 +123,10 @@ class TestEngine(FulfilmentCase):
         ready.action_fulfil()
         self.assertEqual(ready.fulfilment_state, "invoiced")
         orders = (
-            to_invoice | unpaid | partly | pick_ship | refunded | several | half
-        ) | stopped | ready
+            (to_invoice | unpaid | partly | pick_ship | refunded | several | half)
+            | stopped
+            | ready
+        )
         set_policy(self.env, auto_invoice=True, send=True, validate=True)
 
         selected = self.assert_search_and_selection_agree(orders)
@@ -124,6 +134,7 @@ class TestEngine(FulfilmentCase):
         self.assertEqual(selected["reconcile"], half)
         self.assertEqual(selected["deliver"], to_invoice | refunded | half | ready)
         self.assertEqual(selected["send"], refunded | several | half | ready)
+        self.assertFalse(selected["ship"], "no carrier booking through an API")
 
         Order._cron_fulfil_orders()
         self.assertFalse((orders - stopped).filtered("fulfilment_exception"))
@@ -132,12 +143,19 @@ class TestEngine(FulfilmentCase):
         self.assertEqual(ship.state, "assigned", "a multi-step delivery is a person's")
         self.assertEqual(ready.fulfilment_state, "delivered")
         self.assertIn(half.invoice_ids.payment_state, ("paid", "in_payment"))
-        self.assertEqual(self.customer_invoices(refunded), invoice, "not invoiced again")
+        self.assertEqual(
+            self.customer_invoices(refunded), invoice, "not invoiced again"
+        )
         self.assertEqual(stopped.fulfilment_state, "exception")
         self.assertFalse(stopped.invoice_ids)
         # Nothing the batch can still do: search and selection agree it is empty.
         selected = self.assert_search_and_selection_agree(orders)
-        self.assertFalse(selected["invoice"] | selected["reconcile"] | selected["deliver"])
+        self.assertFalse(
+            selected["invoice"]
+            | selected["reconcile"]
+            | selected["deliver"]
+            | selected["ship"]
+        )
 
     def test_partly_reserved_delivery_waits_then_goes(self):
         self.stock(self.stocked, 1)
