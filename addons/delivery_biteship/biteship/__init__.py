@@ -4,6 +4,7 @@ from .client import (
     BiteshipClient,
     BiteshipConnectionError,
     BiteshipError,
+    BiteshipRateLimited,
     BiteshipRequestError,
     BiteshipServerError,
     BiteshipTimeout,

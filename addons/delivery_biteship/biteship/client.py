@@ -17,25 +17,45 @@ DEFAULT_TIMEOUT = (5.0, 30.0)
 
 
 class BiteshipError(Exception):
-    """Base of every error raised by the client.
+    """Base of every error raised by the client. ``transient``: the same
+    request may succeed later (429, 5xx, no or a broken answer); the caller
+    backs off, it is never retried here (https://biteship.com/id/docs/errors).
 
     ``status`` is the HTTP status (0 when no answer arrived), ``code`` Biteship's
     own error code when the answer carried one.
     """
 
-    def __init__(self, message, status=0, code=None):
+    # whether the same request may succeed later
+    transient = True
+
+    def __init__(self, message, status=0, code=None, details=None):
         super().__init__(message)
         self.message = message
         self.status = status
         self.code = code
+        # Biteship's "details" object (e.g. the order of a used reference_id)
+        self.details = details if isinstance(details, dict) else {}
 
 
 class BiteshipAuthError(BiteshipError):
     """401/403: the API key is wrong, revoked or lacks the right."""
 
+    transient = False
+
 
 class BiteshipRequestError(BiteshipError):
-    """4xx (or ``success: false``): Biteship refused the request as sent."""
+    """4xx (or ``success: false``): Biteship refused the request as sent; the
+    same request will be refused again (https://biteship.com/id/docs/errors)."""
+
+    transient = False
+
+
+class BiteshipRateLimited(BiteshipError):
+    """429: too many requests; ``retry_after`` seconds (Retry-After) or None."""
+
+    def __init__(self, message, status=429, code=None, retry_after=None):
+        super().__init__(message, status, code)
+        self.retry_after = retry_after
 
 
 class BiteshipServerError(BiteshipError):
@@ -98,12 +118,16 @@ class BiteshipClient:
         """``GET /v1/orders/:id``."""
         return self._request("GET", f"/v1/orders/{self._segment(order_id)}")
 
-    def cancel_order(self, order_id, reason):
-        """``POST /v1/orders/:id/cancel`` with a free-text reason."""
+    def cancel_order(self, order_id, reason_code="others", reason=None):
+        """``POST /v1/orders/:id/cancel``: ``cancellation_reason_code`` is one of
+        change_courier, pickup_delay, change_address, others; the free-text
+        ``cancellation_reason`` goes only with others
+        (https://biteship.com/id/docs/api/orders/delete)."""
+        body = {"cancellation_reason_code": reason_code}
+        if reason_code == "others":
+            body["cancellation_reason"] = reason or "Cancelled by the shop"
         return self._request(
-            "POST",
-            f"/v1/orders/{self._segment(order_id)}/cancel",
-            {"cancellation_reason": reason},
+            "POST", f"/v1/orders/{self._segment(order_id)}/cancel", body
         )
 
     def get_tracking(self, tracking_id):
@@ -175,9 +199,19 @@ class BiteshipClient:
         if not isinstance(body, dict):
             body = None
         message = code = None
+        details = None
         if body is not None:
             message = body.get("error") or body.get("message")
             code = body.get("code")
+            details = body.get("details")
+        if status == 429:
+            raise BiteshipRateLimited(
+                f"Biteship is rate limiting requests (429) during {func}"
+                + (f": {message}" if message else "."),
+                status,
+                code,
+                retry_after=_retry_after(response.headers.get("Retry-After")),
+            )
         if status in (401, 403):
             raise BiteshipAuthError(
                 f"Biteship refused the API key ({status}): "
@@ -197,6 +231,7 @@ class BiteshipClient:
                 f"Biteship rejected {func} ({status}): {message or 'no detail given'}",
                 status,
                 code,
+                details,
             )
         if body is None:
             raise BiteshipBadResponse(
@@ -208,5 +243,14 @@ class BiteshipClient:
                 f"Biteship rejected {func}: {message or 'no detail given'}",
                 status,
                 code,
+                details,
             )
         return body
+
+
+def _retry_after(value):
+    """Seconds of a Retry-After header (delay-seconds form), None otherwise."""
+    try:
+        return max(0.0, float(str(value).strip()))
+    except (TypeError, ValueError):
+        return None

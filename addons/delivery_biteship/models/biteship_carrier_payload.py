@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..biteship.couriers import INSTANT_COURIERS
@@ -35,12 +35,49 @@ class BiteshipCarrierPayload(models.AbstractModel):
             weight, self.env.ref("uom.product_uom_gram")
         )
 
-    def _biteship_items(self, commodities, total_weight=None):
+    @api.model
+    def _biteship_to_idr(self, amount, currency, company):
+        """An amount in `currency` -> whole rupiah, Biteship's only currency
+        for item values, insurance and COD (orders/create), with the
+        company's rates. Refused when a rate is missing: Odoo would convert
+        1:1 (a USD 20 shirt declared as IDR 20)."""
+        idr = self.env.ref("base.IDR")
+        if currency != idr:
+            self._biteship_check_idr_rate(company)
+            if currency != company.currency_id and not self.env[
+                "res.currency.rate"
+            ].search_count(
+                [
+                    ("currency_id", "=", currency.id),
+                    ("company_id", "in", (False, company.root_id.id)),
+                ],
+                limit=1,
+            ):
+                raise UserError(
+                    self.env._(
+                        "Biteship amounts are in IDR, but %(company)s has no "
+                        "%(currency)s exchange rate to convert them. Add one in "
+                        "the currency settings.",
+                        company=company.name,
+                        currency=currency.name,
+                    )
+                )
+        return round(
+            currency._convert(amount, idr, company, fields.Date.context_today(self))
+        )
+
+    def _biteship_items(
+        self, commodities, total_weight=None, currency=None, company=None
+    ):
         """Core's DeliveryCommodity list -> Biteship items (unit weight in
-        grams). With `total_weight` (a package's, in the database's weight
-        unit, box and packing included), the products' weights are scaled to
-        it: Biteship prices the sum of its items' weights.
+        grams, unit value in rupiah from `currency`, quantity in the
+        product's unit as core counts it). With `total_weight` (a package's,
+        in the database's weight unit, box and packing included), the
+        products' weights are scaled to it: Biteship prices the sum of its
+        items' weights.
         Raises a UserError naming every product without a weight."""
+        company = company or self.env.company
+        currency = currency or company.currency_id
         missing = [
             c.product_id.display_name for c in commodities if c.product_id.weight <= 0
         ]
@@ -61,7 +98,9 @@ class BiteshipCarrierPayload(models.AbstractModel):
         return [
             {
                 "name": commodity.product_id.display_name[:100],
-                "value": round(commodity.monetary_value),
+                "value": self._biteship_to_idr(
+                    commodity.monetary_value, currency, company
+                ),
                 "quantity": int(commodity.qty),
                 "weight": max(1, round(unit * scale)),
             }
@@ -88,7 +127,9 @@ class BiteshipCarrierPayload(models.AbstractModel):
             ),
             **coordinates,
             "couriers": ",".join(companies),
-            "items": self._biteship_items(commodities),
+            "items": self._biteship_items(
+                commodities, currency=order.currency_id, company=order.company_id
+            ),
         }
 
     def _biteship_shipping_coordinates(self, origin, dest, courier_company):
@@ -163,6 +204,20 @@ class BiteshipCarrierPayload(models.AbstractModel):
         packages = self._get_packages_from_picking(
             picking, self.env["stock.package.type"]
         )
+        # core's values are the sale line's prices (the order's currency)
+        currency = picking.sale_id.currency_id or company.currency_id
+        items = [
+            item
+            for package in packages
+            for item in self._biteship_items(
+                package.commodities, package.weight, currency, company
+            )
+        ]
+        insurance = {}
+        if self.biteship_insurance:
+            insurance["courier_insurance"] = sum(
+                item["value"] * item["quantity"] for item in items
+            )
         return {
             "shipper_contact_name": company.name,
             "shipper_contact_phone": company.phone or origin_phone,
@@ -185,10 +240,15 @@ class BiteshipCarrierPayload(models.AbstractModel):
             "courier_company": courier_company,
             "courier_type": courier_type,
             "delivery_type": "now",
-            "reference_id": picking.name,
-            "items": [
-                item
-                for package in packages
-                for item in self._biteship_items(package.commodities, package.weight)
-            ],
+            "reference_id": self._biteship_reference(picking),
+            **insurance,
+            "items": items,
         }
+
+    def _biteship_reference(self, picking, attempt=1):
+        """reference_id of a delivery's `attempt`-th Biteship order: unique
+        per Biteship account (orders/create), so the method's prefix keeps
+        several databases or companies on one account apart, and a delivery
+        re-sent after its order died gets "-2", "-3"..."""
+        reference = f"{self.biteship_reference_prefix or ''}{picking.name}"
+        return reference if attempt == 1 else f"{reference}-{attempt}"

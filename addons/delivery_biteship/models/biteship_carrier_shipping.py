@@ -4,6 +4,14 @@ from odoo.exceptions import UserError
 from ..biteship import BiteshipError, BiteshipRequestError
 from ..biteship.status import DEAD_ORDER_STATUSES
 
+# POST /v1/orders: "reference_id has been used", with the order in details
+# (https://biteship.com/id/docs/api/orders/error)
+REFERENCE_USED = 40002060
+# POST /v1/orders/:id/cancel: the order is past cancelling (same page)
+NOT_CANCELLABLE = 40002053
+# References tried for one delivery whose earlier Biteship orders all died
+MAX_REFERENCES = 10
+
 
 class BiteshipCarrierShipping(models.AbstractModel):
     """Biteship orders: create, adopt, cancel; mixed into delivery.carrier.
@@ -25,18 +33,81 @@ class BiteshipCarrierShipping(models.AbstractModel):
     def _biteship_ship(self, picking):
         client = self._biteship_client()
         payload = self._biteship_order_payload(picking)
-        try:
-            order = client.create_order(payload)
-        except BiteshipError as error:
-            raise self._biteship_error(
-                error, self.env._("create the shipment")
-            ) from error
+        for attempt in range(1, MAX_REFERENCES + 1):
+            payload["reference_id"] = self._biteship_reference(picking, attempt)
+            try:
+                order = client.create_order(payload)
+            except BiteshipRequestError as error:
+                if error.code != REFERENCE_USED:
+                    raise self._biteship_error(
+                        error, self.env._("create the shipment")
+                    ) from error
+                # An order of ours whose answer was lost (timeout, reset):
+                # adopt it. A dead one: the next reference.
+                order = self._biteship_used_reference_order(
+                    client, picking, payload, error
+                )
+                if order is None:
+                    continue
+            except BiteshipError as error:
+                raise self._biteship_error(
+                    error, self.env._("create the shipment")
+                ) from error
+            break
+        else:
+            raise UserError(
+                self.env._(
+                    "Biteship has %(count)s dead orders for %(picking)s "
+                    "(references %(reference)s…): contact Biteship.",
+                    count=MAX_REFERENCES,
+                    picking=picking.name,
+                    reference=self._biteship_reference(picking),
+                )
+            )
         if not order.get("id"):
             raise UserError(self.env._("Biteship created an order without an id."))
         # Committed at once, outside this transaction: a rollback or crash
         # after this point makes a retry adopt this order, not create another.
         self._tracking_booking_record(picking, order["id"], payload["reference_id"])
         return self.biteship_booking_adopt(picking, order)
+
+    def _biteship_used_reference_order(self, client, picking, payload, error):
+        """The live order Biteship holds under the reference it refused
+        (40002060 details.order_id), None when that order is dead. Refused
+        when it is not this delivery's (same reference from another database
+        or company on the account: the reference prefix tells them apart)."""
+        order_id = error.details.get("order_id")
+        if not order_id:
+            raise self._biteship_error(
+                error, self.env._("create the shipment")
+            ) from error
+        try:
+            order = client.get_order(order_id)
+        except BiteshipError as get_error:
+            raise self._biteship_error(
+                get_error, self.env._("read order %s", order_id)
+            ) from get_error
+        if order.get("status") in DEAD_ORDER_STATUSES:
+            return None
+        courier = order.get("courier") or {}
+        destination = order.get("destination") or {}
+        same = courier.get("company") in (None, payload["courier_company"]) and str(
+            destination.get("postal_code") or payload["destination_postal_code"]
+        ) == str(payload["destination_postal_code"])
+        if not same:
+            raise UserError(
+                self.env._(
+                    "Biteship reference %(reference)s is already used on this "
+                    "Biteship account by order %(order)s, which is not delivery "
+                    "%(picking)s (another database or company using the same API "
+                    "key?). Give each its own reference prefix on the delivery "
+                    "method.",
+                    reference=payload["reference_id"],
+                    order=order_id,
+                    picking=picking.name,
+                )
+            )
+        return order
 
     def biteship_booking_lookup(self, picking, shipment_id):  # pylint: disable=unused-argument
         """Booking guard hook: the Biteship order, None when it is dead."""
@@ -78,18 +149,37 @@ class BiteshipCarrierShipping(models.AbstractModel):
         return self._tracking_link_value(picking) or picking.biteship_tracking_link
 
     def biteship_cancel_shipment(self, pickings):
+        """Cancel the deliveries' Biteship orders (reason code ``others`` with
+        the delivery's name). One the courier already has (40002053) raises
+        and changes nothing in Odoo."""
         client = self._biteship_client()
         for picking in pickings.filtered("carrier_shipment_id"):
             reason = self.env._("Cancelled from Odoo delivery %s", picking.name)
             try:
-                client.cancel_order(picking.carrier_shipment_id, reason)
+                client.cancel_order(picking.carrier_shipment_id, "others", reason)
             except BiteshipRequestError as error:
                 # Already cancelled (a lost answer, a second click) is success.
                 try:
                     order = client.get_order(picking.carrier_shipment_id)
                 except BiteshipError:
                     order = {}
-                if order.get("status") != "cancelled":
+                if order.get("status") == "cancelled":
+                    pass
+                elif error.code == NOT_CANCELLABLE:
+                    raise UserError(
+                        self.env._(
+                            "Biteship order %(order)s of %(picking)s can no longer "
+                            "be cancelled (status: %(status)s): only orders not "
+                            "yet picked up can. Nothing was changed in Odoo; "
+                            "arrange a return with the courier instead. "
+                            "Biteship said: %(error)s",
+                            order=picking.carrier_shipment_id,
+                            picking=picking.name,
+                            status=order.get("status") or "?",
+                            error=error.message,
+                        )
+                    ) from error
+                else:
                     raise self._biteship_error(
                         error, self.env._("cancel the shipment")
                     ) from error

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from ..biteship import BiteshipClient, BiteshipError
+from ..biteship import BiteshipClient, BiteshipError, BiteshipRequestError
 from ..biteship.status import (
     BITESHIP_STATUS_DESCRIPTIONS,
     BITESHIP_STATUS_MAP,
@@ -85,7 +85,11 @@ class BiteshipCarrierTracking(models.AbstractModel):
         return self.biteship_poll_workers
 
     @api.model
-    def _biteship_event(self, status, moment, note, order_key):
+    def _biteship_event(self, status, moment, note, order_key, repeat=False):
+        """One tracking event. Keyed on the order and status alone unless it
+        is a `repeat` of a status already in the order's history: webhooks
+        carry no time (timed on arrival), and the poll's first history entry
+        of that status must be the same event, not a twin."""
         status = normalize_status(status)
         state = BITESHIP_STATUS_MAP.get(status)
         if not state:
@@ -101,46 +105,106 @@ class BiteshipCarrierTracking(models.AbstractModel):
             "description": (note or "").strip()
             or BITESHIP_STATUS_DESCRIPTIONS[status]._translate(lang or "en_US"),
             "location": "",
-            # The same status at the same time from webhook and poll: one event.
-            "event_key": f"biteship:{order_key}:{status}:{event_time.isoformat()}",
+            "event_key": f"biteship:{order_key}:{status}"
+            + (f":{event_time.isoformat()}" if repeat else ""),
         }
 
     def biteship_webhook_events(self, payload, headers):  # pylint: disable=unused-argument
         """Biteship webhooks order.status / order.waybill_id / order.price ->
-        the contract's list (empty for other events and dashboard pings)."""
+        the contract's list (empty for other events and dashboard pings).
+
+        Biteship does not sign webhooks (a static header): one is a hint,
+        confirmed by one GET /v1/orders/:id whose answer (status, waybill,
+        price, courier link, driver) is what gets applied. A forged or late
+        older status thus records only what Biteship says now."""
         if not isinstance(payload, dict) or not payload.get("order_id"):
             return []
         kind = payload.get("event")
         if kind not in ("order.status", "order.waybill_id", "order.price"):
             return []
+        hinted = payload.get("courier_waybill_id")
+        if hinted is not None and not isinstance(hinted, (str, int)):
+            raise ValueError("courier_waybill_id is not a waybill number")
+        order_id = str(payload["order_id"])
+        try:
+            order = self._biteship_client().get_order(order_id)
+        except BiteshipRequestError as error:
+            if error.status == 404:
+                return []  # not an order of this account
+            raise self._biteship_error(
+                error, self.env._("confirm webhook of order %s", order_id)
+            ) from error
+        except BiteshipError as error:
+            raise self._biteship_error(
+                error, self.env._("confirm webhook of order %s", order_id)
+            ) from error
+        courier = order.get("courier") if isinstance(order.get("courier"), dict) else {}
+        waybill = courier.get("waybill_id")
+        waybill = str(waybill).strip() if waybill not in (None, "", False) else False
         events = []
-        if kind == "order.status" and payload.get("status"):
-            entry = self._biteship_webhook_entry(payload)
+        if kind == "order.status" and order.get("status"):
+            # the webhook's own time and note only if it is about that status
+            same = normalize_status(payload.get("status")) == normalize_status(
+                order["status"]
+            )
+            hint = payload if same else {}
+            entry = self._biteship_webhook_entry(
+                {
+                    **hint,
+                    "status": order["status"],
+                    "history": order.get("history") or hint.get("history"),
+                }
+            )
             event = self._biteship_event(
-                payload["status"],
-                entry.get("updated_at"),
-                entry.get("note"),
-                payload["order_id"],
+                order["status"], entry.get("updated_at"), entry.get("note"), order_id
             )
             events = [event] if event else []
         price = False
-        if kind == "order.price" and payload.get("price") is not None:
+        if kind == "order.price" and order.get("price") is not None:
             try:
                 price = self._biteship_to_company_currency(
-                    payload["price"], self.company_id or self.env.company
+                    order["price"], self.company_id or self.env.company
                 )
             except UserError as error:
                 # Informative only: a webhook answered 500 would be resent forever.
                 _logger.warning("Biteship order.price not converted: %s", error)
         return [
             {
-                "carrier_shipment_id": str(payload["order_id"]),
-                "tracking_number": payload.get("courier_waybill_id") or False,
+                "carrier_shipment_id": order_id,
+                "tracking_number": waybill,
                 "events": events,
-                "new_tracking_number": payload.get("courier_waybill_id") or False,
+                "new_tracking_number": waybill,
                 "price": price,
+                "courier_company": courier.get("company")
+                or payload.get("courier_company"),
+                "biteship_courier": courier,
             }
         ]
+
+    def biteship_webhook_carriers(self, shipment):
+        """Every Biteship method on this one's account (same API key and URL):
+        Biteship calls one webhook URL per account. Narrowed to those booking
+        the shipment's courier when it is found by waybill."""
+        me = self.sudo().with_context(active_test=False)
+        carriers = me.search(
+            [
+                ("delivery_type", "=", "biteship"),
+                ("biteship_api_key", "=", me.biteship_api_key),
+                ("biteship_base_url", "=", me.biteship_base_url),
+            ]
+        )
+        company = shipment.get("courier_company")
+        if company and not shipment.get("carrier_shipment_id"):
+            carriers = carriers.filtered(
+                lambda c: (
+                    c.biteship_rate_shopping or c.biteship_courier_company == company
+                )
+            )
+        return (carriers | self).with_env(self.env)
+
+    def biteship_webhook_apply(self, picking, shipment):
+        """The confirmed order's courier link and driver, at once."""
+        picking._biteship_apply_courier(shipment.get("biteship_courier"))
 
     @api.model
     def _biteship_webhook_entry(self, payload):

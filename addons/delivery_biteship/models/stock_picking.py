@@ -1,5 +1,15 @@
+from datetime import timedelta
+
 from odoo import fields, models
 from odoo.exceptions import UserError
+
+from ..biteship import BiteshipError
+from ..biteship.status import normalize_status
+
+# A refusal Biteship documents as final (4xx: bad address, unknown courier…)
+# is retried by the scheduler only this late: the shop fixes the delivery
+# and sends it again; no request loop meanwhile.
+PERMANENT_RETRY = timedelta(days=1)
 
 
 class StockPicking(models.Model):
@@ -67,16 +77,22 @@ class StockPicking(models.Model):
                     body=self.env._("The shipping label could not be made: %s", error)
                 )
         order_key = tracking.get("order_id") or self.carrier_shipment_id
-        events = [
-            self.carrier_id._biteship_event(
-                entry.get("status"),
-                entry.get("updated_at"),
-                entry.get("note"),
-                order_key,
+        events, seen = [], set()
+        for entry in tracking.get("history") or []:
+            if not isinstance(entry, dict):
+                continue
+            status = normalize_status(entry.get("status"))
+            # the first entry of a status is the one its webhook recorded
+            events.append(
+                self.carrier_id._biteship_event(
+                    status,
+                    entry.get("updated_at"),
+                    entry.get("note"),
+                    order_key,
+                    repeat=status in seen,
+                )
             )
-            for entry in tracking.get("history") or []
-            if isinstance(entry, dict)
-        ]
+            seen.add(status)
         return self._tracking_apply_events([event for event in events if event])
 
     def _tracking_set_number(self, tracking_number, parcels=None):
@@ -89,3 +105,22 @@ class StockPicking(models.Model):
             # A waybill from a webhook: the next poll prints its label.
             self.tracking_next_poll_at = fields.Datetime.now()
         return changed
+
+    def _tracking_shipment_failed(self, error, carrier_shipment_id=False):
+        """Biteship's answer sets when the scheduler tries again: after its
+        Retry-After (429), or a day later for a refusal (4xx)."""
+        res = super()._tracking_shipment_failed(error, carrier_shipment_id)
+        cause = error if isinstance(error, BiteshipError) else error.__cause__
+        if self.carrier_id.delivery_type != "biteship" or not isinstance(
+            cause, BiteshipError
+        ):
+            return res
+        now = fields.Datetime.now()
+        if not cause.transient:
+            later = now + PERMANENT_RETRY
+        elif getattr(cause, "retry_after", None):
+            later = now + timedelta(seconds=cause.retry_after)
+        else:
+            return res
+        self.tracking_next_poll_at = max(self.tracking_next_poll_at, later)
+        return res

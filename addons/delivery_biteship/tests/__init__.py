@@ -1,3 +1,4 @@
+from . import test_api_rules
 from . import test_client
 from . import test_cron
 from . import test_currency
@@ -7,3 +8,4 @@ from . import test_provider
 from . import test_rate_shopping
 from . import test_tracking_link
 from . import test_webhook
+from . import test_webhook_account

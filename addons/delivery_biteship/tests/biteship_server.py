@@ -8,7 +8,14 @@ header checked and error answers shaped ``{success: false, error, code}``.
 
 Faults are injected for the next N API requests: ``timeout`` (no answer for
 ``delay`` seconds, then the connection is closed), ``500``, ``401``, ``malformed``
-(a 200 whose body is cut-off JSON) and ``reset`` (TCP reset, no answer).
+(a 200 whose body is cut-off JSON), ``reset`` (TCP reset, no answer), ``429``
+(rate limited, ``Retry-After: <delay>``) and ``lost`` (the request is carried
+out, e.g. the order created, then the connection is reset: the answer is lost).
+
+Documented rules enforced (each cited where it is checked): ``reference_id``
+unique per account (40002060 with the existing order in ``details``), the
+cancellation reason code and the cancellable statuses (40002053), amounts in
+whole rupiah, ``order.status`` webhooks without a time, as Biteship sends them.
 
 Usable three ways: imported (``BiteshipStandIn().start()``), standalone
 (``python biteship_server.py --port 8099 --api-key KEY``) and driven over HTTP
@@ -34,7 +41,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 
-FAULTS = ("timeout", "500", "401", "malformed", "reset")
+FAULTS = ("timeout", "500", "401", "malformed", "reset", "429", "lost")
 JAKARTA = timezone(timedelta(hours=7))
 
 # courier company -> {service type: (service name, base price per kg, duration)}
@@ -63,7 +70,13 @@ COURIERS = {
 INSTANT_COURIERS = {"gojek", "grab", "paxel", "lalamove", "borzo"}
 INSTANT_BASE, INSTANT_PER_KM = 12000, 2500
 COURIER_NAMES = {"jnt": "J&T", "gojek": "GoSend", "grab": "GrabExpress"}
+# POST /v1/orders/:id/cancel: "cancellation_reason_code" is one of these;
+# "cancellation_reason" (free text) is read only with "others". Only orders
+# still waiting for the courier can be cancelled, else error 40002053.
+# https://biteship.com/id/docs/api/orders/delete
+# https://biteship.com/id/docs/api/orders/error
 CANCELLABLE = {"confirmed", "scheduled", "allocated", "picking_up"}
+CANCEL_REASON_CODES = {"change_courier", "pickup_delay", "change_address", "others"}
 ORDER_REQUIRED = (
     "origin_contact_name",
     "origin_contact_phone",
@@ -96,9 +109,10 @@ def sign_webhook(secret, raw_body, timestamp=None):
 
 
 class ApiError(Exception):
-    def __init__(self, status, error, code):
+    def __init__(self, status, error, code, details=None, headers=None):
         super().__init__(error)
         self.status, self.error, self.code = status, error, code
+        self.details, self.headers = details, headers or {}
 
 
 class BiteshipStandIn:
@@ -214,6 +228,8 @@ class BiteshipStandIn:
                 "courier_waybill_id": courier["waybill_id"],
                 "status": order["status"],
             }
+            # order.status carries no time and no history: the receiver
+            # times it on arrival. https://biteship.com/id/docs/api/webhook
             if event == "order.status":
                 base.update(
                     courier_company=courier["company"],
@@ -224,11 +240,12 @@ class BiteshipStandIn:
                     courier_driver_plate_number=courier.get("driver_plate_number"),
                     courier_link=courier["link"],
                     order_price=order["price"],
-                    updated_at=order["history"][-1]["updated_at"],
                 )
             elif event == "order.waybill_id":
                 base.update(
-                    courier_company=courier["company"], courier_type=courier["type"]
+                    courier_company=courier["company"],
+                    courier_type=courier["type"],
+                    courier_link=courier["link"],
                 )
             elif event == "order.price":
                 base.update(
@@ -391,6 +408,21 @@ class BiteshipStandIn:
             "pricing": pricing,
         }
 
+    @staticmethod
+    def _check_rupiah(value, what):
+        """Biteship's amounts (item value, courier_insurance, COD) are rupiah,
+        which have no cents: a whole, non-negative number.
+        https://biteship.com/id/docs/api/orders/create"""
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or value < 0
+            or value != int(value)
+        ):
+            raise ApiError(
+                400, f"{what} must be a whole amount of rupiah, got {value!r}", 40002021
+            )
+
     def create_order(self, body):
         missing = [key for key in ORDER_REQUIRED if not body.get(key)]
         if missing:
@@ -398,6 +430,31 @@ class BiteshipStandIn:
         self._check_place(body, "origin")
         self._check_place(body, "destination")
         items = self._check_items(body)
+        for item in items:
+            self._check_rupiah(item.get("value", 0), "items.value")
+        if "courier_insurance" in body:
+            self._check_rupiah(body["courier_insurance"], "courier_insurance")
+        reference = body.get("reference_id")
+        if reference:
+            # reference_id is unique per Biteship account: a second order with
+            # it is refused with 40002060 and the existing order's ids.
+            # https://biteship.com/id/docs/api/orders/create
+            # https://biteship.com/id/docs/api/orders/error
+            with self.lock:
+                used = next(
+                    (o for o in self.orders.values() if o["reference_id"] == reference),
+                    None,
+                )
+            if used:
+                raise ApiError(
+                    400,
+                    f"Reference id {reference} has been used",
+                    40002060,
+                    details={
+                        "order_id": used["id"],
+                        "waybill_id": used["courier"]["waybill_id"],
+                    },
+                )
         company, ctype = body["courier_company"], body["courier_type"]
         if ctype not in COURIERS.get(company, {}):
             raise ApiError(400, f"Courier {company} {ctype} is not available", 40002010)
@@ -455,6 +512,7 @@ class BiteshipStandIn:
                 },
                 "delivery": {"type": body["delivery_type"], "note": body.get("note")},
                 "items": items,
+                "courier_insurance": body.get("courier_insurance"),
                 "price": price,
                 "status": "confirmed",
                 "history": [],
@@ -509,17 +567,31 @@ class BiteshipStandIn:
     def cancel_order(self, order_id, body):
         with self.lock:
             order = self._order(order_id)
-            if not body.get("cancellation_reason"):
-                raise ApiError(400, "cancellation_reason is required", 40002029)
+            code = body.get("cancellation_reason_code")
+            if code not in CANCEL_REASON_CODES:
+                raise ApiError(
+                    400,
+                    "cancellation_reason_code must be one of "
+                    + ", ".join(sorted(CANCEL_REASON_CODES)),
+                    40002029,
+                )
+            reason = body.get("cancellation_reason")
+            if code == "others" and not reason:
+                raise ApiError(
+                    400, "cancellation_reason is required with others", 40002029
+                )
             if order["status"] not in CANCELLABLE:
                 raise ApiError(
                     400,
                     f"Order with status {order['status']} can not be cancelled",
-                    40002030,
+                    40002053,
                 )
-            self._push_history(order, "cancelled", body["cancellation_reason"])
+            note = reason if code == "others" else code
+            order.update(cancellation_reason_code=code, cancellation_reason=note)
+            self._push_history(order, "cancelled", note)
             view = self._order_view(order, "Order successfully cancelled")
-            view["cancellation_reason"] = body["cancellation_reason"]
+            view["cancellation_reason_code"] = code
+            view["cancellation_reason"] = note
             return 200, view
 
     @staticmethod
@@ -668,10 +740,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
 
-    def _answer(self, status, payload):
+    def _answer(self, status, payload, headers=None):
         raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
         self.wfile.write(raw)
@@ -723,6 +797,19 @@ class _Handler(BaseHTTPRequestHandler):
                     return self._answer(
                         200, b'{"success": true, "object": "order", "id": '
                     )
+                if kind == "429":
+                    raise ApiError(
+                        429,
+                        "Too many requests",
+                        42900001,
+                        headers={"Retry-After": str(int(delay))},
+                    )
+                if kind == "lost":
+                    # carried out, then the answer never arrives
+                    if body is not ValueError:
+                        headers = {k.lower(): v for k, v in self.headers.items()}
+                        standin.dispatch(method, path, headers, body)
+                    return self._reset_connection()
             if standin.latency:
                 time.sleep(standin.latency)
             if body is ValueError:
@@ -730,7 +817,10 @@ class _Handler(BaseHTTPRequestHandler):
             headers = {k.lower(): v for k, v in self.headers.items()}
             self._answer(*standin.dispatch(method, path, headers, body))
         except ApiError as e:
-            self._answer(e.status, {"success": False, "error": e.error, "code": e.code})
+            answer = {"success": False, "error": e.error, "code": e.code}
+            if e.details is not None:
+                answer["details"] = e.details
+            self._answer(e.status, answer, e.headers)
 
     def do_GET(self):
         self._handle("GET")

@@ -71,11 +71,13 @@ class TestBiteshipClient(BiteshipStandInMixin, BaseCase):
         public = self.client.get_public_tracking(order["courier"]["waybill_id"], "jne")
         self.assertEqual(public["id"], order["courier"]["tracking_id"])
         self.assertEqual(
-            self.client.cancel_order(order["id"], "stock out")["status"], "cancelled"
+            self.client.cancel_order(order["id"], "others", "stock out")["status"],
+            "cancelled",
         )
         with self.assertRaises(BiteshipRequestError) as caught:
-            self.client.cancel_order(order["id"], "again")
-        self.assertEqual(caught.exception.code, 40002030)
+            self.client.cancel_order(order["id"], "others", "again")
+        # not cancellable any more (https://biteship.com/id/docs/api/orders/error)
+        self.assertEqual(caught.exception.code, 40002053)
         self.assertEqual(self.server.orders_created, 1)
 
     def test_request_errors(self):
