@@ -263,6 +263,17 @@ class TestBiteshipRateShopping(BiteshipCommon):
         self.assertEqual(picking.biteship_driver_name, "Agus")
         self.assertEqual(picking.biteship_driver_phone, "+62 811 222 333")
         self.assertEqual(picking.biteship_tracking_link, booked["courier"]["link"])
+        # the customer's order page shows the driver while the parcel moves
+        url = f"/my/orders/{order.id}?access_token={order._portal_ensure_token()}"
+        page = self.url_open(url).text
+        self.assertIn("GoSend Instant", page)
+        self.assertIn("Agus", page)
+        self.assertIn('href="tel:+62 811 222 333"', page)
+        self.assertIn(booked["courier"]["link"], page)
+        self.server.set_status(picking.carrier_shipment_id, "delivered")
+        self.shopping.biteship_tracking_update(picking)
+        self.assertEqual(picking.shipment_state, "delivered")
+        self.assertNotIn("Agus", self.url_open(url).text)
 
     def test_instant_courier_without_coordinates_refused_at_booking(self):
         self._locate()
