@@ -3,6 +3,7 @@ one URL per account, no time in order.status, no signature (a hint confirmed
 with GET /v1/orders/:id)."""
 
 import json
+from datetime import datetime, timedelta, timezone
 
 from odoo.tests import tagged
 
@@ -125,7 +126,9 @@ class TestBiteshipWebhookAccount(BiteshipCommon):
         picking = self._ship()
         order_id = picking.carrier_shipment_id
         self.env.flush_all()
-        self.server.set_status(order_id, "picked", "Picked up by JNE")
+        # the courier's scan, a few minutes before Biteship calls
+        scanned = datetime.now(timezone.utc) - timedelta(minutes=10)
+        self.server.set_status(order_id, "picked", "Picked up by JNE", when=scanned)
         payload = self.server.webhook_payload("order.status", order_id)
         self.assertNotIn("updated_at", payload, "Biteship sends no time")
         self._post(payload)
@@ -138,8 +141,9 @@ class TestBiteshipWebhookAccount(BiteshipCommon):
     def test_late_older_status_does_not_go_back(self):
         picking = self._ship()
         order_id = picking.carrier_shipment_id
-        self.server.set_status(order_id, "picked")
-        self.server.set_status(order_id, "dropping_off")
+        now = datetime.now(timezone.utc)
+        self.server.set_status(order_id, "picked", when=now - timedelta(hours=2))
+        self.server.set_status(order_id, "dropping_off", when=now - timedelta(hours=1))
         self.biteship.biteship_tracking_update(picking)
         self.assertEqual(picking.shipment_state, "in_transit")
         self.env.flush_all()
