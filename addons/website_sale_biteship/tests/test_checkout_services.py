@@ -147,6 +147,42 @@ class TestCheckoutServices(BiteshipStandInMixin, HttpCaseWithUserPortal):
         self.assertTrue(summary["success"])
         self.assertNotIn("biteship_services", summary)
 
+    def test_public_visitor_checkout(self):
+        # an anonymous visitor's cart, its address given at the address step
+        self.authenticate(None, None)
+        self.make_jsonrpc_request(
+            "/shop/cart/update_json", {"product_id": self.product.id, "add_qty": 1}
+        )
+        cart = self.env["sale.order"].search(
+            [("website_id", "!=", False)], order="id desc", limit=1
+        )
+        self.assertEqual(cart.partner_id, self.env.ref("base.public_partner"))
+        visitor = self.env["res.partner"].create(
+            {
+                "name": "Visitor",
+                "street": "Jl. Asia Afrika 8",
+                "city": "Bandung",
+                "zip": "40111",
+                "email": "visitor@example.com",
+            }
+        )
+        cart.write({"partner_id": visitor.id, "partner_shipping_id": visitor.id})
+        rate = self.make_jsonrpc_request(
+            "/shop/get_delivery_rate", {"dm_id": self.carrier.id}
+        )
+        self.assertTrue(rate["success"], rate)
+        self.assertEqual(len(rate["biteship_services"]), 4)
+        summary = self.make_jsonrpc_request(
+            "/shop/biteship/set_service",
+            {"dm_id": self.carrier.id, "service": "anteraja:reg"},
+        )
+        self.assertTrue(summary["success"])
+        self.assertEqual(
+            (cart.carrier_id, cart.biteship_courier_company),
+            (self.carrier, "anteraja"),
+        )
+        self.assertEqual(len(self.server.rates_requests), 1)
+
     def test_public_visitor_without_cart(self):
         self.authenticate(None, None)
         with self.assertRaisesRegex(JsonRpcException, "ValidationError"):
