@@ -203,7 +203,9 @@ class TestBiteshipSlowCarrier(BiteshipStandInMixin, TransactionCase):
             self.assertEqual(status, 200, body)
             self.assertEqual(json.loads(body)["applied"], 1)
             self.assertTrue(thread.is_alive(), "the cron run was still busy")
-            self.assertLess(webhook_seconds, self.LATENCY)
+            # the webhook's own confirming GET /v1/orders/:id is one slow
+            # Biteship answer; it never waits for the cron run (still busy)
+            self.assertLess(webhook_seconds, 3 * self.LATENCY)
             # the first delivery is kept as soon as it is done, mid-run
             self._wait(lambda: self._states()[0] == "label_created")
             self.assertTrue(thread.is_alive())
