@@ -183,24 +183,40 @@ class BiteshipCarrierTracking(models.AbstractModel):
 
     def biteship_webhook_carriers(self, shipment):
         """Every Biteship method on this one's account (same API key and URL):
-        Biteship calls one webhook URL per account. Narrowed to those booking
-        the shipment's courier when it is found by waybill."""
+        Biteship calls one webhook URL per account. When no delivery has the
+        shipment's order id (a number typed in), it is found by waybill among
+        the methods booking the shipment's courier."""
         me = self.sudo().with_context(active_test=False)
-        carriers = me.search(
-            [
-                ("delivery_type", "=", "biteship"),
-                ("biteship_api_key", "=", me.biteship_api_key),
-                ("biteship_base_url", "=", me.biteship_base_url),
-            ]
+        carriers = (
+            me.search(
+                [
+                    ("delivery_type", "=", "biteship"),
+                    ("biteship_api_key", "=", me.biteship_api_key),
+                    ("biteship_base_url", "=", me.biteship_base_url),
+                ]
+            )
+            | me
         )
         company = shipment.get("courier_company")
-        if company and not shipment.get("carrier_shipment_id"):
+        order_id = shipment.get("carrier_shipment_id")
+        if company and not (
+            order_id
+            and self.env["stock.picking"]
+            .sudo()
+            .search_count(
+                [
+                    ("carrier_id", "in", carriers.ids),
+                    ("carrier_shipment_id", "=", order_id),
+                ],
+                limit=1,
+            )
+        ):
             carriers = carriers.filtered(
                 lambda c: (
                     c.biteship_rate_shopping or c.biteship_courier_company == company
                 )
             )
-        return (carriers | self).with_env(self.env)
+        return carriers.with_env(self.env)
 
     def biteship_webhook_apply(self, picking, shipment):
         """The confirmed order's courier link and driver, at once."""

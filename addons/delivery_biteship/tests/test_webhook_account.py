@@ -71,6 +71,9 @@ class TestBiteshipWebhookAccount(BiteshipCommon):
                 "items": [{"name": "x", "value": 1, "weight": 100, "quantity": 1}],
             }
         )[1]
+        # the same number on a JNE delivery: the courier tells them apart
+        other = self._validate(self._create_picking(carrier=self.biteship))
+        other.carrier_tracking_ref = booked["courier"]["waybill_id"]
         picking = self._create_picking(carrier=self.sicepat)
         picking.carrier_id = self.env["delivery.carrier"].create(
             {
@@ -90,8 +93,9 @@ class TestBiteshipWebhookAccount(BiteshipCommon):
         self.server.set_status(booked["id"], "dropping_off")
         answer = self._post(self.server.webhook_payload("order.status", booked["id"]))
         self.assertEqual(answer["applied"], 1)
-        picking.invalidate_recordset()
+        self.env.invalidate_all()
         self.assertEqual(picking.shipment_state, "in_transit")
+        self.assertEqual(other.shipment_state, "label_created")
 
     def test_install_check_gets_200_and_writes_nothing(self):
         requests = self.server.requests
