@@ -1,4 +1,5 @@
 from . import biteship_carrier_payload
+from . import biteship_carrier_rates
 from . import biteship_carrier_shipping
 from . import biteship_carrier_tracking
 from . import delivery_carrier

@@ -1,0 +1,369 @@
+import hashlib
+import json
+import logging
+import re
+import time
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..biteship import BiteshipError
+from ..biteship.couriers import INSTANT_COURIERS
+
+_logger = logging.getLogger(__name__)
+
+# One checkout page asks for the same rates several times (method list, the
+# chosen method, the order summary): one answer serves them all while the
+# cart, the address and the weight stay the same.
+RATES_CACHE_SECONDS = 600
+# A failure is kept briefly, so that a page does not ask a down Biteship again
+# for each of its requests.
+RATES_ERROR_CACHE_SECONDS = 30
+SERVICE_CODE = re.compile(r"^[a-z0-9_]+:[a-z0-9_]+$")
+
+
+class BiteshipCarrierRates(models.AbstractModel):
+    """Checkout prices (core's rate contract), rate shopping over several
+    courier services, and the rupiah conversions; mixed into
+    delivery.carrier."""
+
+    _name = "biteship.carrier.rates"
+    _description = "Biteship Rates"
+
+    def biteship_rate_shipment(self, order):
+        """Checkout price of this carrier's courier service (core contract).
+        In rate-shopping mode: the price of the service chosen on the order
+        (or given in the context as ``biteship_service``), else the cheapest;
+        ``biteship_service`` in the answer names it."""
+        self.ensure_one()
+        if self.biteship_rate_shopping:
+            return self._biteship_rate_shopping_shipment(order)
+        try:
+            self._biteship_check_idr_rate(order.company_id)
+            answer = self._biteship_client().get_rates(
+                self._biteship_rate_payload(order)
+            )
+        except UserError as error:
+            return self._biteship_no_rate(str(error))
+        except BiteshipError as error:
+            _logger.info("Biteship rates failed for %s: %s", order.name, error.message)
+            return self._biteship_no_rate(
+                self.env._(
+                    "Biteship rates are not available right now: %s", error.message
+                )
+            )
+        for price in answer.get("pricing") or []:
+            if (price.get("courier_code") or price.get("company")) == (
+                self.biteship_courier_company
+            ) and (price.get("courier_service_code") or price.get("type")) == (
+                self.biteship_courier_type
+            ):
+                return {
+                    "success": True,
+                    "price": self._biteship_to_company_currency(
+                        price.get("price"), order.company_id
+                    ),
+                    "error_message": False,
+                    "warning_message": False,
+                }
+        return self._biteship_no_rate(
+            self.env._(
+                "%(courier)s %(service)s does not deliver to this address.",
+                courier=self.biteship_courier_company.upper(),
+                service=self.biteship_courier_type.upper(),
+            )
+        )
+
+    def _biteship_rate_shopping_shipment(self, order):
+        try:
+            self._biteship_check_idr_rate(order.company_id)
+            options = self._biteship_rate_options(order)
+        except UserError as error:
+            return self._biteship_no_rate(str(error))
+        except BiteshipError:
+            # logged where the request failed; the customer picks another method
+            return self._biteship_no_rate(
+                self.env._(
+                    "Courier rates cannot be fetched right now. Choose another "
+                    "delivery method or try again in a few minutes."
+                )
+            )
+        if not options:
+            return self._biteship_no_rate(
+                self.env._(
+                    "No courier service of %(method)s delivers to this address.",
+                    method=self.name,
+                )
+            )
+        option = self._biteship_pick_option(order, options)
+        return {
+            "success": True,
+            "price": self._biteship_to_company_currency(
+                option["price"], order.company_id
+            ),
+            "error_message": False,
+            "warning_message": False,
+            "biteship_service": option["key"],
+        }
+
+    # ------------------------------------------------------------------ #
+    # Rate shopping: several courier services from one rates request
+    # ------------------------------------------------------------------ #
+
+    def _biteship_services(self):
+        """[(courier company, service code)] configured on this method, in
+        order. Raises a ValidationError naming a malformed entry."""
+        self.ensure_one()
+        services = []
+        for entry in (self.biteship_services or "").split(","):
+            entry = re.sub(r"\s*:\s*", ":", entry.strip().lower())
+            if not entry:
+                continue
+            if not SERVICE_CODE.match(entry):
+                raise ValidationError(
+                    self.env._(
+                        "%(method)s: %(entry)r is not a courier:service code "
+                        "(e.g. jne:reg).",
+                        method=self.name,
+                        entry=entry,
+                    )
+                )
+            service = tuple(entry.split(":"))
+            if service not in services:
+                services.append(service)
+        if not services:
+            raise ValidationError(
+                self.env._(
+                    "%(method)s offers several courier services: list them "
+                    "(e.g. jne:reg, jnt:ez).",
+                    method=self.name,
+                )
+            )
+        return services
+
+    @api.model
+    def _biteship_coordinate(self, partner):
+        """(latitude, longitude) of a partner (core's partner_latitude /
+        partner_longitude), None when unknown (0, 0 is the fields' default)."""
+        lat, lng = partner.partner_latitude, partner.partner_longitude
+        return (lat, lng) if (lat or lng) else None
+
+    def _biteship_order_coordinates(self, order):
+        """(origin, destination) coordinates of an order, each None if unknown."""
+        origin = self._biteship_origin_partner(order.warehouse_id, order.company_id)
+        return (
+            self._biteship_coordinate(origin),
+            self._biteship_coordinate(order.partner_shipping_id),
+        )
+
+    def _biteship_rate_couriers(self, order):
+        """The courier companies to price for an order and the coordinates to
+        send: instant couriers only when both ends have coordinates."""
+        origin, destination = self._biteship_order_coordinates(order)
+        located = bool(origin and destination)
+        if self.biteship_rate_shopping:
+            companies = [company for company, _service in self._biteship_services()]
+        else:
+            companies = [self.biteship_courier_company]
+        companies = [
+            company
+            for company in dict.fromkeys(companies)
+            if located or company not in INSTANT_COURIERS
+        ]
+        coordinates = {}
+        if located:
+            coordinates = {
+                "origin_latitude": origin[0],
+                "origin_longitude": origin[1],
+                "destination_latitude": destination[0],
+                "destination_longitude": destination[1],
+            }
+        return companies, coordinates
+
+    def _biteship_rates(self, order):
+        """Biteship's ``pricing`` list for the order: one
+        ``POST /v1/rates/couriers`` per cart, address and weight, kept on the
+        order (a failure briefly too). Raises BiteshipError / UserError."""
+        self.ensure_one()
+        payload = self._biteship_rate_payload(order)
+        if not payload["couriers"]:
+            return []
+        key = hashlib.sha256(
+            json.dumps(
+                [self.id, self.sudo().biteship_base_url, payload],
+                sort_keys=True,
+                default=str,
+            ).encode()
+        ).hexdigest()
+        # Technical cache written for whoever prices the cart (the public
+        # user's checkout reads the order as sudo as well).
+        order_sudo = order.sudo()
+        cached = order_sudo.biteship_rates_cache if order.id else None
+        now = time.time()
+        if cached and cached.get("key") == key:
+            ttl = (
+                RATES_ERROR_CACHE_SECONDS if "error" in cached else RATES_CACHE_SECONDS
+            )
+            if now - cached.get("at", 0) < ttl:
+                if "error" in cached:
+                    raise BiteshipError(cached["error"])
+                return cached["pricing"]
+        try:
+            answer = self._biteship_client().get_rates(payload)
+        except BiteshipError as error:
+            _logger.info("Biteship rates failed for %s: %s", order.name, error.message)
+            if order.id:
+                order_sudo.biteship_rates_cache = {
+                    "key": key,
+                    "at": now,
+                    "error": error.message,
+                }
+            raise
+        pricing = [p for p in answer.get("pricing") or [] if isinstance(p, dict)]
+        if order.id:
+            order_sudo.biteship_rates_cache = {
+                "key": key,
+                "at": now,
+                "pricing": pricing,
+            }
+        return pricing
+
+    @api.model
+    def _biteship_duration_hours(self, price):
+        """Upper bound of a service's delivery time in hours (for "fastest"),
+        from shipment_duration_range / _unit; None when not given."""
+        numbers = re.findall(r"\d+", str(price.get("shipment_duration_range") or ""))
+        if not numbers:
+            return None
+        unit = str(price.get("shipment_duration_unit") or "days").lower()
+        return max(int(n) for n in numbers) * (1 if unit.startswith("hour") else 24)
+
+    def _biteship_duration_label(self, price):
+        span = str(price.get("shipment_duration_range") or "").strip()
+        if not span:
+            return price.get("duration") or ""
+        if str(price.get("shipment_duration_unit") or "").lower().startswith("hour"):
+            return self.env._("%(range)s hours", range=span)
+        return self.env._("%(range)s days", range=span)
+
+    def _biteship_rate_options(self, order):
+        """The services of this method Biteship offers for the order, in the
+        configured order: dicts with key ("jne:reg"), company, service,
+        courier_name, service_name, duration (label), hours, price (IDR),
+        cheapest, fastest."""
+        self.ensure_one()
+        wanted = self._biteship_services()
+        companies, _coordinates = self._biteship_rate_couriers(order)
+        offered = {}
+        for price in self._biteship_rates(order):
+            company = price.get("courier_code") or price.get("company")
+            service = price.get("courier_service_code") or price.get("type")
+            try:
+                amount = float(price.get("price"))
+            except (TypeError, ValueError):
+                continue
+            if (company, service) not in wanted or company not in companies:
+                continue
+            offered.setdefault(
+                (company, service),
+                {
+                    "key": f"{company}:{service}",
+                    "company": company,
+                    "service": service,
+                    "courier_name": price.get("courier_name") or company.upper(),
+                    "service_name": price.get("courier_service_name")
+                    or service.upper(),
+                    "duration": self._biteship_duration_label(price),
+                    "hours": self._biteship_duration_hours(price),
+                    "price": amount,
+                    "instant": company in INSTANT_COURIERS,
+                    "cheapest": False,
+                    "fastest": False,
+                },
+            )
+        options = [offered[service] for service in wanted if service in offered]
+        if options:
+            min(options, key=lambda o: (o["price"], o["hours"] or 10**6))[
+                "cheapest"
+            ] = True
+            timed = [o for o in options if o["hours"] is not None]
+            if timed:
+                min(timed, key=lambda o: (o["hours"], o["price"]))["fastest"] = True
+        return options
+
+    def _biteship_pick_option(self, order, options):
+        """The option priced for the order: the one named in the context, else
+        the one chosen on the order for this method, else the cheapest."""
+        by_key = {option["key"]: option for option in options}
+        wanted = self.env.context.get("biteship_service")
+        if not wanted and order.carrier_id == self and order.biteship_courier_company:
+            wanted = f"{order.biteship_courier_company}:{order.biteship_courier_type}"
+        return by_key.get(wanted) or next(o for o in options if o["cheapest"])
+
+    def _biteship_courier(self, picking):
+        """(courier company, service) to book for a delivery: the service the
+        customer chose on its order in rate-shopping mode, else the method's."""
+        self.ensure_one()
+        order = picking.sale_id
+        if (
+            self.biteship_rate_shopping
+            and order.carrier_id == self
+            and order.biteship_courier_company
+        ):
+            return order.biteship_courier_company, order.biteship_courier_type
+        if self.biteship_courier_company and self.biteship_courier_type:
+            return self.biteship_courier_company, self.biteship_courier_type
+        raise UserError(
+            self.env._(
+                "%(picking)s has no courier service: choose one of %(method)s's "
+                "services on its order (delivery method) first.",
+                picking=picking.display_name,
+                method=self.name,
+            )
+        )
+
+    @api.model
+    def _biteship_no_rate(self, message):
+        return {
+            "success": False,
+            "price": 0.0,
+            "error_message": message,
+            "warning_message": False,
+        }
+
+    @api.model
+    def _biteship_check_idr_rate(self, company):
+        """Biteship prices are in IDR. Without an IDR rate Odoo converts 1:1
+        (IDR 9,000 would become USD 9,000): refuse instead."""
+        idr = self.env.ref("base.IDR")
+        if company.currency_id == idr:
+            return
+        has_rate = self.env["res.currency.rate"].search_count(
+            [
+                ("currency_id", "=", idr.id),
+                ("company_id", "in", (False, company.root_id.id)),
+            ],
+            limit=1,
+        )
+        if not has_rate:
+            raise UserError(
+                self.env._(
+                    "Biteship prices are in IDR, but %(company)s has no IDR exchange "
+                    "rate to convert them to %(currency)s. Add an IDR rate in the "
+                    "currency settings.",
+                    company=company.name,
+                    currency=company.currency_id.name,
+                )
+            )
+
+    @api.model
+    def _biteship_to_company_currency(self, amount, company):
+        try:
+            amount = float(amount)
+        except (TypeError, ValueError) as e:
+            raise UserError(
+                self.env._("Biteship sent a price that is not a number.")
+            ) from e
+        self._biteship_check_idr_rate(company)
+        idr = self.env.ref("base.IDR")
+        return idr._convert(amount, company.currency_id, company, fields.Date.today())
