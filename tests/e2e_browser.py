@@ -304,3 +304,21 @@ class Page:
             f"""fetch({json.dumps(url)}, {{credentials: 'include'}}).then(r => ({{
                 status: r.status, type: r.headers.get('content-type') || ''}}))"""
         )
+
+
+def pay_with_demo_card(page):
+    """From the checkout's delivery step: on to the payment step, pay with the
+    demo provider's test card, and wait for Odoo's confirmation page."""
+    page.click(
+        'a[href^="/shop/confirm_order"]', navigates=True, url_part="/shop/payment"
+    )
+    demo = 'input[name="o_payment_radio"][data-payment-method-code="demo"]'
+    if page.js(f"!!document.querySelector('{demo}')?.getClientRects().length"):
+        page.click(demo)
+    page.fill('input[name="customer_input"]', "4242424242424242")
+    page.click(
+        'button[name="o_payment_submit_button"]',
+        navigates=True,
+        url_part="/shop/confirmation",
+    )
+    page.wait_for(".oe_website_sale_tx_status", text="successfully processed")

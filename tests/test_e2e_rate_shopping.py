@@ -11,6 +11,7 @@ parcel picked up and delivered; the customer's order page names the service.
 
 import e2e_data
 import pytest
+from e2e_browser import pay_with_demo_card
 from e2e_data import m2o, read_one, wait_until
 
 SERVICES = "jne:reg, jnt:ez, sicepat:reg, anteraja:reg, gojek:instant, grab:instant"
@@ -139,19 +140,7 @@ def test_checkout_offers_every_courier(
     assert rates_couriers(biteship)[before:] == new, "choosing used the cached rates"
     page.screenshot(screenshots / "rate-shopping-chosen.png", until="#o_delivery_form")
 
-    page.click(
-        'a[href^="/shop/confirm_order"]', navigates=True, url_part="/shop/payment"
-    )
-    demo = 'input[name="o_payment_radio"][data-payment-method-code="demo"]'
-    if page.js(f"!!document.querySelector('{demo}')?.getClientRects().length"):
-        page.click(demo)
-    page.fill('input[name="customer_input"]', "4242424242424242")
-    page.click(
-        'button[name="o_payment_submit_button"]',
-        navigates=True,
-        url_part="/shop/confirmation",
-    )
-    page.wait_for(".oe_website_sale_tx_status", text="successfully processed")
+    pay_with_demo_card(page)
     order = read_one(
         server,
         "sale.order",

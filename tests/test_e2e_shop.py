@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 
 import e2e_data
 import pytest
+from e2e_browser import pay_with_demo_card
 from e2e_data import m2o, read_one, wait_until
 from e2e_smtp import body_text
 
@@ -57,20 +58,7 @@ def buy(page, server, shop, carrier_id, shots):
     )
     page.wait_for('a[href^="/shop/confirm_order"]', enabled=True)
     page.screenshot(shots("checkout"))
-    page.click(
-        'a[href^="/shop/confirm_order"]', navigates=True, url_part="/shop/payment"
-    )
-
-    demo = 'input[name="o_payment_radio"][data-payment-method-code="demo"]'
-    if page.js(f"!!document.querySelector('{demo}')?.getClientRects().length"):
-        page.click(demo)
-    page.fill('input[name="customer_input"]', "4242424242424242")
-    page.click(
-        'button[name="o_payment_submit_button"]',
-        navigates=True,
-        url_part="/shop/confirmation",
-    )
-    page.wait_for(".oe_website_sale_tx_status", text="successfully processed")
+    pay_with_demo_card(page)
     page.screenshot(shots("confirmation"))
     order = read_one(
         server,
