@@ -62,7 +62,8 @@ class BiteshipCarrierTracking(models.AbstractModel):
                     )
                 return picking_id, None, "no Biteship order, tracking id or waybill"
             except BiteshipError as error:
-                return picking_id, None, error.message
+                # the error itself: the scheduler reads its retry_after (429)
+                return picking_id, None, error
 
         workers = max(1, min(self.biteship_poll_workers, len(jobs)))
         with ThreadPoolExecutor(workers, thread_name_prefix="biteship-poll") as pool:

@@ -161,6 +161,21 @@ class TestBiteshipApiRules(BiteshipCommon):
         )
         self.assertIn("429", picking.message_ids[:1].body)
 
+    def test_rate_limited_poll_waits_for_retry_after(self):
+        picking = self._ship()
+        self.assertEqual(picking.shipment_state, "label_created")
+        self.server.set_status(picking.carrier_shipment_id, "picked")
+        picking.tracking_next_poll_at = fields.Datetime.now() - timedelta(minutes=1)
+        self.server.inject("429", delay=7200)
+        before = fields.Datetime.now()
+        self.env["stock.picking"]._cron_tracking_update()
+        self.assertEqual(picking.shipment_state, "label_created")
+        self.assertEqual(picking.tracking_poll_failures, 1)
+        # the generic back-off would try again within minutes
+        self.assertGreaterEqual(
+            picking.tracking_next_poll_at, before + timedelta(seconds=7199)
+        )
+
     def test_refusal_is_permanent_no_hot_loop(self):
         self.biteship.biteship_courier_type = "nope"
         before = fields.Datetime.now()

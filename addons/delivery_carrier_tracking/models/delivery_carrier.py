@@ -89,7 +89,9 @@ class DeliveryCarrier(models.Model):
         return bool(self._tracking_provider_method("tracking_update"))
 
     def _tracking_update(self, pickings):
-        """Poll the provider; returns {picking_id: error} of failed pickings."""
+        """Poll the provider; returns {picking_id: error} of failed pickings,
+        the error a message or an exception (one with ``retry_after`` seconds,
+        a carrier's Retry-After, is not polled again sooner)."""
         return self._tracking_provider_method("tracking_update")(pickings)
 
     def _tracking_poll_batch_size(self):

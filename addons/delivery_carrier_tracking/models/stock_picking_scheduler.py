@@ -1,6 +1,7 @@
 import logging
 import time
 import weakref
+from datetime import timedelta
 
 import psycopg2.errors
 from odoo import api, fields, models
@@ -246,10 +247,16 @@ class StockPickingShipmentScheduler(models.AbstractModel):
                 )
                 continue
             count = picking.tracking_poll_failures + 1
+            delay = tracking_backoff(count)
+            # a carrier that says when to come back (HTTP 429 Retry-After,
+            # as a provider's error's retry_after seconds) is not asked sooner
+            retry_after = getattr(failures[picking.id], "retry_after", None)
+            if retry_after:
+                delay = max(delay, timedelta(seconds=retry_after))
             picking.write(
                 {
                     "tracking_poll_failures": count,
-                    "tracking_next_poll_at": now + tracking_backoff(count),
+                    "tracking_next_poll_at": now + delay,
                 }
             )
             _logger.info(
