@@ -39,15 +39,17 @@ from argparse import Namespace
 from concurrent.futures import ThreadPoolExecutor
 
 import odoo
-import requests
-from bench_load import (
+from common import (
     copy_database,
     drop_database,
+    load_registry,
+    parse_args,
+    portal_login,
     start_server,
     stop_server,
+    superuser_env,
     wait_server,
 )
-from common import load_registry, parse_args, superuser_env
 
 sys.path.insert(
     0,
@@ -162,19 +164,6 @@ def prepare(env, standin_url):
     return {"product_id": product.id, "shops": shops}
 
 
-def login(url):
-    session = requests.Session()
-    page = session.get(f"{url}/web/login", timeout=60)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    answer = session.post(
-        f"{url}/web/login",
-        data={"login": LOGIN, "password": PASSWORD, "csrf_token": token},
-        timeout=60,
-    )
-    assert "/web/login" not in answer.url, "login refused"
-    return session
-
-
 def rpc(session, url, route, params):
     answer = session.post(
         f"{url}{route}",
@@ -228,9 +217,9 @@ def main():
         with registry.cursor() as cr:
             data = prepare(superuser_env(cr), standin.url)
         odoo.sql_db.close_db(db)
-        server = start_server(args.conf, db, port, log_path)
+        server = start_server(args.conf, db, port, log_path, workers=4, cron_threads=2)
         wait_server(server, url, 120)
-        session = login(url)
+        session = portal_login(url, LOGIN, PASSWORD)
         published = []
         for name, carrier_ids in data["shops"].items():
             with registry.cursor() as cr:

@@ -38,15 +38,9 @@ the copy <db>_load, dropped at the end with its filestore; --keep keeps it).
 The server listens on the configuration's http_port (websocket: the next port).
 """
 
-import hashlib
-import hmac
 import json
 import os
 import random
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -56,7 +50,24 @@ from datetime import datetime, timedelta, timezone
 
 import odoo
 import requests
-from common import load_registry, parse_args, superuser_env
+from common import (
+    copy_database,
+    drop_database,
+    in_house_carrier,
+    load_registry,
+    parse_args,
+    pay,
+    set_policy,
+    shop_product,
+    shop_setup,
+    start_server,
+    stop_server,
+    superuser_env,
+    tracking_event,
+    wait_server,
+    web_orders,
+    webhook_headers,
+)
 
 # Orders: payment done but not post-processed (payment cron), delivered while
 # the label service was down (tracking cron), shipped before the run; the rest
@@ -78,52 +89,8 @@ STATUSES = [
 
 
 # ---------------------------------------------------------------------- #
-# Database copy and data
+# Data
 # ---------------------------------------------------------------------- #
-
-
-def copy_database(source, target):
-    """`target` as a copy of `source` with its filestore (like scripts/lib.sh)."""
-    drop_database(target)
-    subprocess.run(["createdb", "-T", source, target], check=True)
-    filestore = odoo.tools.config.filestore(source)
-    if os.path.isdir(filestore):
-        shutil.copytree(filestore, odoo.tools.config.filestore(target))
-
-
-def drop_database(name):
-    odoo.sql_db.close_db(name)
-    subprocess.run(["dropdb", "--if-exists", "--force", name], check=True)
-    shutil.rmtree(odoo.tools.config.filestore(name), ignore_errors=True)
-
-
-def set_policy(env, on):
-    env.company.fulfilment_auto_invoice = on
-    env["website"].search([]).fulfilment_auto_validate_delivery = on
-
-
-def pay(orders):
-    """A payment_demo transaction done for each order, as the shop makes it
-    (not post-processed yet)."""
-    env = orders.env
-    txs = env["payment.transaction"].create(
-        [
-            {
-                "provider_id": env.ref("payment.payment_provider_demo").id,
-                "payment_method_id": env.ref("payment_demo.payment_method_demo").id,
-                "amount": order.amount_total,
-                "currency_id": order.currency_id.id,
-                "partner_id": order.partner_id.id,
-                "reference": f"{order.name}-LOAD",
-                "operation": "online_redirect",
-                "sale_order_ids": [(6, 0, order.ids)],
-            }
-            for order in orders
-        ]
-    )
-    for tx in txs:
-        tx.action_demo_set_done()
-    return txs
 
 
 def prepare(env, count, port):
@@ -136,55 +103,23 @@ def prepare(env, count, port):
         print(f"  set-up: {name} {time.monotonic() - clock:.1f} s", flush=True)
         clock = time.monotonic()
 
-    company = env.company
-    indonesia = env.ref("base.id")
-    company.partner_id.write(
-        {
-            "street": "Jl. Gudang 1",
-            "city": "Jakarta",
-            "zip": "10110",
-            "phone": "021 555 0101",
-            "country_id": indonesia.id,
-        }
-    )
+    shop_setup(env)
     params = env["ir.config_parameter"]
-    # core's own invoicing at payment would do our automation's work
-    params.set_param("sale.automatic_invoice", False)
     # wkhtmltopdf (labels) loads the report CSS from the server under test
     params.set_param("report.url", f"http://127.0.0.1:{port}")
-    # order confirmation mails without their PDF: one wkhtmltopdf run per
-    # order would be measured instead of the flow
-    env.ref("sale.mail_template_sale_confirmation").report_template_ids = False
-    provider = env.ref("payment.payment_provider_demo")
-    if provider.state == "disabled":
-        provider.write({"state": "test", "is_published": True})
     secret = os.urandom(16).hex()
-    carrier = env["delivery.carrier"].create(
-        {
-            "name": "Load Courier",
-            "delivery_type": "fixed",
-            "fixed_price": 15000.0,
-            "product_id": env["product.product"]
-            .create({"name": "Load Courier", "type": "service", "sale_ok": False})
-            .id,
-            "tracking_create_label": True,
-            "tracking_sequence_id": env["ir.sequence"]
-            .create({"name": "Load Courier numbers", "prefix": "LOAD", "padding": 7})
-            .id,
-            "tracking_url": "https://track.example.com/t?n=<shipmenttrackingnumber>",
-            "tracking_webhook_secret": secret,
-            "is_published": True,
-        }
+    carrier = in_house_carrier(
+        env,
+        "Load Courier",
+        secret,
+        tracking_create_label=True,
+        tracking_sequence_id=env["ir.sequence"]
+        .create({"name": "Load Courier numbers", "prefix": "LOAD", "padding": 7})
+        .id,
+        tracking_url="https://track.example.com/t?n=<shipmenttrackingnumber>",
     )
-    product = env["product.product"].create(
-        {
-            "name": "Load Kopi Toraja",
-            "type": "consu",
-            "list_price": 85000.0,
-            "weight": 0.5,
-            "taxes_id": [],
-        }
-    )
+    product = shop_product(env, "Load Kopi Toraja", 85000.0, 0.5)
+    indonesia = env.ref("base.id")
     partners = env["res.partner"].create(
         [
             {
@@ -199,21 +134,11 @@ def prepare(env, count, port):
             for index in range(count)
         ]
     )
-    website = env["website"].search([("company_id", "=", company.id)], limit=1)
-    orders = env["sale.order"].create(
-        [
-            {
-                "partner_id": partner.id,
-                "website_id": website.id,
-                "order_line": [
-                    (0, 0, {"product_id": product.id, "product_uom_qty": 1 + i % 3})
-                ],
-            }
-            for i, partner in enumerate(partners)
-        ]
+    orders = web_orders(
+        env,
+        carrier,
+        [(partner, product, 1 + i % 3) for i, partner in enumerate(partners)],
     )
-    for order in orders:
-        order.set_delivery_line(carrier, carrier.fixed_price)
     step("orders")
     cut = [round(count * share) for share in SHARES]
     later = orders[: cut[0]]
@@ -263,66 +188,8 @@ def prepare(env, count, port):
 
 
 # ---------------------------------------------------------------------- #
-# Server
+# Crons
 # ---------------------------------------------------------------------- #
-
-
-def check_port_free(port):
-    """Refuse to run against whatever already answers on the port."""
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError as error:
-            raise RuntimeError(f"port {port} is in use: {error}") from error
-
-
-def start_server(conf, db, port, log_path):
-    check_port_free(port)
-    command = [
-        sys.executable,
-        os.path.join(os.path.dirname(odoo.__path__[0]), "odoo-bin"),
-        "-c",
-        conf,
-        "-d",
-        db,
-        f"--db-filter=^{db}$",
-        "--workers=4",
-        "--max-cron-threads=2",
-        "--http-interface=127.0.0.1",
-        f"--http-port={port}",
-        f"--gevent-port={port + 1}",
-        f"--logfile={log_path}",
-        "--log-level=info",
-    ]
-    # own session: the whole process group (workers, wkhtmltopdf) is ended
-    with open(f"{log_path}.out", "w") as output:
-        return subprocess.Popen(
-            command, start_new_session=True, stdout=output, stderr=output
-        )
-
-
-def wait_server(process, url, limit):
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}")
-        try:
-            if requests.get(f"{url}/web/health", timeout=5).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"the server did not answer within {limit} s")
-
-
-def stop_server(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
 
 
 def trigger_crons(registry, cron_ids):
@@ -382,7 +249,6 @@ class Shipments(threading.Thread):
         start = datetime.now(timezone.utc) - timedelta(
             days=2, minutes=random.randrange(600)
         )
-        wib = timezone(timedelta(hours=7))
         # most parcels are delivered, some are still on their way
         steps = STATUSES[: random.randint(3, len(STATUSES))]
         return [
@@ -392,20 +258,15 @@ class Shipments(threading.Thread):
                 {
                     "tracking_number": number,
                     "events": [
-                        {
-                            "id": f"EV-{number}-{index}",
-                            "time": (start + timedelta(hours=3 * index))
-                            .astimezone(wib)
-                            .isoformat(timespec="seconds"),
-                            "status": status,
-                            "status_code": status.upper(),
-                            "description": description,
-                            "location": location,
-                        }
+                        tracking_event(
+                            f"EV-{number}-{index}",
+                            start + timedelta(hours=3 * index),
+                            *stage,
+                        )
                     ],
                 },
             )
-            for index, (status, description, location) in enumerate(steps)
+            for index, stage in enumerate(steps)
         ]
 
     def count(self):
@@ -440,7 +301,7 @@ class Load:
         random.shuffle(kinds)
         self.plan = kinds
         self.url = f"{url}/delivery_tracking/webhook/{carrier_id}"
-        self.secret = secret.encode()
+        self.secret = secret
         self.shipments = shipments
         self.deadline = deadline
         self.lock = threading.Lock()
@@ -489,12 +350,11 @@ class Load:
             self.plan.pop()
             return kind, picking_id, key, raw
 
-    def sign(self, raw, forged):
-        timestamp = str(int(time.time()))
+    def headers(self, raw, forged):
+        headers = webhook_headers(self.secret, raw)
         if forged:
-            return timestamp, os.urandom(32).hex()
-        message = f"{timestamp}.".encode() + raw
-        return timestamp, hmac.new(self.secret, message, hashlib.sha256).hexdigest()
+            headers["X-Tracking-Signature"] = os.urandom(32).hex()
+        return headers
 
     def client(self):
         session = requests.Session()
@@ -507,7 +367,7 @@ class Load:
                 time.sleep(0.1)
                 continue
             kind, picking_id, key, raw = job
-            timestamp, signature = self.sign(raw, kind == "forged")
+            headers = self.headers(raw, kind == "forged")
             result = {"kind": kind, "picking_id": picking_id, "key": key}
             start = time.perf_counter()
             try:
@@ -515,11 +375,7 @@ class Load:
                     self.url,
                     data=raw,
                     timeout=HTTP_TIMEOUT,
-                    headers={
-                        "Content-Type": "application/json",
-                        "X-Tracking-Timestamp": timestamp,
-                        "X-Tracking-Signature": signature,
-                    },
+                    headers=headers,
                 )
                 result["status"] = response.status_code
                 try:
@@ -859,7 +715,7 @@ def main():
     try:
         # The server first: the labels made during the set-up load their CSS
         # from it. Nothing is committed before the end of the set-up.
-        server = start_server(args.conf, db, port, log_path)
+        server = start_server(args.conf, db, port, log_path, workers=4, cron_threads=2)
         registry = load_registry(Namespace(db=db, conf=args.conf))
         wait_server(server, url, 120)
         with registry.cursor() as cr:

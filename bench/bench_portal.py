@@ -26,14 +26,11 @@ of the copy <db>_portal, dropped at the end with its filestore; --keep 1 keeps
 it). The server listens on --port (default: the configuration's http_port).
 """
 
-import hashlib
-import hmac
 import json
 import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,16 +39,25 @@ from datetime import datetime, timedelta, timezone
 
 import odoo
 import requests
-from bench_load import (
-    check_port_free,
+from common import (
     copy_database,
     drop_database,
+    in_house_carrier,
+    load_registry,
+    parse_args,
     pay,
+    portal_login,
     set_policy,
+    shop_product,
+    shop_setup,
+    start_server,
     stop_server,
+    superuser_env,
+    tracking_event,
     wait_server,
+    web_orders,
+    webhook_headers,
 )
-from common import load_registry, parse_args, superuser_env
 
 DELIVERIES = (0, 1, 5, 10)
 WARM_UP = 3  # requests per order before measuring (QWeb and ORM caches)
@@ -80,50 +86,18 @@ STATUSES = [
 def prepare(env):
     """The shop, the customer with a portal login, and one paid, invoiced
     order per entry of DELIVERIES, shipped in that many deliveries."""
-    company = env.company
-    indonesia = env.ref("base.id")
-    company.partner_id.write(
-        {
-            "street": "Jl. Gudang 1",
-            "city": "Jakarta",
-            "zip": "10110",
-            "phone": "021 555 0101",
-            "country_id": indonesia.id,
-        }
-    )
-    params = env["ir.config_parameter"]
-    params.set_param("sale.automatic_invoice", False)
-    # no PDF in the confirmation mails (one wkhtmltopdf run per order)
-    env.ref("sale.mail_template_sale_confirmation").report_template_ids = False
-    provider = env.ref("payment.payment_provider_demo")
-    if provider.state == "disabled":
-        provider.write({"state": "test", "is_published": True})
+    shop_setup(env)
     secret = os.urandom(16).hex()
-    carrier = env["delivery.carrier"].create(
-        {
-            "name": "Kurir Toko",
-            "delivery_type": "fixed",
-            "fixed_price": 15000.0,
-            "product_id": env["product.product"]
-            .create({"name": "Kurir Toko", "type": "service", "sale_ok": False})
-            .id,
-            # The waybill number is entered at the drop-off counter and the
-            # labels are attached below: wkhtmltopdf is not what is measured.
-            "tracking_create_label": False,
-            "tracking_url": "https://kurir.example.id/lacak?resi=<shipmenttrackingnumber>",
-            "tracking_webhook_secret": secret,
-            "is_published": True,
-        }
+    carrier = in_house_carrier(
+        env,
+        "Kurir Toko",
+        secret,
+        # The waybill number is entered at the drop-off counter and the
+        # labels are attached below: wkhtmltopdf is not what is measured.
+        tracking_create_label=False,
+        tracking_url="https://kurir.example.id/lacak?resi=<shipmenttrackingnumber>",
     )
-    product = env["product.product"].create(
-        {
-            "name": "Batik Tulis Solo",
-            "type": "consu",
-            "list_price": 350000.0,
-            "weight": 0.4,
-            "taxes_id": [],
-        }
-    )
+    product = shop_product(env, "Batik Tulis Solo", 350000.0, 0.4)
     customer = env["res.partner"].create(
         {
             "name": "Siti Bench",
@@ -132,7 +106,7 @@ def prepare(env):
             "city": "Bandung",
             "zip": "40111",
             "phone": "+62 812 0000 1111",
-            "country_id": indonesia.id,
+            "country_id": env.ref("base.id").id,
         }
     )
     env["res.users"].with_context(no_reset_password=True).create(
@@ -143,22 +117,10 @@ def prepare(env):
             "groups_id": [(6, 0, env.ref("base.group_portal").ids)],
         }
     )
-    website = env["website"].search([("company_id", "=", company.id)], limit=1)
-    orders = env["sale.order"].create(
-        [
-            {
-                "partner_id": customer.id,
-                "website_id": website.id,
-                # one unit per delivery; the order without shipments has 10
-                "order_line": [
-                    (0, 0, {"product_id": product.id, "product_uom_qty": count or 10})
-                ],
-            }
-            for count in DELIVERIES
-        ]
+    # one unit per delivery; the order without shipments has 10
+    orders = web_orders(
+        env, carrier, [(customer, product, count or 10) for count in DELIVERIES]
     )
-    for order in orders:
-        order.set_delivery_line(carrier, carrier.fixed_price)
     # paid online, invoiced by the fulfilment automation; deliveries by hand
     set_policy(env, True)
     env["website"].search([]).fulfilment_auto_validate_delivery = False
@@ -212,89 +174,36 @@ def ship_one_unit(order, number):
 
 
 # ---------------------------------------------------------------------- #
-# Server, webhook, portal session
+# Webhook and pages
 # ---------------------------------------------------------------------- #
-
-
-def start_server(conf, db, port, log_path):
-    """odoo-bin as in production with one process (no cron: nothing changes
-    the orders while they are measured), requests logged at info."""
-    check_port_free(port)
-    command = [
-        sys.executable,
-        os.path.join(os.path.dirname(odoo.__path__[0]), "odoo-bin"),
-        "-c",
-        conf,
-        "-d",
-        db,
-        f"--db-filter=^{db}$",
-        "--workers=0",
-        "--max-cron-threads=0",
-        "--http-interface=127.0.0.1",
-        f"--http-port={port}",
-        f"--logfile={log_path}",
-        "--log-level=info",
-    ]
-    with open(f"{log_path}.out", "w") as output:
-        return subprocess.Popen(
-            command, start_new_session=True, stdout=output, stderr=output
-        )
 
 
 def send_events(url, carrier_id, secret, number, count):
     """`count` tracking events of one shipment in one signed webhook call."""
     start = datetime.now(timezone.utc) - timedelta(days=3)
-    wib = timezone(timedelta(hours=7))
     events = []
     for index in range(count):
         status, description, location = STATUSES[index % len(STATUSES)]
         if index == count - 1:
             status, description = "delivered", "Received by the customer"
         events.append(
-            {
-                "id": f"EV-{number}-{index}",
-                "time": (start + timedelta(hours=3 * index))
-                .astimezone(wib)
-                .isoformat(timespec="seconds"),
-                "status": status,
-                "status_code": status.upper(),
-                "description": f"{description} ({index + 1})",
-                "location": location,
-            }
+            tracking_event(
+                f"EV-{number}-{index}",
+                start + timedelta(hours=3 * index),
+                status,
+                f"{description} ({index + 1})",
+                location,
+            )
         )
     raw = json.dumps({"tracking_number": number, "events": events}).encode()
-    timestamp = str(int(time.time()))
-    signature = hmac.new(
-        secret.encode(), f"{timestamp}.".encode() + raw, hashlib.sha256
-    ).hexdigest()
     response = requests.post(
         f"{url}/delivery_tracking/webhook/{carrier_id}",
         data=raw,
         timeout=60,
-        headers={
-            "Content-Type": "application/json",
-            "X-Tracking-Timestamp": timestamp,
-            "X-Tracking-Signature": signature,
-        },
+        headers=webhook_headers(secret, raw),
     )
     response.raise_for_status()
     assert response.json().get("applied"), response.text
-
-
-def login(url):
-    """A browser-like session of the portal customer."""
-    session = requests.Session()
-    page = session.get(f"{url}/web/login", timeout=60)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    answer = session.post(
-        f"{url}/web/login",
-        data={"login": LOGIN, "password": PASSWORD, "csrf_token": token},
-        timeout=60,
-    )
-    answer.raise_for_status()
-    assert session.cookies.get("session_id"), "no session"
-    assert "/web/login" not in answer.url, "login refused"
-    return session
 
 
 def measure(session, url, orders, rounds):
@@ -368,6 +277,8 @@ def main():
         with registry.cursor() as cr:
             data = prepare(superuser_env(cr)(context={"tracking_disable": True}))
         odoo.sql_db.close_db(db)
+        # one process and no cron: nothing changes the orders while they are
+        # measured
         server = start_server(args.conf, db, port, log_path)
         wait_server(server, url, 120)
         for order in data["orders"]:
@@ -375,7 +286,7 @@ def main():
                 send_events(
                     url, data["carrier_id"], data["secret"], number, args.events
                 )
-        session = login(url)
+        session = portal_login(url, LOGIN, PASSWORD)
         timings, pages = measure(session, url, data["orders"], args.requests)
     finally:
         if server:
