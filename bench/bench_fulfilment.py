@@ -19,15 +19,11 @@ from common import (
     load_registry,
     measure_committed,
     parse_args,
+    set_policy,
     superuser_env,
 )
 
 WARM_UP = 3
-
-
-def set_policy(env, on):
-    env.company.write({"fulfilment_auto_invoice": on})
-    env["website"].search([]).write({"fulfilment_auto_validate_delivery": on})
 
 
 def paid_orders(env, product, count):
