@@ -140,6 +140,13 @@ class StockPicking(models.Model):
             dict.fromkeys(parcels.filtered("tracking_number").mapped("tracking_number"))
         )
 
+    def _get_cod_amount_to_collect(self):
+        """Cash the courier collects from the recipient for this delivery, in
+        the currency of its sale order (0.0: nothing to collect). Labels and
+        carrier bookings show it; cash-on-delivery modules extend it."""
+        self.ensure_one()
+        return 0.0
+
     def _tracking_ensure_parcels(self):
         """Make the parcels of deliveries that have none yet."""
         self.env["stock.picking.parcel"]._ensure_pickings(self)
