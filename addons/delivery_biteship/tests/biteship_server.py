@@ -15,7 +15,9 @@ out, e.g. the order created, then the connection is reset: the answer is lost).
 Documented rules enforced (each cited where it is checked): ``reference_id``
 unique per account (40002060 with the existing order in ``details``), the
 cancellation reason code and the cancellable statuses (40002053), amounts in
-whole rupiah, ``order.status`` webhooks without a time, as Biteship sends them.
+whole rupiah, ``order.status`` webhooks without a time, as Biteship sends them,
+and cash on delivery (amount up to IDR 15,000,000, payout window, couriers
+without COD refused with 40002009; rates give each service's COD fee).
 
 Usable three ways: imported (``BiteshipStandIn().start()``), standalone
 (``python biteship_server.py --port 8099 --api-key KEY``) and driven over HTTP
@@ -69,6 +71,22 @@ COURIERS = {
 # https://biteship.com/en/docs/api/orders/create
 INSTANT_COURIERS = {"gojek", "grab", "paxel", "lalamove", "borzo"}
 INSTANT_BASE, INSTANT_PER_KM = 12000, 2500
+# Cash on delivery: destination_cash_on_delivery is the rupiah amount the
+# courier collects (at most IDR 15,000,000), destination_cash_on_delivery_type
+# the payout window (7_days, 5_days or 3_days), in rates and order requests;
+# rates tell per service available_for_cash_on_delivery and its
+# cash_on_delivery_fee, included in price when the request carries an amount.
+# A courier without COD refuses the order with 40002009 "Courier is not
+# available for cash on delivery service", a bad extra feature is 40002008.
+# https://biteship.com/id/docs/api/rates/retrieve
+# https://biteship.com/id/docs/api/orders/create
+# https://biteship.com/id/docs/api/orders/error
+COD_MAX_AMOUNT = 15_000_000
+COD_TYPES = ("3_days", "5_days", "7_days")
+# Stand-in convention (Biteship does not publish its tariff): the fee is 3 %
+# of the amount collected (of the goods' declared value when the request
+# names no amount), at least IDR 2,500. Instant couriers and J&T: no COD.
+COD_FEE_RATE, COD_FEE_MIN = 0.03, 2500
 COURIER_NAMES = {"jnt": "J&T", "gojek": "GoSend", "grab": "GrabExpress"}
 # POST /v1/orders/:id/cancel: "cancellation_reason_code" is one of these;
 # "cancellation_reason" (free text) is read only with "others". Only orders
@@ -250,7 +268,9 @@ class BiteshipStandIn:
             elif event == "order.price":
                 base.update(
                     price=order["price"],
-                    cash_on_delivery_fee=0,
+                    cash_on_delivery_fee=order["destination"]["cash_on_delivery"][
+                        "fee"
+                    ],
                     proof_of_delivery_fee=0,
                     shippment_fee=order["price"],  # sic, as Biteship spells it
                     updated_at=self._now().isoformat(),
@@ -344,9 +364,14 @@ class BiteshipStandIn:
         couriers = [c for c in couriers if c]
         if not couriers:
             raise ApiError(400, "couriers is required", 40001001)
+        cod_amount = self._check_cod(body)
         with self.lock:
             self.rates_requests.append(body)
         kg = self._weight_kg(items)
+        # what a COD fee is a share of: the amount asked for, else the goods
+        cod_base = cod_amount or sum(
+            self._number(i.get("value")) * int(i.get("quantity") or 1) for i in items
+        )
         origin, destination = self._flat_coordinates(body)
         km = self._km(origin, destination) if origin and destination else None
         pricing = []
@@ -360,18 +385,19 @@ class BiteshipStandIn:
                 continue
             for code, (name, per_kg, span) in COURIERS.get(company, {}).items():
                 unit = "hours" if instant else "days"
-                price = (
+                shipping_fee = (
                     INSTANT_BASE + round(INSTANT_PER_KM * km)
                     if instant
                     else per_kg * kg
                 )
+                cod = self._cod_available(company)
+                cod_fee = self._cod_fee(cod_base) if cod else 0
                 pricing.append(
                     {
                         "available_collection_method": ["pickup"]
                         if instant
                         else ["pickup", "drop_off"],
-                        "available_for_cash_on_delivery": not instant
-                        and company != "jnt",
+                        "available_for_cash_on_delivery": cod,
                         "available_for_proof_of_delivery": False,
                         "available_for_instant_waybill_id": instant,
                         "available_for_insurance": True,
@@ -387,7 +413,11 @@ class BiteshipStandIn:
                         "shipment_duration_unit": unit,
                         "service_type": "same_day" if instant else "standard",
                         "shipping_type": "parcel",
-                        "price": price,
+                        "currency": "IDR",
+                        "shipping_fee": shipping_fee,
+                        "cash_on_delivery_fee": cod_fee,
+                        # the price includes the COD fee only when COD is asked
+                        "price": shipping_fee + (cod_fee if cod_amount else 0),
                     }
                 )
         return 200, {
@@ -422,6 +452,54 @@ class BiteshipStandIn:
             raise ApiError(
                 400, f"{what} must be a whole amount of rupiah, got {value!r}", 40002021
             )
+
+    @staticmethod
+    def _number(value):
+        try:
+            return float(value or 0)
+        except (TypeError, ValueError):
+            return 0.0
+
+    @staticmethod
+    def _cod_available(company):
+        return company not in INSTANT_COURIERS and company != "jnt"
+
+    @staticmethod
+    def _cod_fee(amount):
+        return max(COD_FEE_MIN, round(amount * COD_FEE_RATE))
+
+    def _check_cod(self, body, company=None):
+        """The COD amount a rates or order request asks for (0 without
+        one), refused as Biteship documents it: a whole amount of rupiah up
+        to IDR 15,000,000, a known payout window and, for an order, a
+        courier that collects cash (see COD_MAX_AMOUNT)."""
+        amount = body.get("destination_cash_on_delivery")
+        if amount is None:
+            return 0
+        self._check_rupiah(amount, "destination_cash_on_delivery")
+        if amount <= 0:
+            raise ApiError(
+                400, "destination_cash_on_delivery must be more than 0", 40002008
+            )
+        if amount > COD_MAX_AMOUNT:
+            raise ApiError(
+                400,
+                f"destination_cash_on_delivery can not be more than {COD_MAX_AMOUNT}",
+                40002008,
+            )
+        cod_type = body.get("destination_cash_on_delivery_type")
+        if cod_type is not None and cod_type not in COD_TYPES:
+            raise ApiError(
+                400,
+                "destination_cash_on_delivery_type must be one of "
+                + ", ".join(COD_TYPES),
+                40002008,
+            )
+        if company is not None and not self._cod_available(company):
+            raise ApiError(
+                400, "Courier is not available for cash on delivery service", 40002009
+            )
+        return int(amount)
 
     def create_order(self, body):
         missing = [key for key in ORDER_REQUIRED if not body.get(key)]
@@ -472,6 +550,7 @@ class BiteshipStandIn:
             price = INSTANT_BASE + round(INSTANT_PER_KM * self._km(*coordinates))
         else:
             price = COURIERS[company][ctype][1] * self._weight_kg(items)
+        cod_amount = self._check_cod(body, company)
         with self.lock:
             order_id = secrets.token_hex(12)
             tracking_id = secrets.token_hex(12)
@@ -497,6 +576,20 @@ class BiteshipStandIn:
                     "address": body["destination_address"],
                     "postal_code": body.get("destination_postal_code"),
                     "coordinate": body.get("destination_coordinate"),
+                    # as orders/retrieve shows it (amount 0 without COD)
+                    "cash_on_delivery": {
+                        "id": secrets.token_hex(12) if cod_amount else None,
+                        "amount": cod_amount,
+                        "amount_currency": "IDR",
+                        "fee": self._cod_fee(cod_amount) if cod_amount else 0,
+                        "fee_currency": "IDR",
+                        "note": None,
+                        "type": (
+                            body.get("destination_cash_on_delivery_type")
+                            if cod_amount
+                            else None
+                        ),
+                    },
                 },
                 "courier": {
                     "tracking_id": tracking_id,
