@@ -25,7 +25,9 @@ OUR_MODULES=${OUR_MODULES-$(our_modules)}
 # website_sale's checkout tours pay by wire transfer: without payment_custom
 # Odoo skips them ("Transfer provider is not installed").
 INSTALL="$CORE_MODULES,payment_custom${OUR_MODULES:+,$OUR_MODULES}"
-SUITES=/sale_stock,/stock_delivery,/account_payment,/payment_demo
+# payment_custom: the COD provider is one of its kind; stock_picking_batch:
+# bulk labels print from batch transfers.
+SUITES=/sale_stock,/stock_delivery,/account_payment,/payment_demo,/payment_custom,/stock_picking_batch
 # website_sale: the classes of checkout, cart, payment, delivery and portal.
 WEBSITE_SALE=(
   TestSaleProcess TestCheckoutAddress TestWebsiteSaleExpressCheckoutFlows
