@@ -1,0 +1,3 @@
+from . import test_cod_checkout
+from . import test_cod_fulfilment
+from . import test_cod_xmlrpc

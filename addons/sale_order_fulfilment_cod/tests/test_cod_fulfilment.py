@@ -1,0 +1,245 @@
+from odoo.tests import new_test_user, tagged
+
+from .common import CodCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCodFulfilment(CodCommon):
+    """A COD order after the checkout: confirmed unpaid, invoiced per policy,
+    validated by the warehouse, paid by the collection entry when the
+    carrier's webhook says delivered, or failed when the parcel comes back."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.warehouse_user = new_test_user(
+            cls.env, "cod_gudang", groups="stock.group_stock_user", name="Gudang Wati"
+        )
+        cls.salesman = new_test_user(
+            cls.env, "cod_sales", groups="sales_team.group_sale_salesman", name="Andi"
+        )
+
+    def test_confirmed_awaiting_cod_not_paid(self):
+        order = self.cod_cart()
+        tx = self.pay_cod(order)
+        self.assertEqual(tx.state, "pending")
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(order.is_cod)
+        self.assertEqual(order.cod_state, "to_collect")
+        self.assertFalse(order.fulfilment_paid)
+        fee = order._cod_fee_lines()
+        self.assertEqual(len(fee), 1)
+        self.assertEqual(fee.price_unit, 4.0)
+        self.assertEqual(order.amount_total, 114.0)
+        self.assertEqual(order.cod_amount, 114.0)
+        # policy "at confirmation": invoiced and posted, not paid
+        invoice = order.invoice_ids
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(invoice.amount_total, 114.0)
+        self.assertFalse(order.fulfilment_exception, order.fulfilment_exception_reason)
+        self.assertFalse(order.cod_collection_move_id)
+        # the batch has nothing to do for it before the delivery
+        self.assertNotIn(
+            order, order.search(order._get_fulfilment_todo_domain("batch"))
+        )
+
+    def test_warehouse_user_validates_carrier_delivers_invoice_paid(self):
+        user = self.warehouse_user
+        self.assertFalse(user.has_group("account.group_account_invoice"))
+        self.assertFalse(user.has_group("sales_team.group_sale_salesman"))
+        order = self.cod_cart()
+        self.pay_cod(order)
+        picking = self.ship(order, user=user)
+        self.assertEqual(picking._get_cod_amount_to_collect(), 114.0)
+        self.assertEqual(picking.shipment_state, "label_created")
+        self.assertTrue(picking.carrier_tracking_ref)
+        self.report(picking, "in_transit")
+        self.assertEqual(order.cod_state, "to_collect")
+        self.report(picking, "delivered")
+        self.assertEqual(picking.shipment_state, "delivered")
+        self.assertEqual(
+            order.cod_state, "collected", order.fulfilment_exception_reason
+        )
+        self.assertFalse(order.fulfilment_exception)
+        self.assertEqual(order.fulfilment_state, "delivered")
+        invoice = order.invoice_ids
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(self.receivable_balance(order.partner_id), 0.0)
+        move = order.cod_collection_move_id
+        company = self.env.company
+        self.assertEqual(move.state, "posted")
+        self.assertEqual(move.move_type, "entry")
+        self.assertEqual(move.journal_id, company.cod_journal_id)
+        self.assertEqual(move.cod_sale_order_id, order)
+        self.assertEqual(move.company_id, order.company_id)
+        cod_line = move.line_ids.filtered(
+            lambda line: line.account_id == company.cod_receivable_account_id
+        )
+        self.assertEqual(cod_line.debit, 114.0)
+        self.assertEqual(cod_line.partner_id, self.courier)
+        self.assertEqual(cod_line.name, order.name)
+        self.assertFalse(cod_line.reconciled)
+        customer_line = move.line_ids - cod_line
+        self.assertEqual(customer_line.credit, 114.0)
+        self.assertTrue(customer_line.reconciled)
+        self.assertTrue(order.cod_collected_date)
+        self.assertEqual(picking._get_cod_amount_to_collect(), 0.0)
+        # a resent "delivered" books nothing twice
+        self.report(picking, "delivered")
+        self.assertEqual(
+            self.env["account.move"].search_count(
+                [("cod_sale_order_id", "=", order.id)]
+            ),
+            1,
+        )
+
+    def test_invoice_when_delivered(self):
+        self.env.company.cod_invoice_policy = "delivered"
+        order = self.cod_cart()
+        self.pay_cod(order)
+        self.assertFalse(order.invoice_ids)
+        picking = self.ship(order, user=self.warehouse_user)
+        self.assertFalse(order.invoice_ids)
+        self.report(picking, "delivered")
+        invoice = order.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(order.cod_state, "collected")
+        self.assertEqual(self.receivable_balance(order.partner_id), 0.0)
+
+    def test_returned_parcel(self):
+        order = self.cod_cart()
+        self.pay_cod(order)
+        invoice = order.invoice_ids
+        picking = self.ship(order, user=self.warehouse_user)
+        self.report(picking, "in_transit")
+        self.report(picking, "returned", description="Recipient refused the parcel")
+        self.assertEqual(order.cod_state, "failed")
+        self.assertFalse(order.cod_collection_move_id)
+        self.assertFalse(
+            self.env["account.move"].search([("cod_sale_order_id", "=", order.id)])
+        )
+        # nothing on the COD receivable, the invoice reversed by a credit note
+        cod_lines = self.env["account.move.line"].search(
+            [("account_id", "=", self.env.company.cod_receivable_account_id.id)]
+        )
+        self.assertFalse(
+            cod_lines.filtered(
+                lambda line: line.move_id.ref and order.name in line.move_id.ref
+            )
+        )
+        refund = order.invoice_ids.filtered(lambda m: m.move_type == "out_refund")
+        self.assertEqual(refund.state, "posted")
+        self.assertEqual(refund.amount_total, invoice.amount_total)
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertEqual(self.receivable_balance(order.partner_id), 0.0)
+        # exception with the reason, return delivery ready for the goods
+        self.assertTrue(order.fulfilment_exception)
+        self.assertEqual(order.fulfilment_state, "exception")
+        self.assertIn("returned", order.fulfilment_exception_reason)
+        self.assertIn("Recipient refused the parcel", order.fulfilment_exception_reason)
+        back = picking.return_ids
+        self.assertEqual(len(back), 1)
+        self.assertEqual(back.picking_type_code, "incoming")
+        self.assertEqual(back.move_ids.product_uom_qty, 1.0)
+        self.assertIn(back.name, order.fulfilment_exception_reason)
+        # the batch leaves it to a person
+        self.assertNotIn(
+            order, order.search(order._get_fulfilment_todo_domain("batch"))
+        )
+
+    def test_disposed_parcel_is_a_failed_cod(self):
+        self.env.company.cod_invoice_policy = "delivered"
+        order = self.cod_cart()
+        self.pay_cod(order)
+        picking = self.ship(order)
+        self.report(picking, "exception", status_code="disposed")
+        self.assertEqual(order.cod_state, "failed")
+        self.assertFalse(order.invoice_ids)
+        self.assertTrue(order.fulfilment_exception)
+        self.assertTrue(picking.return_ids)
+
+    def test_salesperson_changes_carrier_fee_follows(self):
+        order = self.cod_cart().with_user(self.salesman)
+        order.sudo()._cod_set_fee_line()
+        self.env.invalidate_all()
+        other = self.cod_carrier.copy({"name": "Kurir Kilat COD", "cod_fee": 6.0})
+        order.set_delivery_line(other, 15.0)
+        fee = order._cod_fee_lines()
+        self.assertEqual(len(fee), 1)
+        self.assertEqual(fee.price_unit, 6.0)
+        order.set_delivery_line(other, 15.0)
+        self.assertEqual(len(order._cod_fee_lines()), 1)
+        # a carrier without COD: no fee line
+        order.set_delivery_line(self.plain_carrier, 12.0)
+        self.assertFalse(order._cod_fee_lines())
+        self.assertEqual(order.amount_total, 112.0)
+        # the fee line is not a product of the cart
+        self.assertTrue(
+            order.sudo().order_line.filtered("is_delivery")._is_not_sellable_line()
+        )
+
+    def test_offer_refusals(self):
+        order = self.cod_cart(carrier=self.plain_carrier)
+        offer = order._cod_get_offer()
+        self.assertFalse(offer["available"])
+        self.assertIn(
+            "Kurir Tanpa COD does not offer cash on delivery", offer["reason"]
+        )
+        big = self.cod_cart(qty=5.0)  # 500 + 10 + 4 fee > 500
+        offer = big._cod_get_offer()
+        self.assertFalse(offer["available"])
+        self.assertIn("up to", offer["reason"])
+        with self.assertRaisesRegex(Exception, "up to"):
+            big._cod_set_fee_line()
+        self.assertFalse(big._cod_fee_lines())
+        none = self.env["sale.order"].create({"partner_id": self.customer.id})
+        self.assertFalse(none._cod_get_offer()["available"])
+        # no COD for invoices or orders outside the shop's checkout
+        providers = self.env["payment.provider"]._get_compatible_providers(
+            self.env.company.id, self.customer.id, 100.0
+        )
+        self.assertNotIn(self.provider, providers)
+        providers = self.env["payment.provider"]._get_compatible_providers(
+            self.env.company.id, self.customer.id, 100.0, sale_order_id=big.id
+        )
+        self.assertNotIn(self.provider, providers)
+        fits = self.cod_cart()
+        providers = self.env["payment.provider"]._get_compatible_providers(
+            self.env.company.id, self.customer.id, 100.0, sale_order_id=fits.id
+        )
+        self.assertIn(self.provider, providers)
+
+    def test_label_shows_amount_to_collect(self):
+        order = self.cod_cart()
+        self.pay_cod(order)
+        picking = self.ship(order, user=self.warehouse_user)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "delivery_carrier_tracking.report_shipping_label", picking.ids
+            )[0]
+            .decode()
+        )
+        self.assertIn("o_label_cod", html)
+        self.assertIn("114.00", html)
+        plain = self.cod_cart(carrier=self.plain_carrier)
+        plain.action_confirm()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "delivery_carrier_tracking.report_shipping_label",
+                plain.picking_ids.ids,
+            )[0]
+            .decode()
+        )
+        self.assertNotIn("o_label_cod", html)
+
+    def test_accounting_defaults(self):
+        company = self.env.company
+        self.assertEqual(company.cod_journal_id.type, "general")
+        account = company.cod_receivable_account_id
+        self.assertTrue(account.reconcile)
+        self.assertEqual(account.account_type, "asset_current")
