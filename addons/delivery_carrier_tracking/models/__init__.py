@@ -8,3 +8,4 @@ from . import stock_picking
 from . import stock_picking_parcel
 from . import stock_picking_portal
 from . import stock_picking_tracking_event
+from . import stock_picking_watch

@@ -46,6 +46,12 @@ class DeliveryCarrier(models.Model):
     tracking_webhook_url = fields.Char(
         "Webhook URL", compute="_compute_tracking_webhook_url"
     )
+    tracking_watch_days = fields.Integer(
+        "Watch When Silent For (Days)",
+        help="A shipment on its way without any event from this carrier for "
+        "this many days needs a person (0: the company's number, see "
+        "Inventory settings).",
+    )
 
     @api.depends("delivery_type")
     def _compute_tracking_webhook_url(self):

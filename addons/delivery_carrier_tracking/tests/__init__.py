@@ -8,3 +8,4 @@ from . import test_rpc_guards
 from . import test_booking_guard
 from . import test_parcels
 from . import test_portal_queries
+from . import test_watch
