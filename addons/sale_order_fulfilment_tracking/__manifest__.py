@@ -8,5 +8,6 @@
     "author": "Fulfilment Team",
     "website": "https://github.com/fulfilment-team/odoo-fulfilment",
     "depends": ["sale_order_fulfilment", "delivery_carrier_tracking"],
+    "data": ["views/stock_picking_watch_views.xml"],
     "auto_install": True,
 }

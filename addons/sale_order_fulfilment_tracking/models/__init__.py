@@ -1,2 +1,3 @@
 from . import sale_order
 from . import stock_picking
+from . import stock_picking_watch

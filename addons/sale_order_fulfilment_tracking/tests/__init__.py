@@ -1,1 +1,2 @@
 from . import test_fulfilment_tracking
+from . import test_watch_invoice
