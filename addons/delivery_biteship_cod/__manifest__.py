@@ -1,0 +1,14 @@
+{
+    "name": "Biteship Cash on Delivery",
+    "summary": "Cash on delivery through Biteship: offered when the chosen courier "
+    "service collects cash, its fee from Biteship's rates, the amount booked "
+    "with the shipment",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Delivery",
+    "license": "LGPL-3",
+    "author": "Order Fulfilment Team",
+    "website": "https://github.com/fulfilment-team/odoo-fulfilment",
+    "depends": ["delivery_biteship", "sale_order_fulfilment_cod"],
+    "data": ["data/res_partner_data.xml"],
+    "auto_install": True,
+}

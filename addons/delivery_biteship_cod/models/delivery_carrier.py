@@ -1,0 +1,155 @@
+import logging
+
+from odoo import fields, models
+from odoo.addons.delivery_biteship.biteship import BiteshipError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_is_zero
+
+_logger = logging.getLogger(__name__)
+
+# Biteship collects at most IDR 15,000,000 per order
+# (destination_cash_on_delivery, https://biteship.com/id/docs/api/rates/retrieve
+# and https://biteship.com/id/docs/api/orders/create).
+BITESHIP_COD_MAX_IDR = 15_000_000
+
+
+class DeliveryCarrier(models.Model):
+    _inherit = "delivery.carrier"
+
+    def _cod_offer(self, order):
+        """Cash on delivery through Biteship: only when the courier service
+        the order ships with says ``available_for_cash_on_delivery`` in
+        Biteship's rates for this cart, with that service's
+        ``cash_on_delivery_fee``, up to Biteship's IDR 15,000,000 (or the
+        method's lower COD maximum)
+        (https://biteship.com/id/docs/api/rates/retrieve). The rates are the
+        ones the checkout priced the cart with, kept on the order: no request
+        of its own while they are fresh."""
+        if self.delivery_type != "biteship":
+            return super()._cod_offer(order)
+        self.ensure_one()
+        try:
+            company, service = self._biteship_cod_service(order)
+            price = self._biteship_cod_pricing(order, company, service)
+        except (UserError, ValidationError) as error:
+            return self._biteship_cod_refusal(str(error))
+        except BiteshipError as error:
+            _logger.info(
+                "Biteship rates for cash on delivery failed for %s: %s",
+                order.name,
+                error.message,
+            )
+            return self._biteship_cod_refusal(
+                self.env._(
+                    "Cash on delivery cannot be checked with the courier right now; "
+                    "try again in a few minutes or pay online."
+                )
+            )
+        label = f"{company.upper()} {service.upper()}"
+        if price is None:
+            return self._biteship_cod_refusal(
+                self.env._(
+                    "%(service)s does not deliver to this address.", service=label
+                )
+            )
+        if not price.get("available_for_cash_on_delivery"):
+            return self._biteship_cod_refusal(
+                self.env._(
+                    "%(service)s does not collect cash on delivery: choose another "
+                    "courier service or pay online.",
+                    service=label,
+                )
+            )
+        try:
+            fee = float(price.get("cash_on_delivery_fee") or 0.0)
+        except (TypeError, ValueError):
+            return self._biteship_cod_refusal(
+                self.env._("Biteship sent a cash-on-delivery fee that is not a number.")
+            )
+        idr = self.env.ref("base.IDR")
+        currency, company_rec = order.currency_id, order.company_id
+        when = order.date_order or fields.Date.context_today(self)
+        max_amount = idr._convert(BITESHIP_COD_MAX_IDR, currency, company_rec, when)
+        if self.cod_max_amount:
+            # the shop's own limit on this method, when lower than Biteship's
+            max_amount = min(
+                max_amount, self._cod_to_order_currency(self.cod_max_amount, order)
+            )
+        offer = {
+            "available": True,
+            "fee": idr._convert(fee, currency, company_rec, when),
+            "max_amount": max_amount,
+            "reason": "",
+        }
+        return self._cod_check_max(offer, order)
+
+    def _cod_get_partner(self):
+        """Biteship collects its couriers' cash and pays it out: its partner
+        holds the COD receivable unless the method names another."""
+        biteship = self.env.ref(
+            "delivery_biteship_cod.partner_biteship", raise_if_not_found=False
+        )
+        if self.delivery_type == "biteship" and not self.cod_partner_id and biteship:
+            return biteship
+        return super()._cod_get_partner()
+
+    def _biteship_cod_refusal(self, reason):
+        return {"available": False, "fee": 0.0, "max_amount": 0.0, "reason": reason}
+
+    def _biteship_cod_service(self, order):
+        """(courier company, service) the order would ship with: the service
+        chosen on the order (or in the context) in rate-shopping mode, else
+        the method's fixed one."""
+        self.ensure_one()
+        if not self.biteship_rate_shopping:
+            return self.biteship_courier_company, self.biteship_courier_type
+        options = self._biteship_rate_options(order)
+        if not options:
+            raise UserError(
+                self.env._(
+                    "No courier service of %(method)s delivers to this address.",
+                    method=self.name,
+                )
+            )
+        option = self._biteship_pick_option(order, options)
+        return option["company"], option["service"]
+
+    def _biteship_cod_pricing(self, order, company, service):
+        """The service's entry of Biteship's pricing for the order (the rates
+        kept on the order), None when Biteship does not offer it."""
+        self._biteship_check_idr_rate(order.company_id)
+        for price in self._biteship_rates(order):
+            if (price.get("courier_code") or price.get("company")) == company and (
+                price.get("courier_service_code") or price.get("type")
+            ) == service:
+                return price
+        return None
+
+    def _biteship_order_payload(self, picking):
+        """The delivery's cash to collect goes with its Biteship order, in
+        whole rupiah, with the shop's payout window
+        (destination_cash_on_delivery / _type,
+        https://biteship.com/id/docs/api/orders/create). Raised before any
+        order exists: nothing is booked without it."""
+        payload = super()._biteship_order_payload(picking)
+        amount = picking._get_cod_amount_to_collect()
+        currency = picking.sale_id.currency_id or picking.company_id.currency_id
+        if float_is_zero(amount, precision_rounding=currency.rounding):
+            return payload
+        # refuses a currency without a rate instead of converting 1:1
+        rupiah = self._biteship_to_idr(amount, currency, picking.company_id)
+        if rupiah > BITESHIP_COD_MAX_IDR:
+            raise UserError(
+                self.env._(
+                    "%(picking)s: Biteship collects at most IDR %(max)s in cash "
+                    "on delivery, this delivery would collect IDR %(amount)s. "
+                    "Nothing was booked.",
+                    picking=picking.name,
+                    max=f"{BITESHIP_COD_MAX_IDR:,}",
+                    amount=f"{rupiah:,}",
+                )
+            )
+        payload["destination_cash_on_delivery"] = rupiah
+        if self.cod_disbursement:  # else Biteship's own default window
+            payload["destination_cash_on_delivery_type"] = self.cod_disbursement
+        return payload
