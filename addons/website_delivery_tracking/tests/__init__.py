@@ -1,0 +1,1 @@
+from . import test_milestone_mails, test_tracking_page
