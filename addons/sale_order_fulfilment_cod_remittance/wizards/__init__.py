@@ -1,0 +1,1 @@
+from . import cod_remittance_import
