@@ -1,4 +1,5 @@
 import requests
+from odoo.addons.base.tests.common import HttpCaseWithUserPortal
 from odoo.addons.delivery_biteship.tests.common import API_KEY, BiteshipStandInMixin
 from odoo.addons.sale_order_fulfilment_cod.tests.common import SECRET, CodCommon
 from odoo.fields import Command
@@ -12,7 +13,7 @@ IDR_PER_USD = 16000.0
 
 
 @tagged("post_install", "-at_install")
-class TestBiteshipCod(BiteshipStandInMixin, CodCommon):
+class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
     """Cash on delivery with Biteship methods on the stand-in Biteship, over
     HTTP: the offer from its rates, the booking, its webhooks."""
 
@@ -269,6 +270,47 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon):
         offer = self.jne._cod_offer(order)
         self.assertTrue(offer["available"], offer["reason"])
         self.assertEqual(offer["max_amount"], 200.0)
+
+    def _offers_cod(self):
+        """Whether the customer's payment step lists cash on delivery."""
+        page = self.url_open("/shop/payment")
+        self.assertEqual(page.status_code, 200)
+        self.assertTrue(page.url.endswith("/shop/payment"), page.url)
+        self.assertIn('name="o_payment_radio"', page.text)
+        return 'data-provider-code="cod"' in page.text
+
+    def test_payment_page_of_the_portal_customer(self):
+        """The customer's own payment step lists cash on delivery with a
+        Biteship service that collects cash, not with one that does not."""
+        self.partner_portal.write(
+            {
+                "street": "Jl. Braga 2",
+                "city": "Bandung",
+                "zip": "40111",
+                "phone": "0813 1111 2222",
+                "country_id": self.env.ref("base.id").id,
+                "state_id": self.env.ref("base.state_id_jb").id,
+            }
+        )
+        self.authenticate("portal", "portal")
+        self.make_jsonrpc_request(
+            "/shop/cart/update_json", {"product_id": self.goods.id, "add_qty": 1}
+        )
+        summary = self.make_jsonrpc_request(
+            "/shop/set_delivery_method", {"dm_id": self.jne.id}
+        )
+        self.assertTrue(summary["success"], summary)
+        self.assertTrue(self._offers_cod())
+        # the page shown again: the offer reads the rates kept on the cart
+        requests_made = len(self.server.rates_requests)
+        self.assertTrue(self._offers_cod())
+        self.assertEqual(len(self.server.rates_requests), requests_made)
+
+        summary = self.make_jsonrpc_request(
+            "/shop/set_delivery_method", {"dm_id": self.jnt.id}
+        )
+        self.assertTrue(summary["success"], summary)
+        self.assertFalse(self._offers_cod())
 
     # -- booking and the courier's news ------------------------------------------
 
