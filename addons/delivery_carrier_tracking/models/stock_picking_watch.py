@@ -1,3 +1,4 @@
+import logging
 import time
 from datetime import timedelta
 
@@ -14,6 +15,8 @@ MOVING_SHIPMENT_STATES = tuple(
     state for state in ACTIVE_SHIPMENT_STATES if state != "exception"
 )
 WATCH_ACTIVITY_TYPE = "delivery_carrier_tracking.mail_activity_type_shipment_watch"
+
+_logger = logging.getLogger(__name__)
 
 
 class StockPickingShipmentWatch(models.AbstractModel):
@@ -255,17 +258,36 @@ class StockPickingShipmentWatch(models.AbstractModel):
         """
         deadline = self._tracking_cron_deadline()
         due = self._watch_due_ids()
-        done = 0
+        done = seen = 0
         for picking_id in due:
             if time.monotonic() >= deadline:
                 break
+            seen += 1
             picking = self._watch_take(picking_id)
-            if picking:
-                picking._watch_update_activity()
+            if not picking:
+                continue  # another worker's
+            try:
+                with self.env.cr.savepoint():
+                    picking._watch_update_activity()
                 done += 1
+            except Exception:  # one delivery never stops the run (logged)
+                # its reason stays unnoted: the next run tries it again
+                _logger.exception("Shipment watch of %s failed", picking.name)
             self._tracking_cron_commit()
-        self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
+        # those skipped as another worker's are that worker's, not left over
+        self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - seen)
         return done
+
+    def _watch_activity_user(self):
+        """The delivery's responsible when a person is, else the company's
+        watcher: deliveries validated by the scheduler or the shop's
+        automation have OdooBot or a portal user as responsible, who would
+        never see the activity."""
+        self.ensure_one()
+        responsible = self.user_id
+        if responsible and not (responsible.share or responsible._is_superuser()):
+            return responsible
+        return self.company_id.tracking_watch_user_id or self.env.user
 
     def _watch_update_activity(self):
         self.ensure_one()
@@ -277,9 +299,7 @@ class StockPickingShipmentWatch(models.AbstractModel):
             lambda a: a.activity_type_id == activity_type
         )
         if reason:
-            user = (
-                self.user_id or self.company_id.tracking_watch_user_id or self.env.user
-            )
+            user = self._watch_activity_user()
             summary = dict(self.with_context(lang=user.lang)._selection_watch_reason())[
                 reason
             ]

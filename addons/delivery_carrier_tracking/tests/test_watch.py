@@ -237,7 +237,8 @@ class TestShipmentWatch(TrackingCommon):
     def test_cron_twice_one_activity_then_done_when_solved(self):
         self.env.company.tracking_watch_user_id = self.warehouse_user
         pending = self._label_pending()
-        pending.user_id = False  # no responsible: the company's watcher
+        # validated by the shop's automation: OdooBot is no one to ask
+        pending.user_id = self.env.ref("base.user_root")
         t0 = pending.date_done
         Picking = self.env["stock.picking"]
         with freeze_time(t0 + timedelta(hours=5)):
@@ -320,8 +321,10 @@ class TestShipmentWatch(TrackingCommon):
             self.assertEqual(
                 {row["watch_reason"] for row in rows}, {"label_late"}, rows
             )
-            # acting: the activity marked done by the warehouse user
+            # acting: the activity marked done by the warehouse user, the
+            # delivery's responsible
             activity = self._watch_activities(pending)
+            self.assertEqual(activity.user_id, user)
             activity.with_user(user).action_feedback(feedback="Called the courier")
             self.assertFalse(self._watch_activities(pending))
             # a person closed it: the scheduler does not reopen it while the
