@@ -117,6 +117,7 @@ class TestCodCheckout(CodCommon):
         self.assertIn("Pay on delivery", page.text)
         self.assertNotIn('data-step="paid"', page.text)
         self.assertIn('data-step="cod_paid"', page.text)
+        self.assertIn("Please have the amount ready in cash", page.text)
         # delivered: paid
         picking = self.ship(order)
         self.report(picking, "delivered")
@@ -124,6 +125,7 @@ class TestCodCheckout(CodCommon):
         page = self.url_open(f"/my/orders/{order.id}")
         self.assertIn("o_cod_paid", page.text)
         self.assertNotIn("Pay on delivery", page.text)
+        self.assertNotIn("Please have the amount ready in cash", page.text)
 
     def test_other_payment_after_cod_removes_the_fee(self):
         self.authenticate("cod_portal", "cod_portal")

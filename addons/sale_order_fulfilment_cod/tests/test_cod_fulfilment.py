@@ -94,6 +94,33 @@ class TestCodFulfilment(CodCommon):
             1,
         )
 
+    def test_collection_failure_exception_then_fulfil(self):
+        """A collection entry that cannot be posted (the COD receivable
+        account deprecated) leaves the order in exception, the delivery kept;
+        once fixed, the salesperson's Fulfil books it."""
+        account = self.env.company.cod_receivable_account_id
+        account.deprecated = True
+        order = self.cod_cart(partner=self.customer)
+        order.user_id = self.salesman
+        self.pay_cod(order)
+        picking = self.ship(order, user=self.warehouse_user)
+        self.report(picking, "delivered")
+        self.assertEqual(picking.shipment_state, "delivered")
+        self.assertTrue(order.fulfilment_exception)
+        self.assertEqual(order.fulfilment_state, "exception")
+        self.assertEqual(order.cod_state, "to_collect")
+        self.assertFalse(order.cod_collection_move_id)
+        # the batch leaves it to a person
+        self.assertNotIn(
+            order, order.search(order._get_fulfilment_todo_domain("batch"))
+        )
+        account.deprecated = False
+        self.env.invalidate_all()
+        self.assertIs(order.with_user(self.salesman).action_fulfil(), True)
+        self.assertEqual(order.cod_state, "collected")
+        self.assertFalse(order.fulfilment_exception)
+        self.assertEqual(order.invoice_ids.payment_state, "paid")
+
     def test_invoice_when_delivered(self):
         self.env.company.cod_invoice_policy = "delivered"
         order = self.cod_cart()
