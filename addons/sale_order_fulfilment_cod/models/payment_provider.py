@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.addons.payment import utils as payment_utils
 
 
@@ -30,7 +30,7 @@ class PaymentProvider(models.Model):
                 cod,
                 available=False,
                 reason=offer.get("reason")
-                or _("no delivery offering cash on delivery"),
+                or self.env._("no delivery offering cash on delivery"),
             )
             providers -= cod
         return providers

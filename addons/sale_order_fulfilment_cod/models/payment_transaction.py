@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, api, models
+from odoo import api, models
 from odoo.exceptions import ValidationError
 
 _logger = logging.getLogger(__name__)
@@ -28,8 +28,11 @@ class PaymentTransaction(models.Model):
         tx = self.search([("reference", "=", reference), ("provider_code", "=", "cod")])
         if not tx:
             raise ValidationError(
-                _("Cash on Delivery: no transaction found matching reference %s.")
-                % reference
+                self.env._(
+                    "Cash on Delivery: no transaction found matching reference "
+                    "%(reference)s.",
+                    reference=reference,
+                )
             )
         return tx
 
@@ -43,14 +46,14 @@ class PaymentTransaction(models.Model):
 
     def _log_received_message(self):
         # Nothing was received: the customer only chose to pay the courier.
-        super(
+        return super(
             PaymentTransaction, self.filtered(lambda tx: tx.provider_code != "cod")
         )._log_received_message()
 
     def _get_sent_message(self):
         message = super()._get_sent_message()
         if self.provider_code == "cod":
-            message = _(
+            message = self.env._(
                 "The customer chose %(provider)s: the courier collects the cash.",
                 provider=self.provider_id.name,
             )
