@@ -180,12 +180,13 @@ class BiteshipCarrierRates(models.AbstractModel):
             }
         return companies, coordinates
 
-    def _biteship_rates(self, order):
+    def _biteship_rates(self, order, extra=None):
         """Biteship's ``pricing`` list for the order: one
-        ``POST /v1/rates/couriers`` per cart, address and weight, kept on the
-        order (a failure briefly too). Raises BiteshipError / UserError."""
+        ``POST /v1/rates/couriers`` per cart, address, weight and `extra`
+        request fields (e.g. cash on delivery's amount), kept on the order (a
+        failure briefly too). Raises BiteshipError / UserError."""
         self.ensure_one()
-        payload = self._biteship_rate_payload(order)
+        payload = {**self._biteship_rate_payload(order), **(extra or {})}
         if not payload["couriers"]:
             return []
         key = hashlib.sha256(
@@ -196,36 +197,37 @@ class BiteshipCarrierRates(models.AbstractModel):
             ).encode()
         ).hexdigest()
         # Technical cache written for whoever prices the cart (the public
-        # user's checkout reads the order as sudo as well).
+        # user's checkout reads the order as sudo as well): {request key:
+        # {at, pricing or error}}, so that a cart priced for its delivery and
+        # for cash on delivery keeps both answers.
         order_sudo = order.sudo()
-        cached = order_sudo.biteship_rates_cache if order.id else None
         now = time.time()
-        if cached and cached.get("key") == key:
-            ttl = (
-                RATES_ERROR_CACHE_SECONDS if "error" in cached else RATES_CACHE_SECONDS
-            )
-            if now - cached.get("at", 0) < ttl:
-                if "error" in cached:
-                    raise BiteshipError(cached["error"])
-                return cached["pricing"]
+        cache = {
+            cache_key: entry
+            for cache_key, entry in (
+                (order_sudo.biteship_rates_cache if order.id else None) or {}
+            ).items()
+            if isinstance(entry, dict)
+            and now - entry.get("at", 0)
+            < (RATES_ERROR_CACHE_SECONDS if "error" in entry else RATES_CACHE_SECONDS)
+        }
+        cached = cache.get(key)
+        if cached:
+            if "error" in cached:
+                raise BiteshipError(cached["error"])
+            return cached["pricing"]
         try:
             answer = self._biteship_client().get_rates(payload)
         except BiteshipError as error:
             _logger.info("Biteship rates failed for %s: %s", order.name, error.message)
             if order.id:
-                order_sudo.biteship_rates_cache = {
-                    "key": key,
-                    "at": now,
-                    "error": error.message,
-                }
+                cache[key] = {"at": now, "error": error.message}
+                order_sudo.biteship_rates_cache = cache
             raise
         pricing = [p for p in answer.get("pricing") or [] if isinstance(p, dict)]
         if order.id:
-            order_sudo.biteship_rates_cache = {
-                "key": key,
-                "at": now,
-                "pricing": pricing,
-            }
+            cache[key] = {"at": now, "pricing": pricing}
+            order_sudo.biteship_rates_cache = cache
         return pricing
 
     @api.model

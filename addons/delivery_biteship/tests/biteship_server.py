@@ -72,20 +72,22 @@ COURIERS = {
 INSTANT_COURIERS = {"gojek", "grab", "paxel", "lalamove", "borzo"}
 INSTANT_BASE, INSTANT_PER_KM = 12000, 2500
 # Cash on delivery: destination_cash_on_delivery is the rupiah amount the
-# courier collects (at most IDR 15,000,000), destination_cash_on_delivery_type
-# the payout window (7_days, 5_days or 3_days), in rates and order requests;
-# rates tell per service available_for_cash_on_delivery and its
-# cash_on_delivery_fee, included in price when the request carries an amount.
-# A courier without COD refuses the order with 40002009 "Courier is not
-# available for cash on delivery service", a bad extra feature is 40002008.
+# courier collects ("cannot exceed IDR 15.000.000"), with
+# destination_cash_on_delivery_type, the payout window (7_days, 5_days or
+# 3_days: "You must fill in destination_cash_on_delivery_type too"), in rates
+# and order requests. Every rates answer tells per service
+# available_for_cash_on_delivery; a rates request with a COD amount also gets
+# each service's cash_on_delivery_fee (0 for a courier without COD), added to
+# its price ("Rates with COD Fee"). A courier without COD refuses the order
+# with 40002009 "Courier is not available for cash on delivery service"; a
+# bad extra feature is 40002008 on orders, 40001002 on rates.
 # https://biteship.com/id/docs/api/rates/retrieve
 # https://biteship.com/id/docs/api/orders/create
 # https://biteship.com/id/docs/api/orders/error
 COD_MAX_AMOUNT = 15_000_000
 COD_TYPES = ("3_days", "5_days", "7_days")
 # Stand-in convention (Biteship does not publish its tariff): the fee is 3 %
-# of the amount collected (of the goods' declared value when the request
-# names no amount), at least IDR 2,500. Instant couriers and J&T: no COD.
+# of the amount collected, at least IDR 2,500. Instant couriers and J&T: no COD.
 COD_FEE_RATE, COD_FEE_MIN = 0.03, 2500
 COURIER_NAMES = {"jnt": "J&T", "gojek": "GoSend", "grab": "GrabExpress"}
 # POST /v1/orders/:id/cancel: "cancellation_reason_code" is one of these;
@@ -364,14 +366,10 @@ class BiteshipStandIn:
         couriers = [c for c in couriers if c]
         if not couriers:
             raise ApiError(400, "couriers is required", 40001001)
-        cod_amount = self._check_cod(body)
+        cod_amount = self._check_cod(body, code=40001002)
         with self.lock:
             self.rates_requests.append(body)
         kg = self._weight_kg(items)
-        # what a COD fee is a share of: the amount asked for, else the goods
-        cod_base = cod_amount or sum(
-            self._number(i.get("value")) * int(i.get("quantity") or 1) for i in items
-        )
         origin, destination = self._flat_coordinates(body)
         km = self._km(origin, destination) if origin and destination else None
         pricing = []
@@ -391,7 +389,9 @@ class BiteshipStandIn:
                     else per_kg * kg
                 )
                 cod = self._cod_available(company)
-                cod_fee = self._cod_fee(cod_base) if cod else 0
+                cod_fee = self._cod_fee(cod_amount) if cod and cod_amount else 0
+                # the COD fee only for a request with a COD amount
+                fees = {"cash_on_delivery_fee": cod_fee} if cod_amount else {}
                 pricing.append(
                     {
                         "available_collection_method": ["pickup"]
@@ -415,9 +415,8 @@ class BiteshipStandIn:
                         "shipping_type": "parcel",
                         "currency": "IDR",
                         "shipping_fee": shipping_fee,
-                        "cash_on_delivery_fee": cod_fee,
-                        # the price includes the COD fee only when COD is asked
-                        "price": shipping_fee + (cod_fee if cod_amount else 0),
+                        **fees,
+                        "price": shipping_fee + cod_fee,
                     }
                 )
         return 200, {
@@ -454,13 +453,6 @@ class BiteshipStandIn:
             )
 
     @staticmethod
-    def _number(value):
-        try:
-            return float(value or 0)
-        except (TypeError, ValueError):
-            return 0.0
-
-    @staticmethod
     def _cod_available(company):
         return company not in INSTANT_COURIERS and company != "jnt"
 
@@ -468,32 +460,31 @@ class BiteshipStandIn:
     def _cod_fee(amount):
         return max(COD_FEE_MIN, round(amount * COD_FEE_RATE))
 
-    def _check_cod(self, body, company=None):
+    def _check_cod(self, body, company=None, code=40002008):
         """The COD amount a rates or order request asks for (0 without
-        one), refused as Biteship documents it: a whole amount of rupiah up
-        to IDR 15,000,000, a known payout window and, for an order, a
-        courier that collects cash (see COD_MAX_AMOUNT)."""
+        one), refused (with `code`) as Biteship documents it: a whole amount
+        of rupiah up to IDR 15,000,000 with one of the payout windows and,
+        for an order, a courier that collects cash (see COD_MAX_AMOUNT)."""
         amount = body.get("destination_cash_on_delivery")
         if amount is None:
             return 0
         self._check_rupiah(amount, "destination_cash_on_delivery")
         if amount <= 0:
             raise ApiError(
-                400, "destination_cash_on_delivery must be more than 0", 40002008
+                400, "destination_cash_on_delivery must be more than 0", code
             )
         if amount > COD_MAX_AMOUNT:
             raise ApiError(
                 400,
                 f"destination_cash_on_delivery can not be more than {COD_MAX_AMOUNT}",
-                40002008,
+                code,
             )
-        cod_type = body.get("destination_cash_on_delivery_type")
-        if cod_type is not None and cod_type not in COD_TYPES:
+        if body.get("destination_cash_on_delivery_type") not in COD_TYPES:
             raise ApiError(
                 400,
                 "destination_cash_on_delivery_type must be one of "
                 + ", ".join(COD_TYPES),
-                40002008,
+                code,
             )
         if company is not None and not self._cod_available(company):
             raise ApiError(
