@@ -17,22 +17,58 @@ class DeliveryCarrier(models.Model):
     _inherit = "delivery.carrier"
 
     def _cod_offer(self, order):
-        """Cash on delivery through Biteship: only when the courier service
-        the order ships with says ``available_for_cash_on_delivery`` in
-        Biteship's rates for this cart, with that service's
-        ``cash_on_delivery_fee``, up to Biteship's IDR 15,000,000 (or the
-        method's lower COD maximum)
-        (https://biteship.com/id/docs/api/rates/retrieve). The rates are the
-        ones the checkout priced the cart with, kept on the order: no request
-        of its own while they are fresh."""
+        """Cash on delivery through Biteship ("Rates with COD Fee",
+        https://biteship.com/id/docs/api/rates/retrieve): only when the
+        courier service the order ships with says
+        ``available_for_cash_on_delivery`` in the rates the checkout priced
+        the cart with (kept on the order: no request for that), up to
+        Biteship's IDR 15,000,000 (or the method's lower COD maximum). The
+        fee is the ``cash_on_delivery_fee`` Biteship quotes for collecting
+        the order's total, which only a rates request carrying that amount
+        and the payout window gets: one per cart and total, kept on the
+        order as well."""
         if self.delivery_type != "biteship":
             return super()._cod_offer(order)
         self.ensure_one()
         try:
             company, service = self._biteship_cod_service(order)
-            price = self._biteship_cod_pricing(order, company, service)
+            refusal = self._biteship_cod_refusal_for(
+                self._biteship_cod_pricing(order, company, service), company, service
+            )
+            if refusal:
+                return refusal
+            offer = self._cod_check_max(
+                {
+                    "available": True,
+                    "fee": 0.0,
+                    "max_amount": self._biteship_cod_max(order),
+                    "reason": "",
+                },
+                order,
+            )
+            if not offer["available"]:
+                return offer  # over the maximum already: no fee to ask for
+            # the total before any COD fee line: the fee is quoted on it
+            total = order.amount_total - sum(
+                order._cod_fee_lines().mapped("price_total")
+            )
+            cod = {
+                "destination_cash_on_delivery": self._biteship_to_idr(
+                    total, order.currency_id, order.company_id
+                ),
+                "destination_cash_on_delivery_type": self.cod_disbursement,
+            }
+            price = self._biteship_cod_pricing(order, company, service, cod)
+            refusal = self._biteship_cod_refusal_for(price, company, service)
+            if refusal:
+                return refusal
+            fee = float(price.get("cash_on_delivery_fee") or 0.0)
         except (UserError, ValidationError) as error:
             return self._biteship_cod_refusal(str(error))
+        except (TypeError, ValueError):
+            return self._biteship_cod_refusal(
+                self.env._("Biteship sent a cash-on-delivery fee that is not a number.")
+            )
         except BiteshipError as error:
             _logger.info(
                 "Biteship rates for cash on delivery failed for %s: %s",
@@ -45,6 +81,32 @@ class DeliveryCarrier(models.Model):
                     "try again in a few minutes or pay online."
                 )
             )
+        offer["fee"] = self.env.ref("base.IDR")._convert(
+            fee,
+            order.currency_id,
+            order.company_id,
+            order.date_order or fields.Date.context_today(self),
+        )
+        return self._cod_check_max(offer, order)
+
+    def _biteship_cod_max(self, order):
+        """Biteship's IDR 15,000,000 in the order's currency, or the method's
+        own lower COD maximum."""
+        maximum = self.env.ref("base.IDR")._convert(
+            BITESHIP_COD_MAX_IDR,
+            order.currency_id,
+            order.company_id,
+            order.date_order or fields.Date.context_today(self),
+        )
+        if self.cod_max_amount:
+            maximum = min(
+                maximum, self._cod_to_order_currency(self.cod_max_amount, order)
+            )
+        return maximum
+
+    def _biteship_cod_refusal_for(self, price, company, service):
+        """The refusal when Biteship's pricing entry `price` of the service
+        does not deliver or does not collect cash; None when it does."""
         label = f"{company.upper()} {service.upper()}"
         if price is None:
             return self._biteship_cod_refusal(
@@ -60,28 +122,7 @@ class DeliveryCarrier(models.Model):
                     service=label,
                 )
             )
-        try:
-            fee = float(price.get("cash_on_delivery_fee") or 0.0)
-        except (TypeError, ValueError):
-            return self._biteship_cod_refusal(
-                self.env._("Biteship sent a cash-on-delivery fee that is not a number.")
-            )
-        idr = self.env.ref("base.IDR")
-        currency, company_rec = order.currency_id, order.company_id
-        when = order.date_order or fields.Date.context_today(self)
-        max_amount = idr._convert(BITESHIP_COD_MAX_IDR, currency, company_rec, when)
-        if self.cod_max_amount:
-            # the shop's own limit on this method, when lower than Biteship's
-            max_amount = min(
-                max_amount, self._cod_to_order_currency(self.cod_max_amount, order)
-            )
-        offer = {
-            "available": True,
-            "fee": idr._convert(fee, currency, company_rec, when),
-            "max_amount": max_amount,
-            "reason": "",
-        }
-        return self._cod_check_max(offer, order)
+        return None
 
     def _cod_get_partner(self):
         """Biteship collects its couriers' cash and pays it out: its partner
@@ -114,11 +155,12 @@ class DeliveryCarrier(models.Model):
         option = self._biteship_pick_option(order, options)
         return option["company"], option["service"]
 
-    def _biteship_cod_pricing(self, order, company, service):
+    def _biteship_cod_pricing(self, order, company, service, cod=None):
         """The service's entry of Biteship's pricing for the order (the rates
-        kept on the order), None when Biteship does not offer it."""
+        kept on the order; asked with the COD fields `cod`, if any), None
+        when Biteship does not offer it."""
         self._biteship_check_idr_rate(order.company_id)
-        for price in self._biteship_rates(order):
+        for price in self._biteship_rates(order, cod):
             if (price.get("courier_code") or price.get("company")) == company and (
                 price.get("courier_service_code") or price.get("type")
             ) == service:
@@ -150,6 +192,5 @@ class DeliveryCarrier(models.Model):
                 )
             )
         payload["destination_cash_on_delivery"] = rupiah
-        if self.cod_disbursement:  # else Biteship's own default window
-            payload["destination_cash_on_delivery_type"] = self.cod_disbursement
+        payload["destination_cash_on_delivery_type"] = self.cod_disbursement
         return payload

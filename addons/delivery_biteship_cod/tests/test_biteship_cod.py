@@ -73,13 +73,21 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
             order.set_delivery_line(carrier, rate["price"])
         return order
 
-    def _cached_price(self, order, company, service):
-        """The service's entry of the rates kept on the order."""
-        return next(
-            p
-            for p in order.biteship_rates_cache["pricing"]
-            if p["courier_code"] == company and p["courier_service_code"] == service
+    def _quoted_fee(self, order):
+        """Biteship's COD fee for the order's total: the last rates request
+        asked with that total (before any fee) and a payout window; the
+        stand-in's quote of it."""
+        [request] = [
+            r for r in self.server.rates_requests if "destination_cash_on_delivery" in r
+        ][-1:]
+        total = order.amount_total - sum(order._cod_fee_lines().mapped("price_total"))
+        amount = request["destination_cash_on_delivery"]
+        self.assertEqual(amount, round(total * IDR_PER_USD))
+        self.assertEqual(
+            request["destination_cash_on_delivery_type"],
+            order.carrier_id.cod_disbursement,
         )
+        return self.server._cod_fee(amount)
 
     @staticmethod
     def _notes(picking):
@@ -105,23 +113,36 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
     def test_standin_cod_rules(self):
         headers = {"authorization": API_KEY}
         items = [{"name": "Batik", "value": 320000, "quantity": 3, "weight": 750}]
-        rates = requests.post(
-            f"{self.server.url}/v1/rates/couriers",
-            json={
-                "origin_postal_code": 10110,
-                "destination_postal_code": 40111,
-                "couriers": "jne,jnt",
-                "items": items,
-            },
-            headers=headers,
-            timeout=5,
-        ).json()["pricing"]
+        rates_url = f"{self.server.url}/v1/rates/couriers"
+        body = {
+            "origin_postal_code": 10110,
+            "destination_postal_code": 40111,
+            "couriers": "jne,jnt",
+            "items": items,
+        }
+        rates = requests.post(rates_url, json=body, headers=headers, timeout=5).json()[
+            "pricing"
+        ]
         jne = next(p for p in rates if p["company"] == "jne" and p["type"] == "reg")
         jnt = next(p for p in rates if p["company"] == "jnt")
         self.assertTrue(jne["available_for_cash_on_delivery"])
-        self.assertGreater(jne["cash_on_delivery_fee"], 0)
-        self.assertEqual(jne["price"], jne["shipping_fee"], "no COD asked: no fee in")
         self.assertFalse(jnt["available_for_cash_on_delivery"])
+        self.assertNotIn("cash_on_delivery_fee", jne, "no COD amount asked")
+        self.assertEqual(jne["price"], jne["shipping_fee"])
+        # "Rates with COD Fee": the amount and its payout window, together
+        cod_body = {**body, "destination_cash_on_delivery": 960000}
+        answer = requests.post(rates_url, json=cod_body, headers=headers, timeout=5)
+        self.assertEqual((answer.status_code, answer.json()["code"]), (400, 40001002))
+        cod_body["destination_cash_on_delivery_type"] = "7_days"
+        rates = requests.post(
+            rates_url, json=cod_body, headers=headers, timeout=5
+        ).json()["pricing"]
+        jne = next(p for p in rates if p["company"] == "jne" and p["type"] == "reg")
+        jnt = next(p for p in rates if p["company"] == "jnt")
+        self.assertGreater(jne["cash_on_delivery_fee"], 0)
+        self.assertEqual(
+            jne["price"], jne["shipping_fee"] + jne["cash_on_delivery_fee"]
+        )
         self.assertEqual(jnt["cash_on_delivery_fee"], 0)
 
         order = {
@@ -142,6 +163,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
             ({"destination_cash_on_delivery": 1000.5}, 40002021),
             ({"destination_cash_on_delivery": "1000"}, 40002021),
             ({"destination_cash_on_delivery": 15_000_001}, 40002008),
+            ({"destination_cash_on_delivery": 1000}, 40002008),  # no window
             (
                 {
                     "destination_cash_on_delivery": 1000,
@@ -152,6 +174,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
             (
                 {
                     "destination_cash_on_delivery": 1000,
+                    "destination_cash_on_delivery_type": "7_days",
                     "courier_company": "jnt",
                     "courier_type": "ez",
                 },
@@ -189,20 +212,26 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         offer = self.shopping._cod_offer(order)
         self.assertTrue(offer["available"], offer["reason"])
         self.assertEqual(offer["reason"], "")
-        fee = self._cached_price(order, "jne", "reg")["cash_on_delivery_fee"]
-        self.assertGreater(fee, 0)
+        fee = self._quoted_fee(order)
         self.assertAlmostEqual(offer["fee"], self._usd(fee), places=2)
         self.assertAlmostEqual(offer["max_amount"], self._usd(15_000_000), places=2)
         self.assertEqual(
             len(self.server.rates_requests),
-            requests_made,
-            "the offer reads the rates the cart was priced with",
+            requests_made + 1,
+            "COD availability from the rates the cart was priced with, the fee "
+            "from one rates request with the order's total",
+        )
+        self.shopping._cod_offer(order)
+        self.assertEqual(
+            len(self.server.rates_requests), requests_made + 1, "both kept"
         )
 
         order._biteship_choose_service(self.shopping, "jnt:ez")
+        requests_made = len(self.server.rates_requests)
         offer = self.shopping._cod_offer(order)
         self.assertFalse(offer["available"])
         self.assertIn("JNT EZ", offer["reason"])
+        self.assertEqual(len(self.server.rates_requests), requests_made)
 
         # an instant courier (offered with coordinates) collects no cash
         self.env.company.partner_id.write(
@@ -220,7 +249,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         # Biteship's fee for one with it
         order._biteship_choose_service(self.shopping, "sicepat:reg")
         order._cod_set_fee_line()
-        fee = self._cached_price(order, "sicepat", "reg")["cash_on_delivery_fee"]
+        fee = self._quoted_fee(order)
         self.assertAlmostEqual(
             order._cod_fee_lines().price_unit, round(self._usd(fee), 2), places=2
         )
@@ -231,7 +260,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         order = self._cart(self.jne)
         offer = self.jne._cod_offer(order)
         self.assertTrue(offer["available"], offer["reason"])
-        fee = self._cached_price(order, "jne", "reg")["cash_on_delivery_fee"]
+        fee = self._quoted_fee(order)
         self.assertAlmostEqual(offer["fee"], self._usd(fee), places=2)
         # asked again (payment page reloaded): the rates kept on the order
         requests_made = len(self.server.rates_requests)
@@ -319,7 +348,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         order = self._cart(self.jne)
         self.pay_cod(order)
         self.assertEqual((order.is_cod, order.cod_state), (True, "to_collect"))
-        fee = self._cached_price(order, "jne", "reg")["cash_on_delivery_fee"]
+        fee = self._quoted_fee(order)
         self.assertAlmostEqual(
             order._cod_fee_lines().price_unit, round(self._usd(fee), 2), places=2
         )
