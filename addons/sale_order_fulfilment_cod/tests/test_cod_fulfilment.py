@@ -1,6 +1,7 @@
+from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
-from .common import CodCommon
+from .common import SECRET, CodCommon
 
 
 @tagged("post_install", "-at_install")
@@ -120,6 +121,75 @@ class TestCodFulfilment(CodCommon):
         self.assertEqual(order.cod_state, "collected")
         self.assertFalse(order.fulfilment_exception)
         self.assertEqual(order.invoice_ids.payment_state, "paid")
+
+    def test_other_company_books_in_its_own_journal(self):
+        """The webhook arrives as the public user of the main company; the
+        order, delivery and books are another company's: the collection
+        entry goes to that company's COD journal and account (made on first
+        use for a company whose chart came after the module)."""
+        company = self.env["res.company"].create(
+            {
+                "name": "Toko Cabang Bandung",
+                "currency_id": self.env.company.currency_id.id,
+            }
+        )
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=company, install_demo=False
+        )
+        company.partner_id.write(
+            {
+                "street": "Jl. Dago 5",
+                "city": "Bandung",
+                "zip": "40135",
+                "phone": "+62 22 555 0100",
+            }
+        )
+        self.assertFalse(company.cod_journal_id)
+        warehouse_user = new_test_user(
+            self.env,
+            "cod_gudang_bandung",
+            groups="stock.group_stock_user",
+            company_id=company.id,
+            company_ids=[company.id],
+        )
+        carrier = self._create_carrier(
+            "Kurir Bandung COD",
+            sequence=self.sequence,
+            company_id=company.id,
+            cod_allowed=True,
+            cod_fee=4.0,
+            tracking_webhook_secret=SECRET,
+        )
+        order = (
+            self.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": company.id,
+                    "order_line": [
+                        Command.create({"product_id": self.goods.id}),
+                    ],
+                }
+            )
+        )
+        order.set_delivery_line(carrier, 10.0)
+        order._cod_set_fee_line()
+        order._cod_confirm()
+        order._fulfilment_run("payment")
+        self.assertEqual(order.invoice_ids.company_id, company)
+        picking = self.ship(order, user=warehouse_user)
+        self.report(picking, "delivered")
+        self.assertEqual(
+            order.cod_state, "collected", order.fulfilment_exception_reason
+        )
+        move = order.cod_collection_move_id
+        self.assertEqual(move.company_id, company)
+        self.assertEqual(move.journal_id, company.cod_journal_id)
+        self.assertEqual(company.cod_receivable_account_id.company_ids, company)
+        self.assertIn(company.cod_receivable_account_id, move.line_ids.account_id)
+        self.assertEqual(order.invoice_ids.payment_state, "paid")
+        self.assertNotEqual(company.cod_journal_id, self.env.company.cod_journal_id)
 
     def test_invoice_when_delivered(self):
         self.env.company.cod_invoice_policy = "delivered"
