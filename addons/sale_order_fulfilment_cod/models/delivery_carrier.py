@@ -78,9 +78,38 @@ class DeliveryCarrier(models.Model):
                 "%(carrier)s does not offer cash on delivery.", carrier=self.name
             )
             return offer
+        missing = self._cod_missing_rate(order)
+        if missing:
+            offer["reason"] = self.env._(
+                "Cash on delivery with %(carrier)s cannot be offered in "
+                "%(currency)s: the shop has no exchange rate for %(missing)s.",
+                carrier=self.name,
+                currency=order.currency_id.name,
+                missing=missing.name,
+            )
+            return offer
         offer["fee"] = self._cod_to_order_currency(self.cod_fee, order)
         offer["max_amount"] = self._cod_to_order_currency(self.cod_max_amount, order)
         return self._cod_check_max(offer, order)
+
+    def _cod_missing_rate(self, order):
+        """The currency (carrier's or order's) without any rate when the fee
+        and maximum need a conversion: Odoo would silently convert at 1.0."""
+        self.ensure_one()
+        currency = self.currency_id or order.company_id.currency_id
+        if currency == order.currency_id or not (self.cod_fee or self.cod_max_amount):
+            return self.env["res.currency"]
+        company = order.company_id
+        for needed in (currency | order.currency_id) - company.currency_id:
+            if not self.env["res.currency.rate"].search_count(
+                [
+                    ("currency_id", "=", needed.id),
+                    ("company_id", "in", (False, company.root_id.id)),
+                ],
+                limit=1,
+            ):
+                return needed
+        return self.env["res.currency"]
 
     def _cod_check_max(self, offer, order):
         """Offer refused when the order total with the COD fee is over the

@@ -309,6 +309,32 @@ class TestCodFulfilment(CodCommon):
         )
         self.assertIn(self.provider, providers)
 
+    def test_order_currency_without_rate(self):
+        """The fee and maximum are in the carrier's currency: an order in a
+        currency without any rate is refused COD (Odoo would convert at 1.0),
+        named in the reason; with a rate the fee is converted."""
+        currency = self.env.ref("base.XCD")
+        currency.active = True
+        currency.rate_ids.unlink()
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Harga X", "currency_id": currency.id}
+        )
+        order = self.cod_cart()
+        order.write({"pricelist_id": pricelist.id})
+        offer = order._cod_get_offer()
+        self.assertFalse(offer["available"])
+        self.assertIn("no exchange rate for XCD", offer["reason"])
+        with self.assertRaisesRegex(Exception, "no exchange rate for XCD"):
+            order._cod_set_fee_line()
+        self.assertFalse(order._cod_fee_lines())
+        self.env["res.currency.rate"].create(
+            {"currency_id": currency.id, "rate": 2.0, "name": "2020-01-01"}
+        )
+        offer = order._cod_get_offer()
+        self.assertTrue(offer["available"], offer["reason"])
+        self.assertEqual(offer["fee"], 8.0)
+        self.assertEqual(offer["max_amount"], 1000.0)
+
     def test_label_shows_amount_to_collect(self):
         order = self.cod_cart()
         self.pay_cod(order)
