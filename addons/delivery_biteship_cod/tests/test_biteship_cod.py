@@ -373,6 +373,19 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         self.assertAlmostEqual(cod_line.balance, order.amount_total, places=2)
         self.assertEqual(self.receivable_balance(self.customer), 0.0)
 
+    def test_chosen_service_booked_with_the_amount(self):
+        order = self._cart(self.shopping, service="sicepat:reg")
+        self.pay_cod(order)
+        picking = self.ship(order)
+        booked = self.server.orders[picking.carrier_shipment_id]
+        self.assertEqual(
+            (booked["courier"]["company"], booked["courier"]["type"]),
+            ("sicepat", "reg"),
+        )
+        cod = booked["destination"]["cash_on_delivery"]
+        self.assertEqual(cod["amount"], round(order.amount_total * IDR_PER_USD))
+        self.assertEqual(cod["type"], "7_days")
+
     def test_returned_parcel_is_not_collected(self):
         order = self._cart(self.jne)
         self.pay_cod(order)
