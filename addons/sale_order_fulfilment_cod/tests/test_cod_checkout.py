@@ -132,7 +132,13 @@ class TestCodCheckout(CodCommon):
         order = self._cart(self.cod_carrier)
         self._pay(order, self.provider, self.cod_method, 110.0)
         self.assertEqual(order.amount_total, 114.0)
-        # back in the payment step, COD again: still one fee line
+        # back in the payment step: the totals without the fee, COD again:
+        # still one fee line
+        page = self.url_open("/shop/payment")
+        self.assertEqual(page.status_code, 200)
+        self.assertFalse(order._cod_fee_lines())
+        self.assertEqual(order.amount_total, 110.0)
+        self._pay(order, self.provider, self.cod_method, 110.0)
         self._pay(order, self.provider, self.cod_method, 114.0)
         self.assertEqual(len(order._cod_fee_lines()), 1)
         demo_method = self.env.ref("payment_demo.payment_method_demo")
