@@ -283,6 +283,12 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         self.assertFalse(offer["available"])
         self.assertIn("right now", offer["reason"])
 
+        # no IDR rate: nothing converted 1:1, the reason names the rate
+        self.idr_rate.unlink()
+        offer = self.jne._cod_offer(self.cod_cart(carrier=self.plain_carrier))
+        self.assertFalse(offer["available"])
+        self.assertIn("no IDR exchange rate", offer["reason"])
+
     def test_offer_maximum(self):
         # 10 x USD 100 is over Biteship's IDR 15,000,000 (USD 937.50)
         order = self._cart(self.jne, qty=10.0)
