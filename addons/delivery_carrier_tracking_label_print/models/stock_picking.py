@@ -90,8 +90,9 @@ class StockPicking(models.Model):
     def action_print_shipping_labels(self):
         """One PDF with the label of every parcel of these deliveries."""
         return self._label_print_action(
+            # data={}: core's default None cannot go through XML-RPC
             lambda pickings: self.env.ref(LABELS_REPORT_ACTION).report_action(
-                pickings, config=False
+                pickings, data={}, config=False
             )
         )
 

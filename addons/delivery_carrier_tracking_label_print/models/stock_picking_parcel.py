@@ -87,7 +87,9 @@ class StockPickingParcel(models.Model):
                     "package": parcel.package_id.name or "",
                     "courier": courier,
                     "service": service,
-                    "weight": f"{weight:.2f} {picking.weight_uom_name}",
+                    "weight": f"{weight:.2f} {picking.weight_uom_name}"
+                    if weight
+                    else "",
                     "routing_code": parcel._get_label_routing_code(),
                     "cod_amount": cod,
                     "cod_text": formatLang(self.env, cod, currency_obj=currency)
@@ -127,14 +129,17 @@ class StockPickingParcel(models.Model):
                 _field(40, 480, 30, f"Phone: {label['recipient_phone']}"),
                 _field(30, 570, 28, f"Order: {label['order']}"),
                 _field(30, 610, 28, f"Delivery: {label['delivery']}"),
-                _field(30, 650, 28, f"Weight: {label['weight']}"),
             ]
+            if label["weight"]:
+                lines.append(_field(30, 650, 28, f"Weight: {label['weight']}"))
             if label["routing_code"]:
                 lines.append(_field(500, 570, 80, label["routing_code"], 8))
+            number = label["tracking_number"]
+            # ^BC: Code128, normal orientation, 180 dots high, no text line
+            # of the printer's own (the text follows, larger)
+            barcode = f"^BY{_module_width(number)}^BCN,180,N,N,N"
             lines += [
-                # ^BC: Code128, normal orientation, 180 dots high, no text
-                # line of the printer's own (the text follows, larger)
-                f"^FO60,720^BY3^BCN,180,N,N,N^FH^FD{zpl_text(label['tracking_number'])}^FS",
+                f"^FO40,720{barcode}^FH^FD{zpl_text(number)}^FS",
                 _field(60, 920, 50, label["tracking_number"]),
             ]
             if label["cod_text"]:
@@ -146,6 +151,13 @@ class StockPickingParcel(models.Model):
             lines.append("^XZ")
             labels.append("\n".join(lines))
         return "\n".join(labels) + "\n"
+
+
+def _module_width(number):
+    """Narrowest bar in dots (^BY), 3 at most: the widest that keeps the
+    barcode within the label's 720 dots. Code128 B: 11 modules a character,
+    plus 35 for the start, check and stop characters."""
+    return max(1, min(3, 720 // (11 * len(number) + 35)))
 
 
 def _field(x, y, size, value, limit=60, reverse=False):

@@ -100,11 +100,14 @@ class TestLabelPrint(TrackingCommon):
             self.assertIn("40111 Bandung", text)
             self.assertIn("S-TEST", text)  # order reference
             self.assertIn("Test Courier", text)
-            self.assertIn(first.weight_uom_name, text)
             self.assertNotIn("COD", text)
         self.assertIn(first.name, texts[0])
         self.assertIn(second.name, texts[2])
-        self.assertIn(f"{second.weight:.2f}", texts[2])
+        # the delivery's weight on its one parcel, or on the parcel made from
+        # its packages; none on a parcel added for an extra number
+        self.assertIn(f"Weight {second.weight:.2f} {second.weight_uom_name}", texts[2])
+        self.assertIn(f"Weight {first.weight:.2f} {first.weight_uom_name}", texts[0])
+        self.assertNotIn("Weight", texts[1])
 
     def test_barcode_is_code128_of_the_waybill(self):
         picking = self._shipped("JNE-77/01")
@@ -205,7 +208,7 @@ class TestLabelPrint(TrackingCommon):
             self.assertEqual(commands[:4], ["^CI28", "^PW800", "^LL1200", "^LH0,0"])
             barcodes = [c for c in commands if "^BC" in c]
             self.assertEqual(len(barcodes), 1)
-            self.assertRegex(barcodes[0], rf"\^BCN,\d+,N,N,N\^FH\^FD{number}\^FS$")
+            self.assertRegex(barcodes[0], rf"\^BY3\^BCN,\d+,N,N,N\^FH\^FD{number}\^FS$")
             self.assertIn(f"^FD{number}^FS", block.replace(barcodes[0], ""))
             self.assertIn(f"^FD{position}^FS", block)
             self.assertIn("^FDTest Courier^FS", block)
@@ -336,6 +339,39 @@ class TestLabelPrint(TrackingCommon):
         response = self.url_open(f"/report/pdf/{LABELS_REPORT}/{picking.id}")
         self.assertEqual(response.status_code, 200)
         self.assertIn(b"WH01", response.content)
+
+    def test_xmlrpc_as_warehouse_user(self):
+        """The print methods answer over XML-RPC (no None in the actions)."""
+        user = self._warehouse_user()
+        numbered = self._shipped("RPC1")
+        missing = self._shipped("")
+        uid, db = user.id, self.env.cr.dbname
+        for method in (
+            "action_print_shipping_labels",
+            "action_print_shipping_labels_zpl",
+        ):
+            action = self.xmlrpc_object.execute_kw(
+                db, uid, user.login, "stock.picking", method, [(numbered | missing).ids]
+            )
+            self.assertEqual(action["tag"], "display_notification")
+            self.assertIn(missing.name, action["params"]["message"])
+        report = self.xmlrpc_object.execute_kw(
+            db,
+            uid,
+            user.login,
+            "stock.picking",
+            "action_print_shipping_labels",
+            [numbered.ids],
+        )
+        self.assertEqual(report["report_name"], LABELS_REPORT)
+        self.assertEqual(report["context"]["active_ids"], numbered.ids)
+
+    def test_zpl_long_waybill_fits(self):
+        """Long numbers get narrower bars (^BY), within the label."""
+        short, long_ = self._shipped("JNE123"), self._shipped("JT" + "7" * 18)
+        zpl = (short | long_)._label_print_zpl()
+        self.assertIn("^BY3^BCN", zpl.split("^XZ")[0])
+        self.assertIn("^BY2^BCN", zpl.split("^XZ")[1])
 
     def test_batch_transfer(self):
         pickings = self._shipped("BT1") | self._shipped("BT2")
