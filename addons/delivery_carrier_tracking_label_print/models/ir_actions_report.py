@@ -22,8 +22,9 @@ class IrActionsReport(models.Model):
             by_format[fmt] = by_format.get(fmt, []) + picking.parcel_ids.ids
         contents, kind = [], "pdf"
         for fmt, parcel_ids in by_format.items():
+            # parcels in data: see report/report_labels.py
             content, kind = super()._render_qweb_pdf(
-                FORMAT_REPORTS[fmt], parcel_ids, data=dict(data or {})
+                FORMAT_REPORTS[fmt], None, data=dict(data or {}, parcel_ids=parcel_ids)
             )
             contents.append(content)
         if kind != "pdf" or len(contents) == 1:
