@@ -191,6 +191,29 @@ class TestCodFulfilment(CodCommon):
         self.assertEqual(order.invoice_ids.payment_state, "paid")
         self.assertNotEqual(company.cod_journal_id, self.env.company.cod_journal_id)
 
+    def test_billing_user_cancels_the_invoice(self):
+        """A person taking the COD invoice back stops the automation for the
+        order (it would invoice again); Fulfil goes on."""
+        billing = new_test_user(
+            self.env, "cod_billing", groups="account.group_account_invoice"
+        )
+        order = self.cod_cart()
+        self.pay_cod(order)
+        invoice = order.invoice_ids
+        invoice.with_user(billing).button_draft()
+        invoice.with_user(billing).button_cancel()
+        self.assertTrue(order.fulfilment_exception)
+        self.assertIn(invoice.name, order.fulfilment_exception_reason)
+        self.assertIn("cash-on-delivery", order.fulfilment_exception_reason)
+        self.assertNotIn(
+            order, order.search(order._get_fulfilment_todo_domain("batch"))
+        )
+        self.assertIs(order.with_user(billing).action_fulfil(), True)
+        self.assertFalse(order.fulfilment_exception)
+        invoices = order.invoice_ids.filtered(lambda m: m.state == "posted")
+        self.assertEqual(len(invoices), 1)
+        self.assertEqual(invoices.payment_state, "not_paid")
+
     def test_invoice_when_delivered(self):
         self.env.company.cod_invoice_policy = "delivered"
         order = self.cod_cart()
