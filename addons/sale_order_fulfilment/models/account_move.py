@@ -82,6 +82,9 @@ class AccountMove(models.Model):
         All invoices in one reconciliation plan; an invoice sharing a payment
         line with one before it waits for the next round (what is left of it)."""
         todo = self.filtered_domain(POSTED_INVOICE)
+        # Read for all the invoices at once: each invoice's orders below would
+        # read their payments' journal items one invoice at a time.
+        todo.invoice_line_ids.sale_line_ids.order_id._get_fulfilment_payment_lines()
         while todo:
             plan, used, later = [], set(), self.browse()
             for invoice in todo:

@@ -264,7 +264,9 @@ class SaleOrderFulfilmentEngine(models.AbstractModel):
         # the same payments for all the invoices at once. Invoices whose
         # transactions were all made by their customer are posted without
         # those links, set back once matched (core sends the invoice mail of
-        # its transactions).
+        # its transactions). Set back from the transactions' side, their
+        # links read at once: writing an invoice checks its balance again,
+        # one more query per invoice.
         links = {
             invoice: invoice.transaction_ids
             for invoice in invoices
@@ -274,8 +276,9 @@ class SaleOrderFulfilmentEngine(models.AbstractModel):
         unlinked = invoices.browse([invoice.id for invoice in links])
         unlinked.transaction_ids = [Command.clear()]
         invoices.action_post()
+        self.env["payment.transaction"].union(*links.values()).fetch(["invoice_ids"])
         for invoice, transactions in links.items():
-            invoice.transaction_ids = transactions
+            transactions.invoice_ids = [Command.link(invoice.id)]
 
     def _fulfilment_reconcile(self, _trigger):
         self._get_fulfilment_invoices()._reconcile_order_payments()

@@ -156,6 +156,14 @@ class TestBatch(FulfilmentCase):
         self.env["sale.order"]._cron_fulfil_orders()
         self.assertEqual(set(orders.picking_ids.mapped("state")), {"done"})
         self.assertEqual(set(orders.mapped("fulfilment_state")), {"delivered"})
+        # Both invoices matched in one go, each linked again to its own order's
+        # transaction (core mails the invoices of transactions).
+        for order in orders:
+            invoice = self.customer_invoices(order)
+            self.assertEqual(invoice.transaction_ids, order.transaction_ids)
+            self.assertEqual(
+                invoice._get_reconciled_payments(), order.transaction_ids.payment_id
+            )
 
     def test_delivery_failing_alone_keeps_its_invoice_and_the_batch_goes_on(self):
         """Delivery validation runs per order, after the invoicing: a delivery
