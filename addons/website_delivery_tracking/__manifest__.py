@@ -5,7 +5,7 @@
     "version": "18.0.1.0.0",
     "category": "Website/Website",
     "license": "LGPL-3",
-    "author": "Order Fulfilment Team",
+    "author": "Fulfilment Team",
     "website": "https://github.com/fulfilment-team/odoo-fulfilment",
     "depends": ["website_sale", "sale_order_fulfilment_tracking"],
     "data": [
