@@ -640,6 +640,8 @@ class CodRemittance(models.Model):
                         "balance": -line.amount,
                         "amount_currency": -line.amount,
                         "currency_id": currency.id,
+                        # given, not computed line by line (a query each)
+                        "analytic_distribution": False,
                     }
                 )
             )
@@ -670,15 +672,27 @@ class CodRemittance(models.Model):
                         "balance": amount,
                         "amount_currency": amount,
                         "currency_id": currency.id,
+                        # given, not computed line by line (a query each)
+                        "analytic_distribution": False,
                     }
                 )
             )
         # Billing users reconcile journal items but may not write bank
         # statement lines (core's rights): the payout was checked above
         # against the line's amount and the open receivables.
+        # Core logs each item added to a posted entry in its chatter: one
+        # message per order for a payout of a thousand orders. The payout
+        # holds the detail; the entry gets one message linking to it.
         st_line_sudo = st_line.sudo()
-        st_line_sudo.with_context(force_delete=True, skip_readonly_check=True).write(
-            {"line_ids": commands}
+        st_line_sudo.with_context(
+            force_delete=True, skip_readonly_check=True, tracking_disable=True
+        ).write({"line_ids": commands})
+        st_line_sudo.move_id._message_log(
+            body=self.env._(
+                "Reconciled with COD payout %(payout)s (%(count)s orders).",
+                payout=self._get_html_link(),
+                count=len(commands) - 1,
+            )
         )
         credits = {
             line.name: line
@@ -689,7 +703,11 @@ class CodRemittance(models.Model):
             credits[line.sale_order_id.name] + open_lines[line.sale_order_id.id]
             for line in self.line_ids.filtered("amount")
         ]
-        self.env["account.move.line"].sudo()._reconcile_plan(plan)
+        # One prefetch for all pairs: core sorts each pair by its dates, a
+        # query per pair otherwise.
+        all_lines = self.env["account.move.line"].sudo().union(*plan)
+        plan = [pair.with_prefetch(all_lines._prefetch_ids) for pair in plan]
+        all_lines._reconcile_plan(plan)
         self.write({"statement_line_id": st_line.id, "state": "reconciled"})
         self.message_post(
             body=self.env._(

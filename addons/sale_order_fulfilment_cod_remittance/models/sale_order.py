@@ -45,14 +45,38 @@ class SaleOrder(models.Model):
         reopened = orders.filtered(
             lambda o: o.cod_state == "remitted" and o.id in open_by_order
         )
+        # cod_state is tracked: one message per order, written in one batch
+        # (tracking would create them one by one: payouts cover thousands).
         if remitted:
-            remitted.write({"cod_state": "remitted", "cod_remittance_issue": False})
+            remitted.with_context(tracking_disable=True).write(
+                {"cod_state": "remitted", "cod_remittance_issue": False}
+            )
+            remitted._message_log_batch(
+                dict.fromkeys(
+                    remitted.ids,
+                    self.env._(
+                        "Cash on delivery remitted: the carrier's COD receivable "
+                        "of this order is reconciled."
+                    ),
+                )
+            )
             activity_types = [self.env.ref(xmlid).id for xmlid in ISSUE_ACTIVITY_TYPES]
             remitted.activity_ids.filtered(
                 lambda a: a.activity_type_id.id in activity_types
             ).action_feedback(feedback=self.env._("Remitted."))
         if reopened:
-            reopened.write({"cod_state": "collected"})
+            reopened.with_context(tracking_disable=True).write(
+                {"cod_state": "collected"}
+            )
+            reopened._message_log_batch(
+                dict.fromkeys(
+                    reopened.ids,
+                    self.env._(
+                        "Cash on delivery no longer remitted: the reconciliation "
+                        "of its COD receivable was undone."
+                    ),
+                )
+            )
 
     @api.model
     def _cron_cod_overdue_activities(self):
