@@ -5,7 +5,7 @@
     "version": "18.0.1.0.0",
     "category": "Inventory/Delivery",
     "license": "LGPL-3",
-    "author": "Order Fulfilment Team",
+    "author": "Fulfilment Team",
     "website": "https://github.com/fulfilment-team/odoo-fulfilment",
     "depends": ["delivery_carrier_tracking", "stock_picking_batch"],
     "data": [

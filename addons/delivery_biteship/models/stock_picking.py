@@ -52,6 +52,23 @@ class StockPicking(models.Model):
         if vals:
             self.write(vals)
 
+    def _get_label_courier_service(self):
+        """The courier and service Biteship booked: the customer's choice of
+        the order when it is that one (its names, e.g. "J&T" / "Regular"),
+        else Biteship's codes (JNE / REG)."""
+        self.ensure_one()
+        company, service = self.biteship_courier_company, self.biteship_courier_type
+        if not company:
+            return super()._get_label_courier_service()
+        order = self.sale_id
+        if (
+            order.biteship_service_name
+            and (order.biteship_courier_company, order.biteship_courier_type)
+            == (company, service)
+        ):
+            return order.biteship_service_name, ""
+        return company.upper(), (service or "").upper()
+
     def _biteship_apply_tracking(self, tracking):
         """Record a Biteship tracking answer: ids, late waybill, events."""
         self.ensure_one()

@@ -238,6 +238,10 @@ class TestBiteshipRateShopping(BiteshipCommon):
         )
         self.assertEqual(picking.biteship_courier_company, "jnt")
         self.assertEqual(picking.shipment_state, "label_created")
+        # labels name the service the customer chose, as the order does
+        self.assertEqual(picking._get_label_courier_service(), ("J&T Regular", ""))
+        picking.biteship_courier_type = "reg"  # rebooked by hand: Biteship's codes
+        self.assertEqual(picking._get_label_courier_service(), ("JNT", "REG"))
 
     def test_instant_courier_booked_with_coordinates_and_driver(self):
         self._locate()

@@ -147,6 +147,13 @@ class StockPicking(models.Model):
         self.ensure_one()
         return 0.0
 
+    def _get_label_courier_service(self):
+        """(courier, service) printed on labels: here the delivery method's
+        name and no service; aggregators that book a courier company and
+        service per delivery (Biteship) override it."""
+        self.ensure_one()
+        return self.carrier_id.name or "", ""
+
     def _tracking_ensure_parcels(self):
         """Make the parcels of deliveries that have none yet."""
         self.env["stock.picking.parcel"]._ensure_pickings(self)

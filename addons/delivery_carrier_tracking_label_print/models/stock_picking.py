@@ -20,13 +20,6 @@ class StockPicking(models.Model):
             or DEFAULT_LABEL_FORMAT
         )
 
-    def _get_label_courier_service(self):
-        """(courier, service) printed on the labels. Here the delivery
-        method's name and no service; aggregators that book a courier company
-        and service per delivery (Biteship) override it."""
-        self.ensure_one()
-        return self.carrier_id.name or "", ""
-
     def _label_print_split(self):
         """(printable, missing): deliveries whose parcels all have a tracking
         number, and the others. Printing never asks a carrier nor a sequence
