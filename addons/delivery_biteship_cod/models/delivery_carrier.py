@@ -181,14 +181,16 @@ class DeliveryCarrier(models.Model):
         # refuses a currency without a rate instead of converting 1:1
         rupiah = self._biteship_to_idr(amount, currency, picking.company_id)
         if rupiah > BITESHIP_COD_MAX_IDR:
+            # format(), not f-strings, inside _(): the translation export
+            # (babel) cannot read an f-string in the call and skips the file
             raise UserError(
                 self.env._(
                     "%(picking)s: Biteship collects at most IDR %(max)s in cash "
                     "on delivery, this delivery would collect IDR %(amount)s. "
                     "Nothing was booked.",
                     picking=picking.name,
-                    max=f"{BITESHIP_COD_MAX_IDR:,}",
-                    amount=f"{rupiah:,}",
+                    max=format(BITESHIP_COD_MAX_IDR, ","),
+                    amount=format(rupiah, ","),
                 )
             )
         payload["destination_cash_on_delivery"] = rupiah

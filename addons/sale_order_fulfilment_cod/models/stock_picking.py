@@ -56,13 +56,16 @@ class StockPicking(models.Model):
             if event.shipment_state in COD_FAILED_STATES or (
                 (event.status_code or "").lower() in COD_FAILED_CODES
             ):
+                # outside _(): the translation export (babel) cannot read an
+                # f-string in the call and skips the whole file
+                note = f" ({event.description})" if event.description else ""
                 return self.env._(
                     "Cash on delivery not collected: %(carrier)s reports "
                     "%(status)s for %(picking)s%(note)s.",
                     carrier=self.carrier_id.name or "",
                     status=event.status_code or event.shipment_state,
                     picking=self.name,
-                    note=f" ({event.description})" if event.description else "",
+                    note=note,
                 )
         return ""
 
