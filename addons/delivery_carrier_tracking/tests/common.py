@@ -5,13 +5,43 @@ import json
 import logging
 import select
 import socket
+import threading
 import time
 from urllib.parse import urlsplit
 
+from odoo import SUPERUSER_ID, api
+from odoo.sql_db import db_connect
 from odoo.tests import HttpCase
 from odoo.tools.pdf import PdfFileReader
 
 _logger = logging.getLogger(__name__)
+
+
+def race(dbname, action):
+    """Run action(env) in two real transactions started together, each
+    committed; the outcomes: "ok" or the loser's error class name."""
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def worker():
+        with db_connect(dbname).cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            barrier.wait()
+            try:
+                action(env)
+                # a real, concurrent transaction: it must commit
+                cr.commit()  # pylint: disable=invalid-commit
+                outcomes.append("ok")
+            except Exception as error:  # noqa: BLE001 - the loser's error is expected
+                cr.rollback()
+                outcomes.append(type(error).__name__)
+
+    threads = [threading.Thread(target=worker) for _i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes
 
 
 class TrackingCommon(HttpCase):

@@ -1,10 +1,8 @@
-import threading
-
 from odoo import SUPERUSER_ID, api
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
-from .common import TrackingCommon
+from .common import TrackingCommon, race
 
 
 @tagged("post_install", "-at_install")
@@ -71,31 +69,6 @@ class TestConcurrency(TrackingCommon):
         picking.move_ids.write({"quantity": 1, "picked": True})
         return picking.id, carrier.id, sequence.id
 
-    def _race(self, action):
-        """Run action(env) in two transactions started together."""
-        barrier = threading.Barrier(2)
-        outcomes = []
-
-        def worker():
-            with db_connect(self.env.cr.dbname).cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                barrier.wait()
-                try:
-                    action(env)
-                    # a real, concurrent transaction: it must commit
-                    cr.commit()  # pylint: disable=invalid-commit
-                    outcomes.append("ok")
-                except Exception as error:  # noqa: BLE001 - the loser's error is expected
-                    cr.rollback()
-                    outcomes.append(type(error).__name__)
-
-        threads = [threading.Thread(target=worker) for _i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        return outcomes
-
     def _assert_one_shipment(self, picking_id, sequence_id):
         def check(env):
             picking = env["stock.picking"].browse(picking_id)
@@ -116,8 +89,9 @@ class TestConcurrency(TrackingCommon):
         picking_id, _carrier_id, sequence_id = self._in_new_transaction(
             lambda env: self._committed_setup(env, {"delivery_type": "fixed"})
         )
-        outcomes = self._race(
-            lambda env: env["stock.picking"].browse(picking_id).button_validate()
+        outcomes = race(
+            self.env.cr.dbname,
+            lambda env: env["stock.picking"].browse(picking_id).button_validate(),
         )
         self.assertIn("ok", outcomes)
         self._assert_one_shipment(picking_id, sequence_id)
@@ -138,6 +112,8 @@ class TestConcurrency(TrackingCommon):
             return ids
 
         picking_id, _carrier_id, sequence_id = self._in_new_transaction(pending)
-        outcomes = self._race(lambda env: env["stock.picking"]._cron_tracking_update())
+        outcomes = race(
+            self.env.cr.dbname, lambda env: env["stock.picking"]._cron_tracking_update()
+        )
         self.assertEqual(outcomes, ["ok", "ok"])  # the second skips the locked row
         self._assert_one_shipment(picking_id, sequence_id)

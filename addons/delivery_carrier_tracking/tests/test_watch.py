@@ -1,4 +1,3 @@
-import threading
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields
@@ -6,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from .common import TrackingCommon
+from .common import TrackingCommon, race
 
 WATCH_TYPE = "delivery_carrier_tracking.mail_activity_type_shipment_watch"
 
@@ -399,26 +398,10 @@ class TestShipmentWatch(TrackingCommon):
     def test_two_workers_at_once_one_activity(self):
         picking_id = self._in_new_transaction(self._committed_pending)
         try:
-            barrier = threading.Barrier(2)
-            outcomes = []
-
-            def worker():
-                with db_connect(self.env.cr.dbname).cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    barrier.wait()
-                    try:
-                        env["stock.picking"]._cron_watch_shipments()
-                        cr.commit()  # pylint: disable=invalid-commit
-                        outcomes.append("ok")
-                    except Exception as error:  # noqa: BLE001 - reported below
-                        cr.rollback()
-                        outcomes.append(repr(error))
-
-            threads = [threading.Thread(target=worker) for _i in range(2)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=120)
+            outcomes = race(
+                self.env.cr.dbname,
+                lambda env: env["stock.picking"]._cron_watch_shipments(),
+            )
             self.assertEqual(outcomes, ["ok", "ok"])
 
             def check(env):

@@ -1,6 +1,6 @@
-import threading
 
 from odoo import SUPERUSER_ID, Command, api
+from odoo.addons.delivery_carrier_tracking.tests.common import race
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 
@@ -67,29 +67,6 @@ class TestMilestoneConcurrency(TransactionCase):
         picking.parcel_ids.shipment_state = "delivered"
         return picking.id, picking.parcel_ids.id
 
-    def _race(self, action):
-        barrier = threading.Barrier(2)
-        outcomes = []
-
-        def worker():
-            with db_connect(self.env.cr.dbname).cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                barrier.wait()
-                try:
-                    action(env)
-                    cr.commit()  # pylint: disable=invalid-commit
-                    outcomes.append("ok")
-                except Exception as error:  # noqa: BLE001 - the loser's error is expected
-                    cr.rollback()
-                    outcomes.append(type(error).__name__)
-
-        threads = [threading.Thread(target=worker) for _i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        return outcomes
-
     def _set_delivered_mail(self, value):
         def write(env):
             env["website"].browse(self.website.id).tracking_mail_delivered = value
@@ -106,7 +83,7 @@ class TestMilestoneConcurrency(TransactionCase):
         )
         self._set_delivered_mail(True)
         try:
-            outcomes = self._race(
+            outcomes = race(self.env.cr.dbname, 
                 lambda env: (
                     env["stock.picking.parcel"]
                     .browse(parcel_id)
