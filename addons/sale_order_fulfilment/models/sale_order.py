@@ -224,7 +224,7 @@ class SaleOrder(models.Model):
         what is missing) or that another user is processing. Returns True.
         """
         self._check_fulfil_access()
-        unpaid = self.filtered(lambda o: not o.fulfilment_paid)
+        unpaid = self - self._get_fulfil_allowed()
         if unpaid:
             raise UserError(
                 self.env._(
@@ -252,6 +252,11 @@ class SaleOrder(models.Model):
         orders._fulfil_steps("manual")
         orders._fulfilment_clear_exception()
         return True
+
+    def _get_fulfil_allowed(self):
+        """The orders Fulfil may run the steps of: fully paid ones here;
+        other ways of paying (cash on delivery) add theirs."""
+        return self.filtered("fulfilment_paid")
 
     def _get_fulfilment_unpaid_note(self):
         """Why the order is not paid for the automation, for the person."""

@@ -390,32 +390,14 @@ class SaleOrder(models.Model):
             )
         order._fulfilment_set_exception(UserError(" ".join(notes)))
 
-    def action_fulfil(self):
+    def _get_fulfil_allowed(self):
         """COD orders awaiting the cash are not paid online, yet Fulfil runs
         their missing steps (invoice per the COD policy, the collection entry
         once delivered), e.g. after a person fixed what put them in
         exception; same rights and lock as for orders paid online."""
-        cod = self.filtered(
+        return super()._get_fulfil_allowed() | self.filtered(
             lambda o: o.is_cod and o.state == "sale" and o.cod_state == "to_collect"
         )
-        if not cod:
-            return super().action_fulfil()
-        cod._check_fulfil_access()
-        if self - cod:
-            super(SaleOrder, self - cod).action_fulfil()
-        orders = cod.sudo()
-        busy = orders - orders._fulfilment_lock()
-        if busy:
-            raise UserError(
-                self.env._(
-                    "These orders are being fulfilled by another process, try "
-                    "again in a moment: %(orders)s",
-                    orders=", ".join(busy.mapped("name")),
-                )
-            )
-        orders._fulfil_steps(MANUAL)
-        orders._fulfilment_clear_exception()
-        return True
 
     # ------------------------------------------------------------------
     # Portal and XML-RPC
