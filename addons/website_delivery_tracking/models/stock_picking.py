@@ -7,8 +7,9 @@ class StockPicking(models.Model):
     def _action_done(self):
         res = super()._action_done()
         # A tracking number given before validation: the parcel is shipped
-        # only now that the delivery is done.
-        self.parcel_ids._tracking_mail_milestones()
+        # only now that the delivery is done. Parcels are Inventory's records:
+        # salespeople and billing users validate deliveries too.
+        self.sudo().parcel_ids._tracking_mail_milestones()
         return res
 
     def _tracking_notify_delivered(self):
