@@ -61,11 +61,10 @@ class StockPicking(models.Model):
         if not company:
             return super()._get_label_courier_service()
         order = self.sale_id
-        if (
-            order.biteship_service_name
-            and (order.biteship_courier_company, order.biteship_courier_type)
-            == (company, service)
-        ):
+        if order.biteship_service_name and (
+            order.biteship_courier_company,
+            order.biteship_courier_type,
+        ) == (company, service):
             return order.biteship_service_name, ""
         return company.upper(), (service or "").upper()
 

@@ -1,4 +1,3 @@
-
 from odoo import SUPERUSER_ID, Command, api
 from odoo.addons.delivery_carrier_tracking.tests.common import race
 from odoo.sql_db import db_connect
@@ -83,12 +82,13 @@ class TestMilestoneConcurrency(TransactionCase):
         )
         self._set_delivered_mail(True)
         try:
-            outcomes = race(self.env.cr.dbname, 
+            outcomes = race(
+                self.env.cr.dbname,
                 lambda env: (
                     env["stock.picking.parcel"]
                     .browse(parcel_id)
                     ._tracking_send_milestones()
-                )
+                ),
             )
         finally:
             self._set_delivered_mail(False)
