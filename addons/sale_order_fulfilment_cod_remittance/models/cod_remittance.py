@@ -618,6 +618,9 @@ class CodRemittance(models.Model):
             )
         open_lines = self._cod_open_receivables(self.line_ids.sale_order_id)
         account = company.cod_receivable_account_id
+        receivable_taxes = [
+            Command.set(account.tax_ids._filter_taxes_by_company(company).ids)
+        ]
         commands = [Command.unlink(suspense.id)]
         for line in self.line_ids.filtered("amount"):
             outstanding = sum(
@@ -642,6 +645,9 @@ class CodRemittance(models.Model):
                         "currency_id": currency.id,
                         # given, not computed line by line (a query each)
                         "analytic_distribution": False,
+                        # what core would compute for a line of an entry (the
+                        # account's taxes), given once instead of per order
+                        "tax_ids": receivable_taxes,
                     }
                 )
             )
