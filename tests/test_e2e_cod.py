@@ -5,9 +5,13 @@ checkout with the shop's COD courier -> payment step: *Cash on Delivery* with
 its fee -> confirmation, the order awaiting COD. The shop validates the
 delivery (its label says how much to collect); the courier's signed webhook
 reports the parcel delivered; the invoice is paid by the collection entry on
-the COD receivable, and the customer's order page says paid.
+the COD receivable, and the customer's order page says paid. The courier's
+payout (the cash minus its fee) is imported over XML-RPC as the remittance
+file it sends: reconciled on the bank, the COD receivable cleared; the same
+file imported again changes nothing.
 """
 
+import base64
 from datetime import datetime, timedelta, timezone
 
 import e2e_data
@@ -16,6 +20,7 @@ from e2e_data import m2o, read_one, ref, wait_until
 
 COD_WEBHOOK_SECRET = "kurir-toko-cod-webhook-secret"
 SHIPPING, COD_FEE = 15000.0, 5000.0
+PAYOUT_FEE = 3000.0  # what the courier keeps of the cash it remits
 
 
 @pytest.fixture(scope="module")
@@ -266,3 +271,92 @@ def test_cash_on_delivery_story(
     assert steps[-1] == ["cod_paid", True], steps
     assert ["delivered", True] in steps, steps
     customer_page.screenshot(shot("portal-order"), until="#fulfilment_timeline")
+
+    check_payout(server, order_id)
+
+
+def cod_receivable_open(server, order_id):
+    """The collection entry's open amount on the COD receivable."""
+    company = server.execute("res.company", "search", [], limit=1)[0]
+    account = m2o(
+        read_one(server, "res.company", company, ["cod_receivable_account_id"])[
+            "cod_receivable_account_id"
+        ]
+    )
+    lines = server.execute(
+        "account.move.line",
+        "search_read",
+        [("move_id.cod_sale_order_id", "=", order_id), ("account_id", "=", account)],
+        fields=["amount_residual", "reconciled"],
+    )
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def import_payout(server, order, reference):
+    """The courier's remittance file (the documented simple CSV), imported
+    the way an accounting tool would: XML-RPC, with its bank statement line."""
+    # Creating bank statement lines is an accountant's right in core (Show
+    # Full Accounting Features), which a shop reconciling its bank has.
+    server.execute(
+        "res.users",
+        "write",
+        [server.uid],
+        {"groups_id": [(4, ref(server, "account.group_account_user"))]},
+    )
+    rows = [
+        "reference,order id,amount,cod fee,shipping fee,paid date",
+        (
+            f"{reference},{order['name']},{order['amount_total']:.0f},"
+            f"{PAYOUT_FEE:.0f},0,{datetime.now():%Y-%m-%d}"
+        ),
+    ]
+    journal = server.execute("account.journal", "search", [("type", "=", "bank")])[0]
+    return server.execute(
+        "cod.remittance",
+        "import_file",
+        base64.b64encode("\n".join(rows).encode()).decode(),
+        filename=f"{reference}.csv",
+        journal_id=journal,
+        create_statement_line=True,
+    )
+
+
+def check_payout(server, order_id):
+    """The courier remits the cash minus its fee."""
+    order = read_one(server, "sale.order", order_id, ["name", "amount_total"])
+    assert cod_receivable_open(server, order_id)["amount_residual"] == pytest.approx(
+        order["amount_total"]
+    )
+
+    result = import_payout(server, order, "KT-PAYOUT-1")
+    assert len(result["reconciled"]) == 1 and not result["issues"], result
+    assert read_one(server, "sale.order", order_id, ["cod_state"])["cod_state"] == (
+        "remitted"
+    )
+    receivable = cod_receivable_open(server, order_id)
+    assert receivable["reconciled"] and receivable["amount_residual"] == 0
+    (bank_line,) = server.execute(
+        "account.bank.statement.line",
+        "search_read",
+        [("payment_ref", "ilike", "KT-PAYOUT-1")],
+        fields=["amount", "is_reconciled"],
+    )
+    assert bank_line["amount"] == pytest.approx(order["amount_total"] - PAYOUT_FEE)
+    assert bank_line["is_reconciled"]
+    (status,) = server.execute("sale.order", "get_fulfilment_status", [order_id])
+    assert (status["cod_state"], status["cod_amount"]) == ("remitted", 0)
+
+    # the same file again: nothing new
+    payouts = server.execute("cod.remittance", "search_count", [])
+    again = import_payout(server, order, "KT-PAYOUT-1")
+    assert again["duplicates"] == 1 and not again["reconciled"], again
+    assert server.execute("cod.remittance", "search_count", []) == payouts
+    assert (
+        server.execute(
+            "account.bank.statement.line",
+            "search_count",
+            [("payment_ref", "ilike", "KT-PAYOUT-1")],
+        )
+        == 1
+    )
