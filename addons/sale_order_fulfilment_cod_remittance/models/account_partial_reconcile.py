@@ -10,6 +10,9 @@ class AccountPartialReconcile(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partials = super().create(vals_list)
+        if self.env.context.get("cod_defer_remitted_sync"):
+            # the caller syncs once, after its whole reconciliation
+            return partials
         self.env["sale.order"]._cod_sync_remitted(
             partials.debit_move_id | partials.credit_move_id
         )

@@ -581,9 +581,10 @@ class CodRemittance(models.Model):
         )
 
     def _cod_book(self, st_line):
-        """Replace the statement line's suspense line by the payout: one credit
-        on the COD receivable per order (reconciled with the order's collection
-        entry) and one expense debit per kind of fee. The statement line's
+        """Replace the statement line's suspense line by the payout: credits on
+        the COD receivable (one for the orders remitted in full, one per short
+        order), reconciled with the orders' collection entries, and one expense
+        debit per kind of fee. The statement line's
         entry then says what the money was, as a reconciled bank line does."""
         self.ensure_one()
         company = self.company_id
@@ -617,37 +618,53 @@ class CodRemittance(models.Model):
                 )
             )
         open_lines = self._cod_open_receivables(self.line_ids.sale_order_id)
+        AccountMoveLine = self.env["account.move.line"]
         account = company.cod_receivable_account_id
-        receivable_taxes = [
-            Command.set(account.tax_ids._filter_taxes_by_company(company).ids)
-        ]
-        commands = [Command.unlink(suspense.id)]
+        # Orders remitted in full share one credit on the COD receivable, as
+        # one customer payment settles many invoices: one journal item and
+        # one reconciliation group for the whole payout, not one per order.
+        # A short order gets its own credit, so that the shortfall stays on
+        # that order's receivable whatever order core reconciles in.
+        full_debits, short = AccountMoveLine, []
         for line in self.line_ids.filtered("amount"):
-            outstanding = sum(
-                open_lines.get(
-                    line.sale_order_id.id, self.env["account.move.line"]
-                ).mapped("amount_residual")
-            )
-            if currency.compare_amounts(line.amount, outstanding) > 0:
+            debits = open_lines.get(line.sale_order_id.id, AccountMoveLine)
+            outstanding = sum(debits.mapped("amount_residual"))
+            difference = currency.compare_amounts(line.amount, outstanding)
+            if difference > 0:
                 raise UserError(
                     self._cod_too_large_message(
                         line.sale_order_id, self.name, line.amount, outstanding
                     )
                 )
+            if difference:
+                short.append((line.sale_order_id.name, line.amount, debits))
+            else:
+                full_debits |= debits
+        credits = []
+        if full_debits:
+            credits.append(
+                (
+                    self.env._(
+                        "COD payout %(payout)s: %(count)s orders",
+                        payout=self.name,
+                        count=len(full_debits.move_id),
+                    ),
+                    sum(full_debits.mapped("amount_residual")),
+                    full_debits,
+                )
+            )
+        credits += short
+        commands = [Command.unlink(suspense.id)]
+        for label, amount, __ in credits:
             commands.append(
                 Command.create(
                     {
                         "account_id": account.id,
                         "partner_id": self.partner_id.id,
-                        "name": line.sale_order_id.name,
-                        "balance": -line.amount,
-                        "amount_currency": -line.amount,
+                        "name": label,
+                        "balance": -amount,
+                        "amount_currency": -amount,
                         "currency_id": currency.id,
-                        # given, not computed line by line (a query each)
-                        "analytic_distribution": False,
-                        # what core would compute for a line of an entry (the
-                        # account's taxes), given once instead of per order
-                        "tax_ids": receivable_taxes,
                     }
                 )
             )
@@ -697,23 +714,24 @@ class CodRemittance(models.Model):
             body=self.env._(
                 "Reconciled with COD payout %(payout)s (%(count)s orders).",
                 payout=self._get_html_link(),
-                count=len(commands) - 1,
+                count=len(self.line_ids.filtered("amount")),
             )
         )
-        credits = {
-            line.name: line
-            for line in st_line_sudo.move_id.line_ids
-            if line.account_id == account and line.balance < 0
-        }
+        new_credits = st_line_sudo.move_id.line_ids.filtered(
+            lambda l: l.account_id == account and l.balance < 0
+        ).sorted("id")
+        # The orders' COD states follow once, after the whole reconciliation
+        # (not once per batch of partials core creates; core works in the
+        # plan's records' environment).
+        deferred = new_credits.with_context(cod_defer_remitted_sync=True)
         plan = [
-            credits[line.sale_order_id.name] + open_lines[line.sale_order_id.id]
-            for line in self.line_ids.filtered("amount")
+            (credit + debits).with_env(deferred.env)
+            for credit, (__, __, debits) in zip(deferred, credits, strict=True)
         ]
-        # One prefetch for all pairs: core sorts each pair by its dates, a
-        # query per pair otherwise.
-        all_lines = self.env["account.move.line"].sudo().union(*plan)
-        plan = [pair.with_prefetch(all_lines._prefetch_ids) for pair in plan]
-        all_lines._reconcile_plan(plan)
+        deferred._reconcile_plan(plan)
+        self.env["sale.order"]._cod_sync_remitted(
+            AccountMoveLine.union(*(debits for __, __, debits in credits))
+        )
         self.write({"statement_line_id": st_line.id, "state": "reconciled"})
         self.message_post(
             body=self.env._(

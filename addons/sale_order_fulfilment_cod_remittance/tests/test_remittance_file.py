@@ -161,6 +161,38 @@ class TestRemittanceFile(CodRemittanceCase):
             order.activity_ids.filtered(lambda a: a.activity_type_id == short_type)
         )
 
+    def test_short_order_keeps_its_shortfall_in_a_mixed_payout(self):
+        # the short order's receivable is the oldest: reconciled in date
+        # order against one credit, the shortfall would land on another
+        short = self.delivered_cod_order(100000)
+        full = self.delivered_cod_order(200000) | self.delivered_cod_order(300000)
+        ref = self.reference()
+        st_line = self.statement_line(570000.0, ref)
+        self.import_as_billing(
+            csv_file(
+                [
+                    (ref, short.name, 70000, 0, 0, "2026-11-20"),
+                    (ref, full[0].name, 200000, 0, 0, "2026-11-20"),
+                    (ref, full[1].name, 300000, 0, 0, "2026-11-20"),
+                ]
+            ),
+            journal_id=self.bank_journal.id,
+        )
+        self.assertEqual(full.mapped("cod_state"), ["remitted", "remitted"])
+        self.assertEqual(short.cod_state, "collected")
+        self.assertEqual(self.cod_line(short).amount_residual, 30000.0)
+        # one credit for the orders remitted in full, one for the short order
+        credits = st_line.move_id.line_ids.filtered(
+            lambda l: l.account_id == self.cod_account
+        )
+        self.assertEqual(
+            sorted(credits.mapped("balance")), [-500000.0, -70000.0], credits
+        )
+        self.assertTrue(all(credits.mapped("reconciled")))
+        self.assertEqual(
+            credits.filtered(lambda l: l.balance == -70000.0).name, short.name
+        )
+
     def test_order_listed_without_cash_is_missing(self):
         paid, unpaid = self.delivered_cod_order(100000), self.delivered_cod_order(80000)
         ref = self.reference()
