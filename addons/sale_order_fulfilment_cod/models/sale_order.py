@@ -89,11 +89,27 @@ class SaleOrder(models.Model):
         "when the parcel was delivered.",
     )
     cod_collected_date = fields.Datetime("COD Collected On", copy=False, readonly=True)
+    # A COD order is not waiting for an online payment: its courier collects.
+    fulfilment_state = fields.Selection(
+        selection_add=[("awaiting_cod", "Awaiting Cash on Delivery")],
+        ondelete={"awaiting_cod": "set awaiting_payment"},
+    )
 
     @api.depends("is_cod", "amount_total")
     def _compute_cod_amount(self):
         for order in self:
             order.cod_amount = order.amount_total if order.is_cod else 0.0
+
+    @api.depends("is_cod", "cod_state")
+    def _compute_fulfilment_state(self):
+        # Only adds dependencies: see _get_fulfilment_progress.
+        return super()._compute_fulfilment_state()
+
+    def _get_fulfilment_progress(self):
+        progress = super()._get_fulfilment_progress()
+        if progress == "awaiting_payment" and self.cod_state == "to_collect":
+            return "awaiting_cod"
+        return progress
 
     # ------------------------------------------------------------------
     # Checkout: the offer and the fee line
@@ -421,6 +437,13 @@ class SaleOrder(models.Model):
 
     def _get_fulfilment_status_values(self, internal=True):
         values = super()._get_fulfilment_status_values(internal)
+        if self.cod_state in ("collected", "remitted"):
+            # paid in cash to the courier: the invoice is settled, nothing due
+            values.update(
+                paid=True,
+                amount_paid=self.cod_amount,
+                amount_missing=0.0,
+            )
         values.update(
             payment_method=self._cod_payment_method(),
             cod_amount=self.cod_amount if self.cod_state == "to_collect" else 0.0,

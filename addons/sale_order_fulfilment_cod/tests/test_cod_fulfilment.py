@@ -40,6 +40,7 @@ class TestCodFulfilment(CodCommon):
         self.assertEqual(invoice.amount_total, 114.0)
         self.assertFalse(order.fulfilment_exception, order.fulfilment_exception_reason)
         self.assertFalse(order.cod_collection_move_id)
+        self.assertEqual(order.fulfilment_state, "invoiced")
         # the batch has nothing to do for it before the delivery
         self.assertNotIn(
             order, order.search(order._get_fulfilment_todo_domain("batch"))
@@ -219,6 +220,12 @@ class TestCodFulfilment(CodCommon):
         order = self.cod_cart()
         self.pay_cod(order)
         self.assertFalse(order.invoice_ids)
+        # not invoiced yet, and not waiting for an online payment
+        self.assertEqual(order.fulfilment_state, "awaiting_cod")
+        self.assertEqual(
+            order.get_fulfilment_status()[0]["state_label"],
+            "Awaiting Cash on Delivery",
+        )
         picking = self.ship(order, user=self.warehouse_user)
         self.assertFalse(order.invoice_ids)
         self.report(picking, "delivered")

@@ -43,12 +43,17 @@ class TestCodXmlrpc(CodCommon):
             self.assertEqual(status["cod_amount"], 114.0)
             self.assertEqual(status["cod_state"], "to_collect")
             self.assertFalse(status["paid"])
+            self.assertEqual(status["state"], "invoiced")
         picking = self.ship(order)
         self.report(picking, "delivered")
         status = self._status("cod_rpc_portal", order)
         self.assertEqual(status["cod_state"], "collected")
         self.assertEqual(status["cod_amount"], 0.0)
         self.assertEqual(status["invoices"][0]["payment_state"], "paid")
+        self.assertEqual(
+            (status["paid"], status["amount_paid"], status["amount_missing"]),
+            (True, 114.0, 0.0),
+        )
         plain = self.cod_cart()
         plain.action_confirm()
         status = self._status("cod_rpc_sales", plain)
