@@ -8,6 +8,25 @@ from .biteship_server import BiteshipStandIn
 API_KEY = "biteship_test.odoo-tests-secret"
 
 
+def standin_order(courier_company, courier_type, items):
+    """A raw order, Jakarta warehouse to a Bandung customer, for tests that
+    post straight to the stand-in's /v1/orders to check the rules it keeps."""
+    return {
+        "origin_contact_name": "Gudang",
+        "origin_contact_phone": "021",
+        "origin_address": "Jl. Gudang 1",
+        "origin_postal_code": 10110,
+        "destination_contact_name": "Budi",
+        "destination_contact_phone": "0812",
+        "destination_address": "Jl. Merdeka 17",
+        "destination_postal_code": 40111,
+        "courier_company": courier_company,
+        "courier_type": courier_type,
+        "delivery_type": "now",
+        "items": items,
+    }
+
+
 class BiteshipStandInMixin:
     """Starts the Biteship stand-in for the class and lets requests reach it
     unchanged: Odoo's test harness otherwise raises every timeout below 10 s

@@ -2,7 +2,7 @@ import requests
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import API_KEY, BiteshipCommon
+from .common import API_KEY, BiteshipCommon, standin_order
 
 SIX = "jne:reg, jnt:ez, sicepat:reg, anteraja:reg, gojek:instant, grab:instant"
 # warehouse in Jakarta, customer in Bandung (about 116 km apart)
@@ -72,20 +72,7 @@ class TestBiteshipRateShopping(BiteshipCommon):
         gojek = next(p for p in pricing if p["courier_service_code"] == "instant")
         self.assertEqual(gojek["shipment_duration_unit"], "hours")
         # an instant order without coordinates is refused
-        order = {
-            "origin_contact_name": "Gudang",
-            "origin_contact_phone": "021",
-            "origin_address": "Jl. Gudang 1",
-            "origin_postal_code": 10110,
-            "destination_contact_name": "Budi",
-            "destination_contact_phone": "0812",
-            "destination_address": "Jl. Merdeka 17",
-            "destination_postal_code": 40111,
-            "courier_company": "gojek",
-            "courier_type": "instant",
-            "delivery_type": "now",
-            "items": body["items"],
-        }
+        order = standin_order("gojek", "instant", body["items"])
         answer = requests.post(
             f"{self.server.url}/v1/orders", json=order, headers=headers, timeout=5
         )

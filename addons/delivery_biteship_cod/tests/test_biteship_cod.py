@@ -1,6 +1,10 @@
 import requests
 from odoo.addons.base.tests.common import HttpCaseWithUserPortal
-from odoo.addons.delivery_biteship.tests.common import API_KEY, BiteshipStandInMixin
+from odoo.addons.delivery_biteship.tests.common import (
+    API_KEY,
+    BiteshipStandInMixin,
+    standin_order,
+)
 from odoo.addons.sale_order_fulfilment_cod.tests.common import SECRET, CodCommon
 from odoo.fields import Command
 from odoo.tests import tagged
@@ -145,20 +149,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         )
         self.assertEqual(jnt["cash_on_delivery_fee"], 0)
 
-        order = {
-            "origin_contact_name": "Gudang",
-            "origin_contact_phone": "021",
-            "origin_address": "Jl. Gudang 1",
-            "origin_postal_code": 10110,
-            "destination_contact_name": "Budi",
-            "destination_contact_phone": "0812",
-            "destination_address": "Jl. Merdeka 17",
-            "destination_postal_code": 40111,
-            "courier_company": "jne",
-            "courier_type": "reg",
-            "delivery_type": "now",
-            "items": items,
-        }
+        order = standin_order("jne", "reg", items)
         refused = [
             ({"destination_cash_on_delivery": 1000.5}, 40002021),
             ({"destination_cash_on_delivery": "1000"}, 40002021),
