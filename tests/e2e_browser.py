@@ -19,7 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import e2e_data
 import websocket
+from e2e_data import m2o, read_one, wait_until
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -304,6 +306,33 @@ class Page:
             f"""fetch({json.dumps(url)}, {{credentials: 'include'}}).then(r => ({{
                 status: r.status, type: r.headers.get('content-type') || ''}}))"""
         )
+
+
+def cart_to_delivery_step(page, server, shop, carrier_id):
+    """As the logged-in customer: the shop's product from /shop into the cart,
+    on to the checkout, and the delivery method `carrier_id` chosen; waits
+    until the cart holds it and the payment step can be reached. Returns the
+    cart (its id and state) as read over XML-RPC."""
+    page.goto(f"{server.url}/shop")
+    page.click("#products_grid a", text=shop.product_name, navigates=True)
+    page.click("#add_to_cart")
+    page.wait_for("sup.my_cart_quantity", text="1")
+    page.goto(f"{server.url}/shop/cart")
+    page.click('a[href^="/shop/checkout"]', navigates=True, url_part="/shop/checkout")
+    cart = e2e_data.last_order(server, shop.customer_partner_id)
+    assert cart and cart["state"] == "draft", cart
+    page.click(f'input[name="o_delivery_radio"][data-dm-id="{carrier_id}"]')
+    wait_until(
+        lambda: (
+            m2o(
+                read_one(server, "sale.order", cart["id"], ["carrier_id"])["carrier_id"]
+            )
+            == carrier_id
+        ),
+        what=f"delivery method {carrier_id} set on the cart",
+    )
+    page.wait_for('a[href^="/shop/confirm_order"]', enabled=True)
+    return cart
 
 
 def pay_with_demo_card(page):

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 
 import e2e_data
 import pytest
+from e2e_browser import cart_to_delivery_step
 from e2e_data import m2o, read_one, ref, wait_until
 
 COD_WEBHOOK_SECRET = "kurir-toko-cod-webhook-secret"
@@ -81,25 +82,7 @@ def customer_page(chromium, odoo_server, shop):
 
 def checkout_with_cod(page, server, shop, carrier_id, shot):
     """The customer's web checkout, paying cash on delivery."""
-    page.goto(f"{server.url}/shop")
-    page.click("#products_grid a", text=shop.product_name, navigates=True)
-    page.click("#add_to_cart")
-    page.wait_for("sup.my_cart_quantity", text="1")
-    page.goto(f"{server.url}/shop/cart")
-    page.click('a[href^="/shop/checkout"]', navigates=True, url_part="/shop/checkout")
-    cart = e2e_data.last_order(server, shop.customer_partner_id)
-    assert cart and cart["state"] == "draft", cart
-    page.click(f'input[name="o_delivery_radio"][data-dm-id="{carrier_id}"]')
-    wait_until(
-        lambda: (
-            m2o(
-                read_one(server, "sale.order", cart["id"], ["carrier_id"])["carrier_id"]
-            )
-            == carrier_id
-        ),
-        what="the COD courier set on the cart",
-    )
-    page.wait_for('a[href^="/shop/confirm_order"]', enabled=True)
+    cart = cart_to_delivery_step(page, server, shop, carrier_id)
     page.click(
         'a[href^="/shop/confirm_order"]', navigates=True, url_part="/shop/payment"
     )
