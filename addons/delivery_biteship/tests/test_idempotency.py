@@ -1,7 +1,8 @@
-import threading
-
-import psycopg2.errors
 from odoo import SUPERUSER_ID, api
+from odoo.addons.delivery_carrier_tracking.tests.common import (
+    remove_committed_delivery,
+    send_twice_at_once,
+)
 from odoo.tests import TransactionCase, tagged
 
 from .common import API_KEY, BiteshipStandInMixin
@@ -42,40 +43,20 @@ class TestBiteshipIdempotency(BiteshipStandInMixin, TransactionCase):
     def _remove_records(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            env["delivery.carrier.booking"].search(
-                [("picking_ref", "=", self.ids["picking"])]
-            ).unlink()
-            env["stock.picking"].browse(self.ids["picking"]).unlink()
-            env["delivery.carrier"].browse(self.ids["carrier"]).unlink()
-            env["product.product"].browse(self.ids["products"]).unlink()
+            remove_committed_delivery(
+                env, self.ids["picking"], self.ids["carrier"], self.ids["products"]
+            )
             env["res.partner"].browse(self.ids["partner"]).unlink()
             env["res.currency.rate"].browse(self.ids["idr_rate"]).unlink()
 
-    def _send_in_new_transaction(self, results):
-        # as Odoo's request/cron retry does on a serialization failure
-        for _attempt in range(3):
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    picking = env["stock.picking"].browse(self.ids["picking"])
-                    picking.carrier_id.send_shipping(picking)
-                    order_id = picking.carrier_shipment_id
-            except psycopg2.errors.SerializationFailure:
-                continue
-            results.append(order_id)  # committed
-            return
+    @staticmethod
+    def _send(picking):
+        picking.carrier_id.send_shipping(picking)
+        return picking.carrier_shipment_id
 
     def test_concurrent_sends_one_order(self):
         self.server.latency = 0.3  # both transactions are in flight together
-        results = []
-        threads = [
-            threading.Thread(target=self._send_in_new_transaction, args=(results,))
-            for _i in range(2)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        results = send_twice_at_once(self.registry, self.ids["picking"], self._send)
         self.assertEqual(self.server.orders_created, 1)
         self.assertEqual(len(results), 2)
         self.assertEqual(len(set(results)), 1)

@@ -9,6 +9,7 @@ import threading
 import time
 from urllib.parse import urlsplit
 
+import psycopg2.errors
 from odoo import SUPERUSER_ID, api
 from odoo.sql_db import db_connect
 from odoo.tests import HttpCase
@@ -42,6 +43,89 @@ def race(dbname, action):
     for thread in threads:
         thread.join(timeout=120)
     return outcomes
+
+
+def send_twice_at_once(registry, picking_id, send):
+    """send(picking) by two workers at once, each in a transaction of its own
+    that commits, retried on a serialization failure as Odoo's request/cron
+    retry does; returns what the committed sends returned."""
+    results = []
+
+    def worker():
+        for _attempt in range(3):
+            try:
+                with registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    result = send(env["stock.picking"].browse(picking_id))
+            except psycopg2.errors.SerializationFailure:
+                continue
+            results.append(result)  # committed
+            return
+
+    threads = [threading.Thread(target=worker) for _i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def remove_committed_delivery(env, picking_id, carrier_id, product_ids):
+    """Unlink a committed delivery, its booking journal first, then its
+    carrier and products."""
+    env["delivery.carrier.booking"].search([("picking_ref", "=", picking_id)]).unlink()
+    env["stock.picking"].browse(picking_id).unlink()
+    env["delivery.carrier"].browse(carrier_id).unlink()
+    env["product.product"].browse(product_ids).unlink()
+
+
+def create_ready_delivery(env, carrier_vals):
+    """One consumable to ship to a new customer with a new carrier
+    (`carrier_vals` on a service product), confirmed, reserved and picked: for
+    tests that commit their records on a cursor of their own, where the class
+    fixtures, in the test transaction, are invisible."""
+    product = env["product.product"].create({"name": "Courier", "type": "service"})
+    carrier = env["delivery.carrier"].create({"product_id": product.id, **carrier_vals})
+    customer = env["res.partner"].create(
+        {
+            "name": "Committed Customer",
+            "street": "Jl. Asia Afrika 8",
+            "city": "Bandung",
+            "zip": "40111",
+            "phone": "+62 812 0000 2222",
+        }
+    )
+    goods = env["product.product"].create(
+        {"name": "Shirt", "type": "consu", "weight": 0.5}
+    )
+    picking_type = env["stock.warehouse"].search([], limit=1).out_type_id
+    customers = env.ref("stock.stock_location_customers")
+    picking = env["stock.picking"].create(
+        {
+            "picking_type_id": picking_type.id,
+            "partner_id": customer.id,
+            "carrier_id": carrier.id,
+            "location_id": picking_type.default_location_src_id.id,
+            "location_dest_id": customers.id,
+            "move_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": goods.name,
+                        "product_id": goods.id,
+                        "product_uom_qty": 1,
+                        "location_id": picking_type.default_location_src_id.id,
+                        "location_dest_id": customers.id,
+                    },
+                )
+            ],
+        }
+    )
+    picking.action_confirm()
+    picking.action_assign()
+    picking.move_ids.write({"quantity": 1, "picked": True})
+    return picking
 
 
 class TrackingCommon(HttpCase):
@@ -101,6 +185,12 @@ class TrackingCommon(HttpCase):
                 **vals,
             }
         )
+
+    def _in_new_transaction(self, func):
+        """func(env) on a cursor of its own, committed on exit: other
+        connections never see the test transaction."""
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            return func(api.Environment(cr, SUPERUSER_ID, {}))
 
     def _create_picking(self, carrier=None, partner=None, qty=2.0, product=None):
         product = product or self.product

@@ -2,11 +2,10 @@ import threading
 import time
 from unittest.mock import patch
 
-import psycopg2.errors
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 
-from .common import TrackingCommon
+from .common import TrackingCommon, remove_committed_delivery, send_twice_at_once
 
 
 class StandInCarrierApi:
@@ -107,12 +106,9 @@ class TestBookingGuard(TransactionCase):
     def _remove_records(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            env["delivery.carrier.booking"].search(
-                [("picking_ref", "=", self.ids["picking"])]
-            ).unlink()
-            env["stock.picking"].browse(self.ids["picking"]).unlink()
-            env["delivery.carrier"].browse(self.ids["carrier"]).unlink()
-            env["product.product"].browse(self.ids["product"]).unlink()
+            remove_committed_delivery(
+                env, self.ids["picking"], self.ids["carrier"], self.ids["product"]
+            )
 
     def _in_new_transaction(self, func):
         """func(picking) in a transaction of its own, committed unless it
@@ -148,27 +144,9 @@ class TestBookingGuard(TransactionCase):
         self.assertEqual(self.carrier_api.created, 1)
         self.assertEqual(self._in_new_transaction(self._journal), [("SHP1", True)])
 
-    def _send_in_new_transaction(self, results):
-        # as Odoo's request/cron retry does on a serialization failure
-        for _attempt in range(3):
-            try:
-                shipment_id = self._in_new_transaction(self._send)
-            except psycopg2.errors.SerializationFailure:
-                continue
-            results.append(shipment_id)  # committed
-            return
-
     def test_concurrent_workers_one_shipment(self):
         self.carrier_api.latency = 0.3  # both transactions are in flight together
-        results = []
-        threads = [
-            threading.Thread(target=self._send_in_new_transaction, args=(results,))
-            for _i in range(2)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        results = send_twice_at_once(self.registry, self.ids["picking"], self._send)
         self.assertEqual(self.carrier_api.created, 1)
         self.assertEqual(results, ["SHP1", "SHP1"])
 

@@ -1,8 +1,6 @@
-from odoo import SUPERUSER_ID, api
-from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
-from .common import TrackingCommon, race
+from .common import TrackingCommon, create_ready_delivery, race
 
 
 @tagged("post_install", "-at_install")
@@ -10,64 +8,20 @@ class TestConcurrency(TrackingCommon):
     """Two transactions at once on one delivery, on real, committed data (the
     test transaction is invisible to other connections)."""
 
-    def _in_new_transaction(self, func):
-        with db_connect(self.env.cr.dbname).cursor() as cr:  # commits on exit
-            return func(api.Environment(cr, SUPERUSER_ID, {}))
-
     def _committed_setup(self, env, carrier_vals):
         sequence = env["ir.sequence"].create(
             {"name": "Concurrency", "prefix": "CC", "padding": 6}
         )
-        product = env["product.product"].create({"name": "Courier", "type": "service"})
-        carrier = env["delivery.carrier"].create(
+        picking = create_ready_delivery(
+            env,
             {
                 "name": "Concurrent Courier",
-                "product_id": product.id,
                 "tracking_create_label": True,
                 "tracking_sequence_id": sequence.id,
                 **carrier_vals,
-            }
+            },
         )
-        customer = env["res.partner"].create(
-            {
-                "name": "Concurrent Customer",
-                "street": "Jl. Asia Afrika 8",
-                "city": "Bandung",
-                "zip": "40111",
-                "phone": "+62 812 0000 2222",
-            }
-        )
-        goods = env["product.product"].create(
-            {"name": "Shirt", "type": "consu", "weight": 0.5}
-        )
-        picking_type = env["stock.warehouse"].search([], limit=1).out_type_id
-        customers = env.ref("stock.stock_location_customers")
-        picking = env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": customer.id,
-                "carrier_id": carrier.id,
-                "location_id": picking_type.default_location_src_id.id,
-                "location_dest_id": customers.id,
-                "move_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": "Shirt",
-                            "product_id": goods.id,
-                            "product_uom_qty": 1,
-                            "location_id": picking_type.default_location_src_id.id,
-                            "location_dest_id": customers.id,
-                        },
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        picking.action_assign()
-        picking.move_ids.write({"quantity": 1, "picked": True})
-        return picking.id, carrier.id, sequence.id
+        return picking.id, picking.carrier_id.id, sequence.id
 
     def _assert_one_shipment(self, picking_id, sequence_id):
         def check(env):

@@ -1,11 +1,10 @@
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, api, fields
+from odoo import fields
 from odoo.exceptions import UserError
-from odoo.sql_db import db_connect
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from .common import TrackingCommon, race
+from .common import TrackingCommon, create_ready_delivery, race
 
 WATCH_TYPE = "delivery_carrier_tracking.mail_activity_type_shipment_watch"
 
@@ -336,54 +335,8 @@ class TestShipmentWatch(TrackingCommon):
     # two workers at once, on committed data
     # ------------------------------------------------------------------ #
 
-    def _in_new_transaction(self, func):
-        with db_connect(self.env.cr.dbname).cursor() as cr:  # commits on exit
-            return func(api.Environment(cr, SUPERUSER_ID, {}))
-
     def _committed_pending(self, env):
-        product = env["product.product"].create({"name": "Courier", "type": "service"})
-        carrier = env["delivery.carrier"].create(
-            {"name": "Watch Race Courier", "product_id": product.id}
-        )
-        customer = env["res.partner"].create(
-            {
-                "name": "Race Customer",
-                "street": "Jl. Asia Afrika 8",
-                "city": "Bandung",
-                "zip": "40111",
-                "phone": "+62 812 0000 3333",
-            }
-        )
-        goods = env["product.product"].create(
-            {"name": "Sarong", "type": "consu", "weight": 0.5}
-        )
-        picking_type = env["stock.warehouse"].search([], limit=1).out_type_id
-        customers = env.ref("stock.stock_location_customers")
-        picking = env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": customer.id,
-                "carrier_id": carrier.id,
-                "location_id": picking_type.default_location_src_id.id,
-                "location_dest_id": customers.id,
-                "move_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": "Sarong",
-                            "product_id": goods.id,
-                            "product_uom_qty": 1,
-                            "location_id": picking_type.default_location_src_id.id,
-                            "location_dest_id": customers.id,
-                        },
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        picking.action_assign()
-        picking.move_ids.write({"quantity": 1, "picked": True})
+        picking = create_ready_delivery(env, {"name": "Watch Race Courier"})
         picking.button_validate()
         picking._tracking_shipment_failed(UserError("Carrier unreachable"))
         # validated a day ago; the label retry is not due (no carrier call)
