@@ -1,5 +1,6 @@
 from . import delivery_carrier
 from . import delivery_carrier_booking
+from . import ir_actions_report
 from . import res_company
 from . import res_config_settings
 from . import stock_picking_scheduler

@@ -14,8 +14,40 @@ from odoo import SUPERUSER_ID, api
 from odoo.sql_db import db_connect
 from odoo.tests import HttpCase
 from odoo.tools.pdf import PdfFileReader
+from PyPDF2.generic import ContentStream
 
 _logger = logging.getLogger(__name__)
+
+
+def pdf_image_sizes_mm(reader, page):
+    """(width, height) in millimetres of each image drawn on the page, as
+    printed: the content stream's transformation matrices applied."""
+    points_per_mm = 72 / 25.4
+    stack, ctm, sizes = [], (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), []
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"q":
+            stack.append(ctm)
+        elif operator == b"Q":
+            ctm = stack.pop()
+        elif operator == b"cm":
+            a, b, c, d, e, f = (float(x) for x in operands)
+            A, B, C, D, E, F = ctm
+            ctm = (
+                a * A + b * C,
+                a * B + b * D,
+                c * A + d * C,
+                c * B + d * D,
+                e * A + f * C + E,
+                e * B + f * D + F,
+            )
+        elif operator == b"Do":
+            sizes.append(
+                (
+                    round(abs(ctm[0]) / points_per_mm, 1),
+                    round(abs(ctm[3]) / points_per_mm, 1),
+                )
+            )
+    return sizes
 
 
 def race(dbname, action):

@@ -1,7 +1,10 @@
+import io
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools.pdf import PdfFileReader
 
-from .common import TrackingCommon
+from .common import TrackingCommon, pdf_image_sizes_mm
 
 
 @tagged("post_install", "-at_install")
@@ -24,6 +27,16 @@ class TestShipment(TrackingCommon):
         bodies = " ".join(picking.message_ids.mapped("body"))
         self.assertIn(f"tracking number {number}", bodies)
         self.assertIn("Shipping label(s)", bodies)
+
+    def test_label_printed_at_its_size(self):
+        # The waybill's barcode is 85 x 20 mm on the label, also with a
+        # wkhtmltopdf built on unpatched Qt (Debian's), which draws CSS
+        # millimetres at 77 % unless the label corrects it.
+        picking = self._validate(self._create_picking())
+        reader = PdfFileReader(io.BytesIO(picking.tracking_label_ids.raw), strict=False)
+        ((width, height),) = pdf_image_sizes_mm(reader, reader.pages[0])
+        self.assertAlmostEqual(width, 85.0, delta=1.0)
+        self.assertAlmostEqual(height, 20.0, delta=1.0)
 
     def test_one_label_and_number_per_package(self):
         picking = self._create_picking(qty=2.0)

@@ -3,7 +3,10 @@ import io
 import re
 from unittest.mock import patch
 
-from odoo.addons.delivery_carrier_tracking.tests.common import TrackingCommon
+from odoo.addons.delivery_carrier_tracking.tests.common import (
+    TrackingCommon,
+    pdf_image_sizes_mm,
+)
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.pdf import PdfFileReader
@@ -140,6 +143,19 @@ class TestLabelPrint(TrackingCommon):
         self.assertRegex(texts[1], r"\bB2\b")
         self.assertEqual(len(self._images(reader.pages[0])), 4)
         self.assertEqual(len(self._images(reader.pages[1])), 1)
+
+    def test_labels_printed_at_their_size(self):
+        # The barcode is 80 x 18 mm on both sheets, whatever wkhtmltopdf
+        # build draws them (Debian's, on unpatched Qt, shrinks to 77 %).
+        pickings = self._shipped("S1") | self._shipped("S2")
+        for sheet in (False, "a4"):
+            self.warehouse.label_print_format = sheet
+            reader = self._render(pickings)
+            sizes = pdf_image_sizes_mm(reader, reader.pages[0])
+            self.assertEqual(len(sizes), 1 if not sheet else 2, sheet)
+            for width, height in sizes:
+                self.assertAlmostEqual(width, 80.0, delta=1.0, msg=sheet)
+                self.assertAlmostEqual(height, 18.0, delta=1.0, msg=sheet)
 
     def test_format_carrier_wins_then_warehouse_then_10x15(self):
         picking = self._shipped("F1")
