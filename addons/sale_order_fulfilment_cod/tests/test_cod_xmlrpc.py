@@ -54,6 +54,17 @@ class TestCodXmlrpc(CodCommon):
             (status["paid"], status["amount_paid"], status["amount_missing"]),
             (True, 114.0, 0.0),
         )
+        # invoiced only when delivered: awaiting the cash, not an online payment
+        self.env.company.cod_invoice_policy = "delivered"
+        later = self.cod_cart(partner=portal.partner_id)
+        self.pay_cod(later)
+        self.assertFalse(later.invoice_ids)
+        for login in ("cod_rpc_sales", "cod_rpc_portal"):
+            status = self._status(login, later)
+            self.assertEqual(
+                (status["state"], status["state_label"], status["paid"]),
+                ("awaiting_cod", "Awaiting Cash on Delivery", False),
+            )
         plain = self.cod_cart()
         plain.action_confirm()
         status = self._status("cod_rpc_sales", plain)

@@ -584,8 +584,8 @@ class CodRemittance(models.Model):
         """Replace the statement line's suspense line by the payout: credits on
         the COD receivable (one for the orders remitted in full, one per short
         order), reconciled with the orders' collection entries, and one expense
-        debit per kind of fee. The statement line's
-        entry then says what the money was, as a reconciled bank line does."""
+        debit per kind of fee. The statement line's entry then says what the
+        money was, as a reconciled bank line does."""
         self.ensure_one()
         company = self.company_id
         currency = company.currency_id
