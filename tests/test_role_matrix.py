@@ -10,8 +10,15 @@ nothing an ordinary user does needs the administrator, and nothing a customer
 does moves money or goods. The public visitor (no login, no XML-RPC) is
 checked on the HTTP routes. Each allowed call is done by the role itself; the
 administrator only prepares data and reads the outcome.
+
+The outbound shipping label is the shop's document (the carrier's barcode for
+the hand-over, routing data): the shop's users read and print it in the back
+office, where core's rights on the delivery and its attachments apply; the
+customer and the public visitor get the tracking number, status and the
+carrier's link, and no route gives them the label's bytes (LABEL_ROUTES).
 """
 
+import base64
 import time
 import uuid
 import xmlrpc.client
@@ -19,7 +26,7 @@ import xmlrpc.client
 import e2e_data
 import pytest
 import requests
-from e2e_data import m2o, read_one
+from e2e_data import read_one
 
 # XML-RPC fault codes of Odoo's /xmlrpc/2 (odoo.addons.base.controllers.rpc)
 USER_ERROR = 2
@@ -64,11 +71,32 @@ MATRIX = {
     "picking.send_to_shipper": (D, D, A, D, D),
     "picking.send_to_shipper_not_done": (D, D, D, D, D),
     "picking.cancel_shipment": (D, D, A, D, D),
+    # the outbound label: the delivery's attachment (core's rights: whoever
+    # may read the delivery in the back office); printing labels is the
+    # warehouse's (delivery_carrier_tracking_label_print)
+    "label.read_pdf": (A, A, A, A, D),
+    "picking.action_print_shipping_labels": (D, D, A, D, D),
 }
 CELLS = [
     pytest.param(action, role, expected, id=f"{action}-{role}-{expected}")
     for action, row in MATRIX.items()
     for role, expected in zip(ROLES, row, strict=True)
+]
+SINGLE_LABEL_REPORT = "delivery_carrier_tracking.report_shipping_label"
+LABELS_REPORT = "delivery_carrier_tracking_label_print.report_shipping_labels"
+LABEL_ROUTES = [
+    # the portal route that served it until the label became the shop's only
+    "/my/picking/label/{picking}/{label}",
+    "/my/picking/label/{picking}/{label}?access_token={token}",
+    # core's attachments and reports, the shipping desk's ZPL file
+    "/web/content/{label}?download=true",
+    "/web/content/{label}?download=true&access_token={token}",
+    "/web/content/ir.attachment/{label}/raw",
+    "/report/pdf/" + SINGLE_LABEL_REPORT + "/{picking}",
+    "/report/html/" + SINGLE_LABEL_REPORT + "/{picking}",
+    "/report/pdf/" + LABELS_REPORT + "/{picking}",
+    "/report/html/delivery_carrier_tracking_label_print.labels_10x15/{parcel}",
+    "/delivery_label_print/zpl/{picking}",
 ]
 PORTAL_LOGIN = "matrix.portal@example.id"
 SHIPPING_ADDRESS = {
@@ -87,7 +115,7 @@ class Client:
         common = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common")
         self.uid = common.authenticate(server.db, login, password, {})
         assert self.uid, f"{login} could not log in over XML-RPC"
-        self.password = password
+        self.login, self.password = login, password
 
     def execute(self, model, method, *args, **kwargs):
         proxy = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object")
@@ -236,35 +264,7 @@ class World:
         return order
 
     def pay(self, order):
-        """The full amount paid online (demo provider), post-processed."""
-        admin = self.admin
-        values = read_one(admin, "sale.order", order, ["name", "amount_total"])
-        values["currency_id"] = read_one(admin, "sale.order", order, ["currency_id"])[
-            "currency_id"
-        ]
-        values["id"] = order
-        tx = admin.execute(
-            "payment.transaction",
-            "create",
-            {
-                "provider_id": self.shop.provider_id,
-                "payment_method_id": e2e_data.ref(
-                    admin, "payment_demo.payment_method_demo"
-                ),
-                "reference": f"{values['name']}-{uuid.uuid4().hex[:6]}",
-                "amount": values["amount_total"],
-                "currency_id": m2o(values["currency_id"]),
-                "partner_id": m2o(
-                    read_one(admin, "sale.order", order, ["partner_id"])["partner_id"]
-                ),
-                "sale_order_ids": [(6, 0, [order])],
-            },
-        )
-        e2e_data.call_returning_none(
-            admin, "payment.transaction", "action_demo_set_done", [tx]
-        )
-        cron = e2e_data.ref(admin, "payment.cron_post_process_payment_tx")
-        admin.execute("ir.cron", "method_direct_trigger", [cron])
+        e2e_data.pay_online(self.admin, self.shop.provider_id, order)
 
     def ship(self, order, carrier, validate=True):
         picking = e2e_data.delivery_of(self.admin, order)
@@ -626,6 +626,33 @@ def mine_order(world):
     return {"order": world.mine}
 
 
+def label_of(world, picking):
+    [label] = read_one(world.admin, "stock.picking", picking, ["tracking_label_ids"])[
+        "tracking_label_ids"
+    ]
+    return label
+
+
+def run_read_label(client, ctx):
+    [row] = client.execute("ir.attachment", "read", [ctx["label"]], fields=["datas"])
+    return base64.b64decode(row["datas"])
+
+
+def check_label_pdf(world, ctx, result):
+    assert result.startswith(b"%PDF"), result[:40]
+
+
+def run_print_labels(client, ctx):
+    return client.execute(
+        "stock.picking", "action_print_shipping_labels", [ctx["picking"]]
+    )
+
+
+def check_print_labels(world, ctx, result):
+    assert result["report_name"] == LABELS_REPORT, result
+    assert result["context"]["active_ids"] == [ctx["picking"]], result
+
+
 ACTIONS = {
     "order.read_mine": read_order("mine"),
     "order.read_other": read_order("other"),
@@ -720,6 +747,21 @@ ACTIONS = {
         "snapshot": picking_snapshot,
         "check": check_cancel,
     },
+    "label.read_pdf": {
+        "prepare": lambda world: {
+            "picking": world.mine_picking,
+            "label": label_of(world, world.mine_picking),
+        },
+        "run": run_read_label,
+        "snapshot": picking_snapshot,
+        "check": check_label_pdf,
+    },
+    "picking.action_print_shipping_labels": {
+        "prepare": lambda world: {"picking": world.mine_picking},
+        "run": run_print_labels,
+        "snapshot": picking_snapshot,
+        "check": check_print_labels,
+    },
 }
 
 
@@ -737,6 +779,7 @@ def test_matrix_covers_every_public_method():
         "action_open_tracking_number_wizard",
         "send_to_shipper",
         "cancel_shipment",
+        "action_print_shipping_labels",
     } <= methods
     assert set(ACTIONS) == set(MATRIX)
 
@@ -788,14 +831,73 @@ def test_public_visitor_routes(world):
         timeout=60,
     )
     assert name not in answer.text
-    # a shipping label: not without the token, never a server error
-    [label] = read_one(
-        admin, "stock.picking", world.mine_picking, ["tracking_label_ids"]
-    )["tracking_label_ids"]
-    url = f"{admin.url}/my/picking/label/{world.mine_picking}/{label}"
-    for params in ({}, {"access_token": "forged-token"}):
-        answer = requests.get(url, params=params, allow_redirects=False, timeout=60)
-        assert answer.status_code == 404, (params, answer.status_code)
-    answer = requests.get(url, params={"access_token": token}, timeout=60)
-    assert answer.status_code == 200
-    assert answer.content.startswith(b"%PDF")
+    # the shipping label: not even with the order's token (test_label_over_http)
+
+
+# --------------------------------------------------------------------------
+# The outbound label over HTTP: every route that serves a label's bytes
+# --------------------------------------------------------------------------
+
+# Who gets the label's bytes over HTTP, in a web session ("public": a
+# visitor holding the order's link, not logged in): the shop's users from the
+# delivery in the back office, never the customer.
+LABEL_HTTP = {
+    "portal": D,
+    "public": D,
+    "stock": A,
+    "sales_own": A,
+}
+
+
+def assert_no_label(world, session, token):
+    admin = world.admin
+    picking = world.mine_picking
+    label = label_of(world, picking)
+    [row] = admin.execute("ir.attachment", "read", [label], fields=["datas"])
+    pdf = base64.b64decode(row["datas"])
+    delivery = read_one(
+        admin, "stock.picking", picking, ["carrier_tracking_ref", "parcel_ids"]
+    )
+    number, [parcel] = delivery["carrier_tracking_ref"], delivery["parcel_ids"]
+    for route in LABEL_ROUTES:
+        url = admin.url + route.format(
+            picking=picking, parcel=parcel, label=label, token=token
+        )
+        answer = session.get(url, allow_redirects=False, timeout=120)
+        assert answer.status_code in (303, 403, 404), (route, answer.status_code)
+        assert b"%PDF" not in answer.content, route
+        assert pdf[-200:] not in answer.content, route
+        assert number not in answer.text, route
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        pytest.param(role, expected, id=f"{role}-{expected}")
+        for role, expected in LABEL_HTTP.items()
+    ],
+)
+def test_label_over_http(world, role, expected):
+    admin = world.admin
+    portal_url = admin.execute("sale.order", "get_portal_url", [world.mine])
+    token = portal_url.split("access_token=")[1].split("&")[0]
+    if role == "public":
+        session = requests.Session()
+    else:
+        user = world.users[role]
+        session = e2e_data.web_session(admin.url, admin.db, user.login, user.password)
+    if expected == D:
+        assert_no_label(world, session, token)
+        return
+    label = label_of(world, world.mine_picking)
+    [row] = admin.execute("ir.attachment", "read", [label], fields=["datas"])
+    answer = session.get(f"{admin.url}/web/content/{label}?download=true", timeout=120)
+    assert answer.status_code == 200, answer.status_code
+    assert answer.content == base64.b64decode(row["datas"])
+    # the portal route is gone for everyone
+    answer = session.get(
+        f"{admin.url}/my/picking/label/{world.mine_picking}/{label}",
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert answer.status_code == 404, answer.status_code

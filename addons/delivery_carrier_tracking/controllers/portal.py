@@ -1,10 +1,14 @@
-from odoo import exceptions
 from odoo.addons.sale_stock.controllers.portal import SaleStockPortal
-from odoo.http import content_disposition, request, route
-from werkzeug.exceptions import NotFound
+from odoo.http import request
 
 
 class DeliveryTrackingPortal(SaleStockPortal):
+    """The customer's order page and core's delivery slip. No shipping label
+    here: the outbound label is the shop's document (the carrier's barcode
+    for the hand-over, routing data), printed from the back office; the
+    customer gets the tracking number, status and the carrier's link. A
+    return label is the customer's, through core's get_return_label_from_portal."""
+
     def _stock_picking_check_access(self, picking_id, access_token=None):
         # Core compares the token with the order's through consteq(), which
         # raises TypeError (an error 500) for a delivery without a sale order
@@ -34,35 +38,4 @@ class DeliveryTrackingPortal(SaleStockPortal):
             document.picking_ids.parcel_ids.mapped("tracking_number")
         return super()._get_page_view_values(
             document, access_token, values, session_history, no_breadcrumbs, **kwargs
-        )
-
-    @route(
-        "/my/picking/label/<int:picking_id>/<int:attachment_id>",
-        type="http",
-        auth="public",
-        website=True,
-    )
-    def portal_my_picking_label(
-        self, picking_id, attachment_id, access_token=None, **_kwargs
-    ):
-        """A shipping label of the delivery, for whoever may see the delivery
-        (portal rule) or holds the order's access token."""
-        try:
-            picking_sudo = self._stock_picking_check_access(
-                picking_id, access_token=access_token
-            )
-        except (exceptions.AccessError, exceptions.MissingError):
-            return NotFound()
-        label = picking_sudo.tracking_label_ids.filtered(
-            lambda a: a.id == attachment_id
-        )
-        if not label:
-            return NotFound()
-        return request.make_response(
-            label.raw,
-            headers=[
-                ("Content-Type", label.mimetype or "application/pdf"),
-                ("Content-Length", len(label.raw)),
-                ("Content-Disposition", content_disposition(label.name, "inline")),
-            ],
         )

@@ -67,29 +67,76 @@ class TestPortalAndRpc(TrackingCommon):
         self.assertIn("In Transit", html)
         self.assertIn("&lt;script&gt;alert(", html)
         self.assertNotIn('<script>alert("x")', html)
-        label_url = f"/my/picking/label/{picking.id}/{label.id}"
-        response = self.url_open(label_url)
-        self.assertEqual(response.status_code, 200)
-        self.assertTrue(response.content.startswith(b"%PDF"))
-        self.assertEqual(
-            response.headers["Content-Disposition"],
-            f"inline; filename*=UTF-8''{label.name}",
-        )
+        # the shipment, never its label (the shop's document)
+        self.assertNotIn("o_tracking_labels", html)
+        self.assertNotIn("/my/picking/label/", html)
+        self.assertNotIn(label.name, html)
 
         self.authenticate("siti_portal", "siti_portal")
         denied = self.url_open(f"/my/orders/{self.order.id}", allow_redirects=False)
         self.assertIn(denied.status_code, (303, 403, 404))
         self.assertNotIn(picking.carrier_tracking_ref, denied.text)
-        self.assertEqual(self.url_open(label_url).status_code, 404)
         self.assertEqual(
             self.url_open(f"/my/picking/pdf/{picking.id}").status_code, 404
         )
 
-        self.authenticate(None, None)
+    def _label_urls(self, picking, token):
+        """Every URL that could hand out the outbound label's bytes: the old
+        portal label route, core's attachment and report routes."""
+        label = picking.tracking_label_ids
+        report = "delivery_carrier_tracking.report_shipping_label"
+        return [
+            f"/my/picking/label/{picking.id}/{label.id}",
+            f"/my/picking/label/{picking.id}/{label.id}?access_token={token}",
+            f"/web/content/{label.id}",
+            f"/web/content/{label.id}?download=true&access_token={token}",
+            f"/web/content/ir.attachment/{label.id}/raw",
+            f"/report/pdf/{report}/{picking.id}",
+            f"/report/html/{report}/{picking.id}",
+            f"/report/pdf/{report}/{picking.id}?access_token={token}",
+        ]
+
+    def test_outbound_label_is_the_shops_document(self):
+        """The customer (logged in or with the order's link) and a public
+        visitor get the tracking number, status and link, never the label:
+        no route serves its bytes to them. Warehouse users download it."""
+        picking = self._ship_order()
+        label = picking.tracking_label_ids
+        self.assertTrue(label.raw.startswith(b"%PDF"))
+        number = picking.carrier_tracking_ref
         token = self.order._portal_ensure_token()
-        self.assertEqual(self.url_open(label_url).status_code, 404)
-        response = self.url_open(f"{label_url}?access_token={token}")
+        for login in ("budi_portal", None):
+            self.authenticate(login, login)
+            for url in self._label_urls(picking, token):
+                response = self.url_open(url, allow_redirects=False)
+                with self.subTest(login=login, url=url):
+                    self.assertIn(response.status_code, (303, 403, 404))
+                    self.assertNotIn(b"%PDF", response.content)
+                    self.assertNotIn(label.raw[:200], response.content)
+                    self.assertNotIn(number, response.text)
+        # over XML-RPC: the customer reads the delivery, not its label's bytes
+        db = self.env.cr.dbname
+        uid = self.xmlrpc_common.authenticate(db, "budi_portal", "budi_portal", {})
+        self.assertTrue(uid)
+        with self.assertRaises(xmlrpc.client.Fault) as denied:
+            self.xmlrpc_object.execute_kw(
+                db,
+                uid,
+                "budi_portal",
+                "ir.attachment",
+                "read",
+                [label.ids, ["datas"]],
+            )
+        self.assertIn("not allowed to access", denied.exception.faultString)
+
+        # the warehouse user: from the delivery in the back office
+        clerk = new_test_user(
+            self.env, "gudang_label", groups="base.group_user,stock.group_stock_user"
+        )
+        self.authenticate(clerk.login, clerk.login)
+        response = self.url_open(f"/web/content/{label.id}?download=true")
         self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, label.raw)
 
     def test_hostile_carrier_texts_stay_inert(self):
         """Carrier texts from a webhook are stored as plain, bounded text and

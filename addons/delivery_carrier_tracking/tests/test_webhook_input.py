@@ -220,7 +220,6 @@ class TestPublicDocumentUrls(TrackingCommon):
     def test_made_up_tokens_get_404(self):
         lonely = self._validate(self._create_picking())  # no sale order
         self.assertFalse(lonely.sale_id)
-        label = lonely.tracking_label_ids
         order = self.env["sale.order"].create(
             {
                 "partner_id": self.customer.id,
@@ -235,20 +234,14 @@ class TestPublicDocumentUrls(TrackingCommon):
         sold.move_ids.write({"quantity": 1, "picked": True})
         self._validate(sold)
         token = order._portal_ensure_token()
-        sold_label = f"/my/picking/label/{sold.id}/{sold.tracking_label_ids.id}"
         self.authenticate(None, None)  # a public visitor
         for url in (
             f"/my/picking/pdf/{lonely.id}?access_token=made-up",
             f"/my/picking/return/pdf/{lonely.id}?access_token=made-up",
-            f"/my/picking/label/{lonely.id}/{label.id}?access_token=made-up",
             f"/my/picking/pdf/{sold.id}?access_token=%C3%A9t%C3%A9",
-            f"{sold_label}?access_token=%C3%A9t%C3%A9",
             f"/my/picking/pdf/{sold.id}?access_token={token}x",
             f"/my/picking/pdf/{lonely.id + 100000}?access_token=made-up",
         ):
             self.assertEqual(self.url_open(url).status_code, 404, url)
-        response = self.url_open(f"{sold_label}?access_token={token}")
-        self.assertEqual(response.status_code, 200)
-        self.assertTrue(response.content.startswith(b"%PDF"))
         response = self.url_open(f"/my/picking/pdf/{sold.id}?access_token={token}")
         self.assertEqual(response.status_code, 200)

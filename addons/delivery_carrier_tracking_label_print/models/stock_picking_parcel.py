@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.tools.misc import formatLang
 
 # ZPL for a 100 x 150 mm label at 203 dpi (8 dots per mm)
@@ -26,10 +27,16 @@ class StockPickingParcel(models.Model):
     def _label_print_values(self):
         """What each parcel's label shows, the same for the PDF and the ZPL.
 
-        Read as superuser once the user's read access to the parcels and
-        deliveries is checked: a warehouse user prints labels of orders of
-        other salespeople, and the COD amount comes from the sale order,
-        which Inventory users cannot read."""
+        Read as superuser once the user's rights are checked: Inventory
+        rights (the outbound label is the shop's document: a customer reads
+        her delivery and its parcels on the portal, she does not print its
+        label) and read access to the parcels and deliveries. A warehouse
+        user prints labels of orders of other salespeople, and the COD amount
+        comes from the sale order, which Inventory users cannot read."""
+        if not (self.env.su or self.env.user.has_group("stock.group_stock_user")):
+            raise AccessError(
+                self.env._("Printing shipping labels needs Inventory rights.")
+            )
         self.check_access("read")
         self.picking_id.check_access("read")
         values = []

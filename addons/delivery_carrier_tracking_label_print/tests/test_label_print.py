@@ -7,7 +7,7 @@ from odoo.addons.delivery_carrier_tracking.tests.common import (
     TrackingCommon,
     pdf_image_sizes_mm,
 )
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.pdf import PdfFileReader
 from PIL import Image
@@ -355,6 +355,42 @@ class TestLabelPrint(TrackingCommon):
         response = self.url_open(f"/report/pdf/{LABELS_REPORT}/{picking.id}")
         self.assertEqual(response.status_code, 200)
         self.assertIn(b"WH01", response.content)
+
+    def test_customer_does_not_print_her_label(self):
+        """The portal customer reads her delivery and its parcels, but the
+        label is the shop's: no sheet, no ZPL, by method or by URL."""
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [(0, 0, {"product_id": self.product.id})],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.write({"carrier_id": self.carrier.id, "carrier_tracking_ref": "CU01"})
+        customer = new_test_user(
+            self.env,
+            "label_customer",
+            groups="base.group_portal",
+            partner_id=self.customer.id,
+        )
+        mine = picking.with_user(customer)
+        self.assertEqual(mine.parcel_ids.tracking_number, "CU01")  # she reads it
+        with self.assertRaises(AccessError):
+            mine._label_print_zpl()
+        with self.assertRaises(AccessError):
+            mine.parcel_ids._label_print_values()
+        sheet = "delivery_carrier_tracking_label_print.labels_10x15"
+        self.authenticate(customer.login, customer.login)
+        for url in (
+            f"/delivery_label_print/zpl/{picking.id}",
+            f"/report/pdf/{LABELS_REPORT}/{picking.id}",
+            f"/report/html/{sheet}/{picking.parcel_ids.id}",
+        ):
+            response = self.url_open(url, allow_redirects=False)
+            self.assertIn(response.status_code, (403, 404), url)
+            self.assertNotIn("CU01", response.text, url)
+            self.assertNotIn("^XA", response.text, url)
 
     def test_xmlrpc_as_warehouse_user(self):
         """The print methods answer over XML-RPC (no None in the actions)."""
