@@ -93,6 +93,7 @@ def checkout_with_cod(page, server, shop, carrier_id, shot):
     offer = page.text(".o_cod_offer")
     assert "5,000" in offer, offer
     page.screenshot(shot("payment-step"))
+    page.doc_screenshot("cod-checkout", until="#o_payment_form")
     page.click(
         'button[name="o_payment_submit_button"]',
         navigates=True,

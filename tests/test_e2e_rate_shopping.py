@@ -115,6 +115,7 @@ def test_checkout_offers_every_courier(
     page.screenshot(
         screenshots / "rate-shopping-checkout.png", until="#o_delivery_form"
     )
+    page.doc_screenshot("rate-shopping-checkout", until="#o_delivery_form")
 
     cart = e2e_data.last_order(server, shop.customer_partner_id)
     page.click(f'{services} input[data-service="jnt:ez"]')

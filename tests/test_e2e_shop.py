@@ -233,18 +233,26 @@ def check_portal(page, server, order, invoice, status, tracking_url, shots):
     page.screenshot(shots("portal-order"), until="#shipments")
 
 
-def back_office_shots(page, server, order, picking_id, shots):
-    """The order and its delivery as the shop sees them, and the label."""
+def back_office_shots(page, server, order, picking_id, shots, docs=False):
+    """The order and its delivery as the shop sees them, and the label;
+    docs: also the README's pictures of both."""
     page.goto(f"{server.url}/odoo/action-sale.action_orders/{order['id']}")
     page.wait_for(".o_form_view .o_form_sheet")
     page.wait_for(".o_breadcrumb", text=order["name"])
+    page.wait_for(".o_field_widget[name=fulfilment_state]", text="Delivered")
     page.screenshot(shots("backoffice-order"))
+    if docs:
+        page.doc_screenshot("backoffice-order")
     page.goto(f"{server.url}/odoo/action-stock.action_picking_tree_all/{picking_id}")
     page.click(".o_notebook .nav-link", text="Additional Info")
     page.wait_for(".o_notebook .nav-link.active", text="Additional Info")
     page.wait_for(".o_field_widget[name=shipment_state]", text="Delivered")
     page.wait_for(".o_field_widget[name=tracking_label_ids]", text="LabelShipping-")
     page.screenshot(shots("backoffice-delivery"))
+    if docs:  # tall enough for the labels under the shipment
+        page.resize(1280, 960)
+        page.wait_for(".o_field_widget[name=tracking_label_ids]", text="LabelShipping-")
+        page.doc_screenshot("backoffice-delivery")
     page.resize(420, 640)  # the label is 100 x 150 mm
     try:
         page.goto(
@@ -342,4 +350,5 @@ def test_biteship_courier_story(
     assert fulfilment_state(server, order["id"]) == "delivered"
     jne_page = e2e_data.tracking_link(jne_url, status["tracking_number"])
     check_portal(customer_page, server, order, invoice, status, jne_page, shots)
-    back_office_shots(admin_page, server, order, picking_id, shots)
+    customer_page.doc_screenshot("portal-order", until="#shipments")
+    back_office_shots(admin_page, server, order, picking_id, shots, docs=True)
