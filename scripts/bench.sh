@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: every bench/bench_*.py (or the ones named) on a fresh database
-# with our modules; each prints its table. Figures go into the README.
+# with our modules; each prints its table. Figures go into bench/README.md.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bash "$ROOT/scripts/setup.sh"
