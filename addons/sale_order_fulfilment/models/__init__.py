@@ -3,6 +3,7 @@ from . import website
 from . import res_config_settings
 from . import fulfilment_engine
 from . import sale_order
+from . import account_move_line
 from . import account_move
 from . import account_payment
 from . import payment_transaction

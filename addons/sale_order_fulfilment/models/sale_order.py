@@ -3,6 +3,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_amount
 
 from .account_move import SKIP_HOLD
+from .fulfilment_steps import MANUAL
+from .payment_transaction import TX_PATHS
 
 FULFILMENT_STATES = [
     ("awaiting_payment", "Awaiting Payment"),
@@ -15,10 +17,6 @@ FULFILMENT_STATES = [
 # Who may click Fulfil: who creates invoices from orders in core (salespeople,
 # through the invoicing wizard) or invoices at all (billing).
 FULFIL_GROUPS = ("sales_team.group_sale_salesman", "account.group_account_invoice")
-# The transactions of an order as deep as core makes them: partial captures of a
-# payment and refunds of those captures.
-TX_DEPTH = ("transaction_ids", "child_transaction_ids", "child_transaction_ids")
-TX_PATHS = [".".join(TX_DEPTH[: depth + 1]) for depth in range(len(TX_DEPTH))]
 
 
 class SaleOrder(models.Model):
@@ -39,6 +37,19 @@ class SaleOrder(models.Model):
     # Stored apart from the state so that an exception survives recomputes
     # until a successful run clears it.
     fulfilment_exception = fields.Boolean(copy=False, readonly=True)
+    # The one predicate every trigger, the batch's search and Fulfil go
+    # through (see _is_fulfilment_agreed).
+    fulfilment_may_automate = fields.Boolean(
+        string="Automated Fulfilment",
+        compute="_compute_fulfilment_may_automate",
+        store=True,
+        index=True,
+        copy=False,
+        help="The fulfilment automation may invoice and ship this order: the "
+        "shop agreed (paid online in full, or cash on delivery to collect) and "
+        "no person has taken it over (exception: a refund, an invoice taken "
+        "back, a failure).",
+    )
     # Internal: may hold a Python error text. Customers get a neutral sentence.
     fulfilment_exception_reason = fields.Text(
         copy=False, readonly=True, groups="base.group_user"
@@ -101,17 +112,45 @@ class SaleOrder(models.Model):
                 order.currency_id.round(order.amount_total - paid), 0.0
             )
 
-    @api.depends(
-        "state",
-        "fulfilment_exception",
-        "fulfilment_paid",
-        "order_line.invoice_lines.move_id.state",
-        "picking_ids.state",
-        "picking_ids.carrier_id",
-    )
+    @api.depends(lambda self: self._fulfilment_agreement_depends())
+    def _compute_fulfilment_may_automate(self):
+        for order in self:
+            order.fulfilment_may_automate = (
+                not order.fulfilment_exception and order._is_fulfilment_agreed()
+            )
+
+    @api.model
+    def _fulfilment_agreement_depends(self):
+        """Fields _is_fulfilment_agreed reads: extend with its hook."""
+        return ["state", "fulfilment_exception", "fulfilment_paid"]
+
+    def _is_fulfilment_agreed(self):
+        """The one hook deciding whether the shop agreed that the automation
+        moves this order's money and goods: here, confirmed and paid online in
+        full (fulfilment_paid). Other ways of paying (cash on delivery) add
+        their orders; a refund, an invoice taken back or a failure is apart
+        (fulfilment_exception, until a person clicks Fulfil)."""
+        self.ensure_one()
+        return self.state == "sale" and self.fulfilment_paid
+
+    @api.depends(lambda self: self._fulfilment_state_depends())
     def _compute_fulfilment_state(self):
         for order in self:
             order.fulfilment_state = order._get_fulfilment_state()
+
+    @api.model
+    def _fulfilment_state_depends(self):
+        """Fields the fulfilment state reads: extended with the state hooks
+        (_get_fulfilment_payment_state, stock.picking's
+        _get_fulfilment_shipping_state)."""
+        return [
+            "state",
+            "fulfilment_exception",
+            "fulfilment_paid",
+            "order_line.invoice_lines.move_id.state",
+            "picking_ids.state",
+            "picking_ids.carrier_id",
+        ]
 
     def _get_fulfilment_state(self):
         self.ensure_one()
@@ -120,7 +159,12 @@ class SaleOrder(models.Model):
         return self._get_fulfilment_progress()
 
     def _get_fulfilment_progress(self):
-        """Furthest step reached, whatever an exception says (False if cancelled)."""
+        """Furthest step reached, whatever an exception says (False if
+        cancelled): the one place the fulfilment state is decided. Shipping
+        comes from stock.picking._get_fulfilment_shipping_state (tracking
+        modules extend it), payment from _get_fulfilment_payment_state (other
+        ways of paying extend it); both hooks' fields go into
+        _fulfilment_state_depends."""
         self.ensure_one()
         if self.state == "cancel":
             return False
@@ -134,9 +178,13 @@ class SaleOrder(models.Model):
             return "shipped"
         if self._get_fulfilment_invoices():
             return "invoiced"
-        if self.fulfilment_paid:
-            return "paid"
-        return "awaiting_payment"
+        return self._get_fulfilment_payment_state()
+
+    def _get_fulfilment_payment_state(self):
+        """State of an order not invoiced or shipped yet: hook for other ways
+        of paying (a selection_add of their state)."""
+        self.ensure_one()
+        return "paid" if self.fulfilment_paid else "awaiting_payment"
 
     def _is_fulfilment_paid(self):
         """The one place deciding whether the automation may invoice and ship:
@@ -199,9 +247,7 @@ class SaleOrder(models.Model):
 
         Read as superuser: transactions are readable by billing users only, and
         these are the orders' own ones (callers check access to the orders)."""
-        txs = self.sudo().transaction_ids
-        txs |= txs.child_transaction_ids
-        txs |= txs.child_transaction_ids
+        txs = self.sudo().transaction_ids._get_fulfilment_descendants()
         return txs._get_fulfilment_money_moves()
 
     def _get_fulfilment_payment_lines(self):
@@ -224,7 +270,7 @@ class SaleOrder(models.Model):
         what is missing) or that another user is processing. Returns True.
         """
         self._check_fulfil_access()
-        unpaid = self - self._get_fulfil_allowed()
+        unpaid = self.filtered(lambda o: not o._is_fulfilment_agreed())
         if unpaid:
             raise UserError(
                 self.env._(
@@ -249,14 +295,12 @@ class SaleOrder(models.Model):
                     orders=", ".join(busy.mapped("name")),
                 )
             )
-        orders._fulfil_steps("manual")
+        # The person takes the exception back: the steps then go through the
+        # one predicate (fulfilment_may_automate) as any trigger's do. A
+        # failing step raises, and the exception is rolled back with the rest.
         orders._fulfilment_clear_exception()
+        orders._fulfil_steps(MANUAL)
         return True
-
-    def _get_fulfil_allowed(self):
-        """The orders Fulfil may run the steps of: fully paid ones here;
-        other ways of paying (cash on delivery) add theirs."""
-        return self.filtered("fulfilment_paid")
 
     def _get_fulfilment_unpaid_note(self):
         """Why the order is not paid for the automation, for the person."""
@@ -357,6 +401,27 @@ class SaleOrder(models.Model):
                 for picking in deliveries
             ],
         }
+
+    def _get_fulfilment_hold_reason(self, invoice, cancelled):
+        """Why the automation stops for the order whose invoice a person
+        cancelled or reset to draft (account.move._fulfilment_hold_orders)."""
+        values = {
+            "invoice": invoice.name or invoice.display_name,
+            "user": self.env.user.name,
+        }
+        if cancelled:
+            return self.env._(
+                "Invoice %(invoice)s was cancelled by %(user)s. The automation "
+                "stops for this order (it would invoice it again): click "
+                "Fulfil when it should invoice and go on.",
+                **values,
+            )
+        return self.env._(
+            "Invoice %(invoice)s was reset to draft by %(user)s. The "
+            "automation stops for this order (it would deliver it): post "
+            "the invoice and click Fulfil when it should go on.",
+            **values,
+        )
 
     def _get_fulfilment_customer_exception_note(self):
         """What the customer reads while the shop handles a fulfilment exception."""

@@ -1,6 +1,7 @@
 """COD orders built the way the shop makes them: a website cart with a
-carrier offering cash on delivery, its fee line, a 'cod' transaction made
-pending by the provider's route handler, then core's post-processing."""
+carrier offering cash on delivery, its fee line, a transaction of the COD
+provider (payment_custom's 'cod' mode) made pending by payment_custom's
+handler, then core's post-processing."""
 
 from datetime import datetime, timedelta
 from uuid import uuid4
@@ -106,7 +107,7 @@ class CodCommon(TrackingCommon):
                 }
             )
         )
-        tx._handle_notification_data("cod", {"reference": tx.reference})
+        tx._handle_notification_data("custom", {"reference": tx.reference})
         tx._post_process()
         return tx
 

@@ -80,12 +80,14 @@ class TestCodCheckout(CodCommon):
         """Pay now with COD: the transaction, then the provider's redirect
         form posted as the browser does, then the status poll."""
         values = self._pay(order, self.provider, self.cod_method, order.amount_total)
-        self.assertIn("/payment/cod/process", values["redirect_form_html"])
+        self.assertIn("/payment/custom/process", values["redirect_form_html"])
         reference = re.search(
             r'name="reference" value="([^"]+)"', values["redirect_form_html"]
         ).group(1)
         response = self.url_open(
-            "/payment/cod/process", data={"reference": reference}, allow_redirects=False
+            "/payment/custom/process",
+            data={"reference": reference},
+            allow_redirects=False,
         )
         self.assertEqual(response.status_code, 303)
         poll = self.make_jsonrpc_request("/payment/status/poll", {})
