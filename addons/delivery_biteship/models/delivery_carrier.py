@@ -1,5 +1,3 @@
-import hmac
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -9,16 +7,11 @@ CONNECT_TIMEOUT = 5.0
 
 
 class DeliveryCarrier(models.Model):
-    # Payloads, rates, shipments and tracking live in their own mixins (one
-    # concern per file); this class keeps configuration and the client.
-    _name = "delivery.carrier"
-    _inherit = (
-        "delivery.carrier",
-        "biteship.carrier.payload",
-        "biteship.carrier.rates",
-        "biteship.carrier.shipping",
-        "biteship.carrier.tracking",
-    )
+    """Biteship's configuration and client. Payloads, rates, shipments,
+    tracking and the webhook extend delivery.carrier in their own files
+    (delivery_carrier_*.py)."""
+
+    _inherit = "delivery.carrier"
 
     delivery_type = fields.Selection(
         selection_add=[("biteship", "Biteship")],
@@ -162,19 +155,3 @@ class DeliveryCarrier(models.Model):
                 error=error.message,
             )
         )
-
-    def _tracking_webhook_verify(self, raw_body, headers):
-        # Biteship's dashboard checks a new webhook URL with an empty POST,
-        # possibly before its header is saved: it must get 200. An empty body
-        # writes nothing, so it needs no proof.
-        if self.delivery_type == "biteship" and not raw_body.strip():
-            return True
-        # Biteship's dashboard sends a fixed header (name and value chosen
-        # there) rather than a signature; the generic HMAC scheme stays valid
-        # for relays that sign.
-        if self.delivery_type == "biteship" and self.biteship_webhook_header:
-            secret = self.sudo().tracking_webhook_secret
-            sent = headers.get(self.biteship_webhook_header)
-            if secret and sent:
-                return hmac.compare_digest(sent.strip().encode(), secret.encode())
-        return super()._tracking_webhook_verify(raw_body, headers)

@@ -1,15 +1,7 @@
-from datetime import timedelta
-
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..biteship import BiteshipError
 from ..biteship.status import normalize_status
-
-# A refusal Biteship documents as final (4xx: bad address, unknown courier…)
-# is retried by the scheduler only this late: the shop fixes the delivery
-# and sends it again; no request loop meanwhile.
-PERMANENT_RETRY = timedelta(days=1)
 
 
 class StockPicking(models.Model):
@@ -110,33 +102,3 @@ class StockPicking(models.Model):
             )
             seen.add(status)
         return self._tracking_apply_events([event for event in events if event])
-
-    def _tracking_set_number(self, tracking_number, parcels=None):
-        changed = super()._tracking_set_number(tracking_number, parcels=parcels)
-        if (
-            changed
-            and self.carrier_id.delivery_type == "biteship"
-            and not self.tracking_label_ids
-        ):
-            # A waybill from a webhook: the next poll prints its label.
-            self.tracking_next_poll_at = fields.Datetime.now()
-        return changed
-
-    def _tracking_shipment_failed(self, error, carrier_shipment_id=False):
-        """Biteship's answer sets when the scheduler tries again: after its
-        Retry-After (429), or a day later for a refusal (4xx)."""
-        res = super()._tracking_shipment_failed(error, carrier_shipment_id)
-        cause = error if isinstance(error, BiteshipError) else error.__cause__
-        if self.carrier_id.delivery_type != "biteship" or not isinstance(
-            cause, BiteshipError
-        ):
-            return res
-        now = fields.Datetime.now()
-        if not cause.transient:
-            later = now + PERMANENT_RETRY
-        elif getattr(cause, "retry_after", None):
-            later = now + timedelta(seconds=cause.retry_after)
-        else:
-            return res
-        self.tracking_next_poll_at = max(self.tracking_next_poll_at, later)
-        return res

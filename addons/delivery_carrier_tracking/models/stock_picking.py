@@ -1,39 +1,29 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..shipment_rules import (
-    POLL_INTERVAL,
     SHIPMENT_STATES,
     TRACKING_NUMBER_MAX,
     TRACKING_NUMBER_RE,
     delivery_shipment_state,
     split_tracking_numbers,
-    tracking_backoff,
 )
 from .stock_picking_parcel import SYNCING
 
 _logger = logging.getLogger(__name__)
 
 
-class _ShipmentError(Exception):
-    """Carries the carrier's shipment id out of a rolled-back savepoint."""
-
-    def __init__(self, error, carrier_shipment_id):
-        super().__init__(str(error))
-        self.error = error
-        self.carrier_shipment_id = carrier_shipment_id
-
-
 class StockPicking(models.Model):
-    _name = "stock.picking"
-    _inherit = (
-        "stock.picking",
-        "stock.picking.shipment.scheduler",
-        "stock.picking.shipment.tracking",
-    )
+    """Deliveries' shipment fields and state, their parcels and tracking
+    numbers. The other concerns extend stock.picking in their own files:
+    stock_picking_booking (shipment at validation), stock_picking_tracking
+    (numbers, prices, events, mails, XML-RPC), stock_picking_scheduler (the
+    cron), stock_picking_watch (shipments needing a person)."""
+
+    _inherit = "stock.picking"  # pylint: disable=consider-merging-classes-inherited
 
     parcel_ids = fields.One2many(
         "stock.picking.parcel", "picking_id", "Parcels", copy=False
@@ -206,15 +196,8 @@ class StockPicking(models.Model):
             picking._tracking_clean_number(picking.carrier_tracking_ref)
 
     # ------------------------------------------------------------------ #
-    # Shipment creation at validation (core: send_to_shipper)
+    # Shared by the concerns: row lock, failure notes
     # ------------------------------------------------------------------ #
-
-    def _send_confirmation_email(self):
-        # Core calls send_to_shipper() from here; the context asks it to keep
-        # the validation when the carrier fails (shipment left "label pending").
-        return super(
-            StockPicking, self.with_context(tracking_keep_on_error=True)
-        )._send_confirmation_email()
 
     def _tracking_lock(self):
         """Lock the rows: a concurrent transaction that shipped them first
@@ -227,148 +210,6 @@ class StockPicking(models.Model):
                 "SELECT id FROM stock_picking WHERE id IN %s FOR NO KEY UPDATE",
                 tuple(self.ids),
             )
-        )
-
-    def _tracking_check_shipping_data(self):
-        """Raise a UserError naming every missing field before any carrier call."""
-        self.ensure_one()
-        partner = self.partner_id
-        missing = []
-        if not partner:
-            missing.append(self.env._("recipient"))
-        else:
-            for fname in ("street", "city", "zip"):
-                if not partner[fname]:
-                    missing.append(
-                        partner._fields[fname].get_description(self.env)["string"]
-                    )
-            if not (partner.phone or partner.mobile):
-                missing.append(self.env._("Phone"))
-        if not (self.shipping_weight or self.weight):
-            missing.append(self.env._("Weight"))
-        if missing:
-            raise UserError(
-                self.env._(
-                    "Delivery %(picking)s cannot be shipped with %(carrier)s: "
-                    "missing %(fields)s.",
-                    picking=self.name,
-                    carrier=self.carrier_id.name,
-                    fields=", ".join(missing),
-                )
-            )
-
-    def _tracking_check_carrier_call(self, action):
-        """Refuse to book or cancel a shipment that the delivery form would not
-        offer (buttons, XML-RPC): only Inventory users, only on done deliveries
-        that are not receipts. Core's call at validation (in _action_done,
-        possibly before the picking's state says done) and the retry cron run
-        as superuser, which no RPC call can: they are not checked.
-
-        :param str action: 'send' or 'cancel', for the message
-        """
-        if self.env.su:
-            return
-        if not self.env.user.has_group("stock.group_stock_user"):
-            raise AccessError(
-                self.env._(
-                    "Only Inventory users may send deliveries to the carrier or "
-                    "cancel their shipments (%(pickings)s).",
-                    pickings=", ".join(self.mapped("name")),
-                )
-            )
-        self.check_access("write")
-        for picking in self:
-            reason = False
-            if picking.state != "done":
-                reason = self.env._("it is not done yet")
-            elif picking.picking_type_code == "incoming":
-                reason = self.env._("it is a receipt")
-            elif not picking.carrier_id:
-                reason = self.env._("it has no shipping method")
-            elif action == "cancel" and not (
-                picking.carrier_tracking_ref or picking.carrier_shipment_id
-            ):
-                reason = self.env._("it has no shipment with the carrier")
-            if not reason:
-                continue
-            if action == "cancel":
-                message = self.env._(
-                    "The shipment of delivery %(picking)s cannot be cancelled: "
-                    "%(reason)s.",
-                    picking=picking.name,
-                    reason=reason,
-                )
-            else:
-                message = self.env._(
-                    "Delivery %(picking)s cannot be sent to the carrier: %(reason)s.",
-                    picking=picking.name,
-                    reason=reason,
-                )
-            raise UserError(message)
-
-    def send_to_shipper(self):
-        """Core's, once per shipment; returns True (core's returns None, which
-        XML-RPC cannot send) or False when nothing was booked."""
-        self.ensure_one()
-        self._tracking_check_carrier_call("send")
-        if not self.carrier_id._tracking_creates_shipment():
-            res = super().send_to_shipper()
-            return True if res is None else res
-        self._tracking_lock()
-        if self.shipment_state and self.shipment_state != "label_pending":
-            return False  # already shipped: retries are no-ops
-        self._tracking_check_shipping_data()
-        if not self.env.context.get("tracking_keep_on_error"):
-            super().send_to_shipper()
-            self._tracking_shipment_created()
-            return True
-        try:
-            with self.env.cr.savepoint():
-                try:
-                    super().send_to_shipper()
-                # UserError: what providers raise for refusals and carrier
-                # failures; OSError: transport failures they let through
-                # (requests' errors are OSErrors), without importing requests
-                except (UserError, OSError) as error:
-                    # read before the savepoint rolls the write back
-                    raise _ShipmentError(error, self.carrier_shipment_id) from error
-        except _ShipmentError as failure:
-            self._tracking_shipment_failed(failure.error, failure.carrier_shipment_id)
-            return False
-        self._tracking_shipment_created()
-        return True
-
-    def _tracking_shipment_created(self):
-        self.ensure_one()
-        vals = {
-            "tracking_poll_failures": 0,
-            "tracking_next_poll_at": fields.Datetime.now() + POLL_INTERVAL,
-        }
-        # only from no state: a state written on the delivery is all parcels'
-        if self.shipment_state in (False, "label_pending"):
-            vals["shipment_state"] = "label_created"
-        self.write(vals)
-
-    def _tracking_shipment_failed(self, error, carrier_shipment_id=False):
-        self.ensure_one()
-        failures = self.tracking_poll_failures + 1
-        vals = {
-            "shipment_state": "label_pending",
-            "tracking_poll_failures": failures,
-            "tracking_next_poll_at": fields.Datetime.now() + tracking_backoff(failures),
-        }
-        if carrier_shipment_id:
-            vals["carrier_shipment_id"] = carrier_shipment_id
-        self.write(vals)
-        self._tracking_warn_once(
-            lambda env: env._("Shipping label pending"),
-            str(error),
-            message=self.env._(
-                "The shipment could not be created with %(carrier)s; it will be "
-                "retried automatically. Error: %(error)s",
-                carrier=self.carrier_id.name,
-                error=str(error),
-            ),
         )
 
     def _tracking_warn_once(self, summary, error, message=None):
@@ -400,12 +241,3 @@ class StockPicking(models.Model):
                     )
         except Exception:  # logged with its traceback, see docstring
             _logger.exception("Delivery %s: failure not noted", self.name)
-
-    def cancel_shipment(self):
-        self._tracking_check_carrier_call("cancel")
-        res = super().cancel_shipment()
-        self.filtered("shipment_state").write(
-            {"shipment_state": "cancelled", "carrier_shipment_id": False}
-        )
-        # core returns None, which XML-RPC cannot send
-        return True if res is None else res

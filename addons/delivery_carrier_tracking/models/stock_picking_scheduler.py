@@ -25,12 +25,11 @@ _logger = logging.getLogger(__name__)
 _cron_deadlines = weakref.WeakKeyDictionary()
 
 
-class StockPickingShipmentScheduler(models.AbstractModel):
+class StockPicking(models.Model):
     """The scheduler of deliveries' shipments: retry pending labels, poll
-    active shipments; mixed into stock.picking."""
+    active shipments."""
 
-    _name = "stock.picking.shipment.scheduler"
-    _description = "Shipment Scheduler"
+    _inherit = "stock.picking"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _tracking_due_condition(self, states, carrier_ids=None):

@@ -16,12 +16,11 @@ from ..shipment_rules import (
 _logger = logging.getLogger(__name__)
 
 
-class StockPickingShipmentTracking(models.AbstractModel):
+class StockPicking(models.Model):
     """The contract with providers (numbers, prices, events), customer mails
-    and the public methods (buttons, XML-RPC); mixed into stock.picking."""
+    and the public methods (buttons, XML-RPC)."""
 
-    _name = "stock.picking.shipment.tracking"
-    _description = "Shipment Tracking Contract"
+    _inherit = "stock.picking"  # pylint: disable=consider-merging-classes-inherited
 
     def _tracking_set_number(self, tracking_number, parcels=None):
         """Set the tracking number given later (drop-off counter, carrier's
@@ -51,6 +50,8 @@ class StockPickingShipmentTracking(models.AbstractModel):
             self._tracking_mail_customer(
                 "stock.mail_template_data_delivery_confirmation"
             )
+        if self.carrier_id:
+            self.carrier_id._tracking_number_set(self)
         return True
 
     def _tracking_set_price(self, price):

@@ -19,14 +19,13 @@ WATCH_ACTIVITY_TYPE = "delivery_carrier_tracking.mail_activity_type_shipment_wat
 _logger = logging.getLogger(__name__)
 
 
-class StockPickingShipmentWatch(models.AbstractModel):
+class StockPicking(models.Model):
     """Late-shipment watch: the deliveries that need a person, as a
     searchable reason (always computed from the clock at search time, so a
     filter is never stale) and one activity per problem delivery, kept by a
-    scheduler while the problem lasts; mixed into stock.picking (below)."""
+    scheduler while the problem lasts."""
 
-    _name = "stock.picking.shipment.watch"
-    _description = "Shipment Watch"
+    _inherit = "stock.picking"  # pylint: disable=consider-merging-classes-inherited
 
     tracking_last_event_at = fields.Datetime(
         "Last Carrier Event",
@@ -317,8 +316,3 @@ class StockPickingShipmentWatch(models.AbstractModel):
                 feedback=self.env._("Solved: the shipment no longer needs attention.")
             )
         self.watch_notified_reason = reason
-
-
-class StockPicking(models.Model):
-    _name = "stock.picking"
-    _inherit = ("stock.picking", "stock.picking.shipment.watch")

@@ -9,3 +9,4 @@ from . import test_booking_guard
 from . import test_parcels
 from . import test_portal_queries
 from . import test_watch
+from . import test_provider_hooks

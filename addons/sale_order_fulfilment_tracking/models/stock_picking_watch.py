@@ -1,8 +1,11 @@
 from odoo import api, models
 
 
-class StockPickingShipmentWatch(models.AbstractModel):
-    _inherit = "stock.picking.shipment.watch"
+class StockPicking(models.Model):
+    """The watch's reasons (delivery_carrier_tracking's stock_picking_watch)
+    with the sale order's: delivered while its invoice is unpaid."""
+
+    _inherit = "stock.picking"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _selection_watch_reason(self):

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import models
 from odoo.exceptions import UserError
 
@@ -11,15 +13,18 @@ REFERENCE_USED = 40002060
 NOT_CANCELLABLE = 40002053
 # References tried for one delivery whose earlier Biteship orders all died
 MAX_REFERENCES = 10
+# A refusal Biteship documents as final (4xx: bad address, unknown courier…)
+# is retried by the scheduler only this late: the shop fixes the delivery
+# and sends it again; no request loop meanwhile.
+PERMANENT_RETRY = timedelta(days=1)
 
 
-class BiteshipCarrierShipping(models.AbstractModel):
-    """Biteship orders: create, adopt, cancel; mixed into delivery.carrier.
-    One order per delivery is delivery_carrier_tracking's booking guard
-    (send_shipping), through the booking hooks below."""
+class DeliveryCarrier(models.Model):
+    """Biteship orders: create, adopt, cancel, when to retry. One order per
+    delivery is delivery_carrier_tracking's booking guard (send_shipping),
+    through the booking hooks below."""
 
-    _name = "biteship.carrier.shipping"
-    _description = "Biteship Shipments"
+    _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
 
     def biteship_send_shipping(self, pickings):
         """Create one Biteship order per delivery (those without a live one:
@@ -70,6 +75,19 @@ class BiteshipCarrierShipping(models.AbstractModel):
         # after this point makes a retry adopt this order, not create another.
         self._tracking_booking_record(picking, order["id"], payload["reference_id"])
         return self.biteship_booking_adopt(picking, order)
+
+    def biteship_shipment_retry_delay(self, error):
+        """Biteship's answer sets when the scheduler tries a failed booking
+        again: after its Retry-After (429), or a day later for a refusal
+        (4xx); None for the back-off alone."""
+        cause = error if isinstance(error, BiteshipError) else error.__cause__
+        if not isinstance(cause, BiteshipError):
+            return None
+        if not cause.transient:
+            return PERMANENT_RETRY
+        if getattr(cause, "retry_after", None):
+            return timedelta(seconds=cause.retry_after)
+        return None
 
     def _biteship_used_reference_order(self, client, picking, payload, error):
         """The live order Biteship holds under the reference it refused

@@ -4,12 +4,10 @@ from odoo.exceptions import UserError
 from ..biteship.couriers import INSTANT_COURIERS
 
 
-class BiteshipCarrierPayload(models.AbstractModel):
-    """Biteship request bodies (rates, orders) built from Odoo records; mixed
-    into delivery.carrier."""
+class DeliveryCarrier(models.Model):
+    """Biteship request bodies (rates, orders) built from Odoo records."""
 
-    _name = "biteship.carrier.payload"
-    _description = "Biteship Request Payloads"
+    _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _biteship_postal_code(self, partner, role):

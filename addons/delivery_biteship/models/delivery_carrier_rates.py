@@ -22,13 +22,11 @@ RATES_ERROR_CACHE_SECONDS = 30
 SERVICE_CODE = re.compile(r"^[a-z0-9_]+:[a-z0-9_]+$")
 
 
-class BiteshipCarrierRates(models.AbstractModel):
-    """Checkout prices (core's rate contract), rate shopping over several
-    courier services, and the rupiah conversions; mixed into
-    delivery.carrier."""
+class DeliveryCarrier(models.Model):
+    """Biteship checkout prices (core's rate contract), rate shopping over
+    several courier services, and the rupiah conversions."""
 
-    _name = "biteship.carrier.rates"
-    _description = "Biteship Rates"
+    _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
 
     def biteship_rate_shipment(self, order):
         """Checkout price of this carrier's courier service (core contract).

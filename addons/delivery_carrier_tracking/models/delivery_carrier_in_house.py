@@ -1,0 +1,166 @@
+import io
+from datetime import datetime, timezone
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
+
+from ..shipment_rules import CARRIER_STATES, SHIPMENT_STATES
+
+LABEL_REPORT = "delivery_carrier_tracking.action_report_shipping_label"
+
+
+class DeliveryCarrier(models.Model):
+    """The in-house provider of core's carriers without an API (fixed, based
+    on rules): sequence numbers, QWeb labels, links and a generic JSON
+    webhook."""
+
+    _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------ #
+    # In-house provider: sequence numbers and QWeb labels
+    # ------------------------------------------------------------------ #
+
+    def fixed_send_shipping(self, pickings):
+        return self._tracking_in_house_ship(
+            pickings, super().fixed_send_shipping(pickings)
+        )
+
+    def base_on_rule_send_shipping(self, pickings):
+        return self._tracking_in_house_ship(
+            pickings, super().base_on_rule_send_shipping(pickings)
+        )
+
+    def _tracking_in_house_ship(self, pickings, results):
+        if not self.tracking_create_label:
+            return results
+        pickings._tracking_ensure_parcels()
+        for picking, result in zip(pickings, results, strict=True):
+            if self.tracking_sequence_id and not picking.carrier_tracking_ref:
+                for parcel in picking.parcel_ids:
+                    parcel.tracking_number = self.tracking_sequence_id.next_by_id()
+            result["tracking_number"] = picking.carrier_tracking_ref or False
+        self._tracking_attach_labels(pickings)
+        return results
+
+    def fixed_cancel_shipment(self, pickings):
+        if not self.tracking_create_label:
+            return super().fixed_cancel_shipment(pickings)
+
+    def base_on_rule_cancel_shipment(self, pickings):
+        if not self.tracking_create_label:
+            return super().base_on_rule_cancel_shipment(pickings)
+
+    def _tracking_attach_labels(self, pickings):
+        """Render the labels of all pickings in one report run (a page per
+        parcel) and attach each page to its parcel."""
+        pickings = pickings.sudo()
+        pickings._tracking_ensure_parcels()
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        pdf, _fmt = report._render_qweb_pdf(LABEL_REPORT, pickings.ids)
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        parcels = pickings.parcel_ids
+        if len(reader.pages) != len(parcels):
+            raise UserError(
+                self.env._(
+                    "The shipping labels do not fit one page per package "
+                    "(%(pages)s pages for %(parcels)s packages): check the label "
+                    "report.",
+                    pages=len(reader.pages),
+                    parcels=len(parcels),
+                )
+            )
+        prefix = self._get_delivery_label_prefix()
+        pages = iter(reader.pages)
+        for picking in pickings:
+            count = len(picking.parcel_ids)
+            vals_list = []
+            for index, parcel in enumerate(picking.parcel_ids, start=1):
+                writer = PdfFileWriter()
+                writer.add_page(next(pages))
+                stream = io.BytesIO()
+                writer.write(stream)
+                name = parcel.tracking_number or picking.name.replace("/", "-")
+                if count > 1:
+                    name = f"{name}-{index}"
+                vals_list.append(
+                    {
+                        "name": f"{prefix}-{name}.pdf",
+                        "raw": stream.getvalue(),
+                        "mimetype": "application/pdf",
+                        "res_model": "stock.picking",
+                        "res_id": picking.id,
+                    }
+                )
+            labels = self.env["ir.attachment"].create(vals_list)
+            for parcel, label in zip(picking.parcel_ids, labels, strict=True):
+                parcel.label_id = label
+            picking.message_post(
+                body=self.env._(
+                    "Shipping label(s) for %(carrier)s.", carrier=self.name
+                ),
+                attachment_ids=labels.ids,
+            )
+        # the computed list of labels is cached for the transaction
+        pickings.invalidate_recordset(["tracking_label_ids"])
+
+    # ------------------------------------------------------------------ #
+    # In-house provider: tracking links
+    # ------------------------------------------------------------------ #
+
+    def fixed_get_tracking_link(self, picking):
+        return self._tracking_link_value(picking)
+
+    def base_on_rule_get_tracking_link(self, picking):
+        return self._tracking_link_value(picking)
+
+    # ------------------------------------------------------------------ #
+    # In-house provider: generic JSON webhook (see readme/USAGE.md)
+    # ------------------------------------------------------------------ #
+
+    def fixed_webhook_events(self, payload, _headers):
+        return self._tracking_generic_webhook_events(payload)
+
+    def base_on_rule_webhook_events(self, payload, _headers):
+        return self._tracking_generic_webhook_events(payload)
+
+    @api.model
+    def _tracking_generic_webhook_events(self, payload):
+        """{"tracking_number", "carrier_shipment_id", "new_tracking_number",
+        "price", "events": [{"id", "time" (ISO 8601), "status" (a shipment
+        state), "status_code", "description", "location"}]} -> contract's list."""
+        if not isinstance(payload, dict) or not isinstance(
+            payload.get("events", []), list
+        ):
+            raise TypeError("payload must be an object with a list of events")
+        states = dict(SHIPMENT_STATES)
+        events = []
+        for raw in payload.get("events", []):
+            if not isinstance(raw, dict) or raw.get("status") not in CARRIER_STATES:
+                raise ValueError(f"invalid event {raw!r:.200}")
+            event_time = datetime.fromisoformat(str(raw.get("time")))
+            if event_time.tzinfo:
+                event_time = event_time.astimezone(timezone.utc).replace(tzinfo=None)
+            event = {
+                "event_time": event_time,
+                "shipment_state": raw["status"],
+                "status_code": str(raw.get("status_code") or raw["status"]),
+                "description": str(raw.get("description") or states[raw["status"]]),
+                "location": str(raw.get("location") or ""),
+            }
+            if raw.get("id"):
+                event["event_key"] = str(raw["id"])
+            events.append(event)
+        for key in ("carrier_shipment_id", "tracking_number", "new_tracking_number"):
+            if payload.get(key) and not isinstance(payload[key], str):
+                raise TypeError(f"{key} must be a string")
+        return [
+            {
+                "carrier_shipment_id": payload.get("carrier_shipment_id") or False,
+                "tracking_number": payload.get("tracking_number") or False,
+                "events": events,
+                "new_tracking_number": payload.get("new_tracking_number") or False,
+                # checked where it is applied (picking._tracking_set_price)
+                "price": payload.get("price", False),
+            }
+        ]

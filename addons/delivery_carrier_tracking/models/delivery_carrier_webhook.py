@@ -1,0 +1,137 @@
+import hashlib
+import hmac
+import re
+import time
+
+from odoo import models
+
+from ..shipment_rules import MAX_CLOCK_SKEW
+
+# seconds between the sender's timestamp and ours
+WEBHOOK_MAX_SKEW = int(MAX_CLOCK_SKEW.total_seconds())
+TIMESTAMP_RE = re.compile(r"[0-9]{1,12}")  # ASCII digits only, unlike isdigit()
+SIGNATURE_RE = re.compile(r"[0-9a-fA-F]{64}")
+
+
+class DeliveryCarrier(models.Model):
+    """The tracking webhook (controllers/webhook.py): verification, parsing
+    by the provider, matching to deliveries and parcels, applying."""
+
+    _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------ #
+    # Verification: <delivery_type>_webhook_verify, else the in-house HMAC
+    # ------------------------------------------------------------------ #
+
+    def _tracking_webhook_verify(self, raw_body, headers):
+        """Whether a webhook posted to this carrier's URL comes from the
+        carrier: the provider's <delivery_type>_webhook_verify(raw_body,
+        headers) -> bool if it has one, else _tracking_webhook_verify_hmac."""
+        self.ensure_one()
+        verify = self._tracking_provider_method("webhook_verify")
+        if verify:
+            return verify(raw_body, headers)
+        return self._tracking_webhook_verify_hmac(raw_body, headers)
+
+    def _tracking_webhook_verify_hmac(self, raw_body, headers):
+        """The in-house scheme, also for providers whose relays sign: HMAC-SHA256
+        over "<timestamp>." + body with the carrier's secret, within 300 s."""
+        self.ensure_one()
+        secret = self.sudo().tracking_webhook_secret
+        timestamp = (headers.get("X-Tracking-Timestamp") or "").strip()
+        signature = (headers.get("X-Tracking-Signature") or "").strip()
+        # Anything but ASCII digits and a hex digest is refused as it comes:
+        # int() and compare_digest() would raise on other characters.
+        if not (
+            secret
+            and TIMESTAMP_RE.fullmatch(timestamp)
+            and SIGNATURE_RE.fullmatch(signature)
+        ):
+            return False
+        if abs(time.time() - int(timestamp)) > WEBHOOK_MAX_SKEW:
+            return False
+        expected = hmac.new(
+            secret.encode(), f"{timestamp}.".encode() + raw_body, hashlib.sha256
+        ).hexdigest()
+        return hmac.compare_digest(expected.encode(), signature.lower().encode())
+
+    # ------------------------------------------------------------------ #
+    # Parsing, matching and applying
+    # ------------------------------------------------------------------ #
+
+    def _tracking_webhook_events(self, payload, headers):
+        parse = self._tracking_provider_method("webhook_events")
+        if not parse:
+            raise ValueError(f"carrier type {self.delivery_type} has no webhook")
+        return parse(payload, headers)
+
+    def _tracking_webhook_apply(self, shipments):
+        """Apply the parsed shipments of a verified webhook, each in its own
+        savepoint. Raises UserError or ValueError on the first one the carrier
+        got wrong (those before it stay applied).
+
+        :return: (applied, unknown) counts
+        """
+        self.ensure_one()
+        applied = unknown = 0
+        for shipment in shipments:
+            picking, parcels = self._tracking_webhook_parcels(shipment)
+            if not picking:
+                unknown += 1
+                continue
+            with self.env.cr.savepoint():
+                if shipment.get("new_tracking_number"):
+                    picking._tracking_set_number(
+                        shipment["new_tracking_number"], parcels=parcels
+                    )
+                # False means "no price" (0.0 is a price)
+                price = shipment.get("price")
+                if price is not None and price is not False:
+                    picking._tracking_set_price(price)
+                picking._tracking_apply_events(
+                    shipment.get("events") or [], parcels=parcels
+                )
+                # what else a provider's webhook carries (e.g. a live link)
+                provider_apply = picking.carrier_id._tracking_provider_method(
+                    "webhook_apply"
+                )
+                if provider_apply:
+                    provider_apply(picking, shipment)
+            applied += 1
+        return applied, unknown
+
+    def _tracking_webhook_carriers(self, shipment):
+        """The carriers whose deliveries a webhook posted to this carrier's URL
+        may be about: this one, or those its provider names with
+        <delivery_type>_webhook_carriers(shipment) (one URL for all the
+        delivery methods of one carrier account)."""
+        provider = self._tracking_provider_method("webhook_carriers")
+        return provider(shipment) if provider else self
+
+    def _tracking_webhook_parcels(self, shipment):
+        """The delivery of this carrier a webhook's shipment is about, and
+        its parcels with the shipment's tracking number (exact match through
+        the index; none: the shipment is the whole delivery)."""
+        Picking = self.env["stock.picking"].sudo()
+        Parcel = self.env["stock.picking.parcel"].sudo()
+        number = shipment.get("tracking_number")
+        carriers = self._tracking_webhook_carriers(shipment)
+        picking = Picking
+        if shipment.get("carrier_shipment_id"):
+            picking = Picking.search(
+                [
+                    ("carrier_id", "in", carriers.ids),
+                    ("carrier_shipment_id", "=", shipment["carrier_shipment_id"]),
+                ],
+                limit=1,
+            )
+        if not number:
+            return picking, Parcel
+        domain = [("carrier_id", "in", carriers.ids), ("tracking_number", "=", number)]
+        if picking:
+            domain.append(("picking_id", "=", picking.id))
+        parcels = Parcel.search(domain, order="id")
+        if picking:
+            return picking, parcels
+        picking = parcels[:1].picking_id
+        return picking, parcels.filtered(lambda p: p.picking_id == picking)

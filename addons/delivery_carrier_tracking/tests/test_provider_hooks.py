@@ -1,0 +1,92 @@
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import TrackingCommon
+
+SECRET = "s3cret-for-tests"
+
+
+@tagged("post_install", "-at_install")
+class TestProviderHooks(TrackingCommon):
+    """The generic dispatch by delivery_type (<type>_<suffix>): a provider's
+    method when it has one, the in-house behaviour otherwise."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.carrier.tracking_webhook_secret = SECRET
+
+    def _patch_provider(self, name, method):
+        patcher = patch.object(
+            type(self.env["delivery.carrier"]), name, method, create=True
+        )
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def _post_plain(self, body, headers):
+        return self.opener.post(
+            f"{self.base_url()}/delivery_tracking/webhook/{self.carrier.id}",
+            data=body,
+            timeout=12,
+            headers={"Content-Type": "application/json", **headers},
+        )
+
+    def test_webhook_verify_dispatch(self):
+        picking = self._validate(self._create_picking())
+        body = {"tracking_number": picking.carrier_tracking_ref, "events": []}
+        # no provider check: the in-house HMAC decides
+        self.assertEqual(
+            self._post_webhook(self.carrier, body, SECRET).status_code, 200
+        )
+        self.assertEqual(self._post_plain(b"{}", {"X-Token": "ok"}).status_code, 403)
+
+        # the provider's own check replaces the HMAC: a signed request it
+        # refuses is refused, its own token is accepted
+        def fixed_webhook_verify(_carrier, _raw_body, headers):
+            return headers.get("X-Token") == "ok"
+
+        self._patch_provider("fixed_webhook_verify", fixed_webhook_verify)
+        self.assertEqual(
+            self._post_webhook(self.carrier, body, SECRET).status_code, 403
+        )
+        self.assertEqual(self._post_plain(b"{}", {"X-Token": "ok"}).status_code, 200)
+        # the default stays callable for providers whose relays sign
+        headers = {"X-Tracking-Timestamp": "1", "X-Tracking-Signature": "0" * 64}
+        self.assertFalse(self.carrier._tracking_webhook_verify_hmac(b"{}", headers))
+
+    def test_shipment_retry_delay_dispatch(self):
+        def fixed_send_shipping(_carrier, _pickings):
+            raise ConnectionError("carrier busy")
+
+        self._patch_provider("fixed_send_shipping", fixed_send_shipping)
+        before = fields.Datetime.now()
+        backoff = self._validate(self._create_picking())
+        self.assertEqual(backoff.shipment_state, "label_pending")
+        self.assertLess(backoff.tracking_next_poll_at, before + timedelta(hours=1))
+
+        seen = []
+
+        def fixed_shipment_retry_delay(_carrier, error):
+            seen.append(str(error))
+            return timedelta(days=2)
+
+        self._patch_provider("fixed_shipment_retry_delay", fixed_shipment_retry_delay)
+        later = self._validate(self._create_picking())
+        self.assertEqual(later.shipment_state, "label_pending")
+        self.assertEqual(seen, ["carrier busy"])
+        self.assertGreaterEqual(later.tracking_next_poll_at, before + timedelta(days=2))
+
+    def test_tracking_number_set_dispatch(self):
+        dropoff = self._create_carrier("Drop-off")
+        picking = self._validate(self._create_picking(carrier=dropoff))
+        calls = []
+        self._patch_provider(
+            "fixed_tracking_number_set", lambda _carrier, p: calls.append(p)
+        )
+        picking._tracking_set_number("WB100")
+        self.assertEqual(calls, [picking])
+        picking._tracking_set_number("WB100")  # unchanged: not called again
+        self.assertEqual(calls, [picking])
