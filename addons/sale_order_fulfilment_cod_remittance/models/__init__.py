@@ -2,6 +2,11 @@ from . import res_company
 from . import res_config_settings
 from . import cod_remittance
 from . import cod_remittance_line
+from . import cod_remittance_balance
+from . import cod_remittance_import_file
+from . import cod_remittance_booking
+from . import cod_remittance_issues
 from . import account_bank_statement_line
 from . import account_partial_reconcile
 from . import sale_order
+from . import sale_order_cod_lookup

@@ -3,7 +3,9 @@ import re
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.misc import format_amount
+
+from ..remittance_plan import Money, Problem, pick_waiting_payout, plan_label
+from .cod_remittance_messages import problem_message
 
 _logger = logging.getLogger(__name__)
 
@@ -108,16 +110,20 @@ class AccountBankStatementLine(models.Model):
         return payouts if len(payouts) == 1 else payouts.browse()
 
     def _cod_payout_from_label(self, explain):
-        """A payout of the orders named in the label, each for the cash still
-        to remit, minus its COD fee line (what the aggregator deducts); for
-        any other deduction, import the payout's file."""
+        """A payout of the orders named in the label: the payout waiting for
+        the bank of exactly those orders and this amount, else one planned
+        from the label (remittance_plan.plan_label): each order for its cash
+        still to remit, minus its COD fee line (what the aggregator deducts).
+        For any other deduction, import the payout's file."""
         Payout = self.env["cod.remittance"]
         company = self.company_id
-        currency = company.currency_id
+        money = Money(company.currency_id.rounding)
         label = " ".join(filter(None, [self.payment_ref, self.ref]))
-        keys = set(LABEL_TOKEN.findall(label))
-        orders_by_key = Payout._cod_find_orders(keys, company)
-        orders = self.env["sale.order"].union(*orders_by_key.values())
+        orders = self.env["sale.order"].union(
+            *self.env["sale.order"]
+            ._cod_remittance_find_orders(set(LABEL_TOKEN.findall(label)), company)
+            .values()
+        )
         if not orders:
             if explain:
                 raise UserError(
@@ -128,67 +134,99 @@ class AccountBankStatementLine(models.Model):
                     )
                 )
             return Payout
-        open_lines = Payout._cod_open_receivables(orders)
-        lines_vals, expected = [], 0.0
-        for order in orders:
-            outstanding = sum(
-                open_lines.get(order.id, self.env["account.move.line"]).mapped(
-                    "amount_residual"
-                )
+        waiting = self._cod_waiting_payout_of(orders, money)
+        if waiting:
+            return waiting
+        balances = Payout._cod_balances(orders)
+        planned, problem = plan_label(
+            [balances[order.id] for order in orders],
+            {
+                order.id: sum(order._cod_fee_lines().mapped("price_total"))
+                for order in orders
+            },
+            self.amount,
+            self.date,
+            self.move_id.name,
+            money,
+        )
+        same = (
+            Payout.sudo().search(
+                [
+                    ("company_id", "=", company.id),
+                    ("fingerprint", "=", planned.fingerprint),
+                ],
+                limit=1,
             )
-            if currency.is_zero(outstanding):
-                if explain:
-                    raise UserError(
-                        self.env._(
-                            "%(line)s names %(order)s, which has no collected cash "
-                            "left to remit.",
-                            line=self.display_name,
-                            order=order.name,
-                        )
-                    )
-                return Payout
-            fee = min(sum(order._cod_fee_lines().mapped("price_total")), outstanding)
-            expected += outstanding - fee
-            lines_vals.append(
-                {
-                    "sale_order_id": order.id,
-                    "file_reference": order.name,
-                    "amount": outstanding,
-                    "cod_fee": fee,
-                    "amount_to_remit": outstanding,
-                }
+            if not problem
+            else Payout
+        )
+        if same:
+            problem = Problem(
+                "same_content",
+                params={
+                    "payout": planned.name,
+                    "existing": same.name,
+                    "filename": same.filename or "",
+                },
             )
-        if currency.compare_amounts(self.amount, expected):
+        if problem:
             if explain:
                 raise UserError(
-                    self.env._(
-                        "%(line)s pays %(amount)s for %(orders)s, which come to "
-                        "%(expected)s after their COD fees: import the payout's "
-                        "remittance file to say what was short or deducted.",
-                        line=self.display_name,
-                        amount=format_amount(self.env, self.amount, currency),
-                        orders=", ".join(orders.mapped("name")),
-                        expected=format_amount(self.env, expected, currency),
-                    )
-                )
-            return Payout
-        partners = self.env["account.move.line"].union(*open_lines.values()).partner_id
-        if len(partners) > 1:
-            if explain:
-                raise UserError(
-                    self.env._(
-                        "%s names orders of several carriers: one payout comes from "
-                        "one carrier or aggregator.",
-                        self.display_name,
+                    problem_message(
+                        self.env, problem, company.currency_id, line=self.display_name
                     )
                 )
             return Payout
         return Payout.create(
             {
-                "name": self.move_id.name,
+                "name": planned.name,
                 "source": "statement",
-                "partner_id": partners.id,
+                "partner_id": planned.remitter_id,
                 "date": self.date,
-                "line_ids": [Command.create(vals) for vals in lines_vals],
+                "fingerprint": planned.fingerprint,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "sale_order_id": line.order_id,
+                            "file_reference": line.key,
+                            "amount": line.amount,
+                            "cod_fee": line.cod_fee,
+                            "paid_date": line.paid_date,
+                            "amount_to_remit": line.to_remit,
+                        }
+                    )
+                    for line in planned.lines
+                ],
             }
         )
+
+    def _cod_waiting_payout_of(self, orders, money):
+        """The payout waiting for the bank that claims exactly `orders` for
+        this line's amount: the bank line is its line, even when its label
+        names the orders instead of the payout's reference."""
+        candidates = (
+            self.env["cod.remittance.line"]
+            .sudo()
+            .search(
+                [
+                    ("sale_order_id", "in", orders.ids),
+                    ("company_id", "=", self.company_id.id),
+                    ("remittance_id.state", "=", "waiting"),
+                ]
+            )
+            .remittance_id
+        )
+        picked = pick_waiting_payout(
+            orders.ids,
+            self.amount,
+            [
+                (
+                    payout.id,
+                    frozenset(payout.line_ids.sale_order_id.ids),
+                    payout.amount_net,
+                )
+                for payout in candidates
+            ],
+            money,
+        )
+        return self.env["cod.remittance"].browse(picked or [])

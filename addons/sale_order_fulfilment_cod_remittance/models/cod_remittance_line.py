@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..remittance_plan import Money, line_state
+
 
 class CodRemittanceLine(models.Model):
     """What one payout says of one order: the cash remitted for it and the
@@ -29,11 +31,14 @@ class CodRemittanceLine(models.Model):
     )
     cod_fee = fields.Monetary("COD Fee")
     shipping_fee = fields.Monetary()
+    paid_date = fields.Date(
+        "Paid On", help="The date the payout gives this order (part of its identity)."
+    )
     amount_net = fields.Monetary("Paid Out", compute="_compute_state", store=True)
     amount_to_remit = fields.Monetary(
         "To Remit",
-        help="The order's collected cash not remitted yet when the payout was "
-        "imported.",
+        help="The order's collected cash not remitted yet, nor claimed by "
+        "another payout, when the payout was imported.",
     )
     outstanding = fields.Monetary("Short By", compute="_compute_state", store=True)
     state = fields.Selection(
@@ -58,9 +63,6 @@ class CodRemittanceLine(models.Model):
             currency = line.currency_id or line.env.company.currency_id
             line.amount_net = line.amount - line.cod_fee - line.shipping_fee
             line.outstanding = max(line.amount_to_remit - line.amount, 0.0)
-            if currency.is_zero(line.amount):
-                line.state = "missing"
-            elif currency.compare_amounts(line.amount, line.amount_to_remit) < 0:
-                line.state = "short"
-            else:
-                line.state = "remitted"
+            line.state = line_state(
+                line.amount, line.amount_to_remit, Money(currency.rounding)
+            )

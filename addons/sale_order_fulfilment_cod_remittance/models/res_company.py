@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 
 class ResCompany(models.Model):
@@ -50,3 +50,29 @@ class ResCompany(models.Model):
             )
         )
         return self.env["account.account"].sudo().browse(default_id).exists()
+
+    @api.model
+    @tools.ormcache()
+    def _cod_receivable_account_ids(self):
+        """The COD receivable accounts of all companies, cached: every
+        reconciliation of the database asks (account.partial.reconcile), and
+        a plain customer payment must not pay a query for it."""
+        self.flush_model(["cod_receivable_account_id"])
+        self.env.cr.execute(
+            """SELECT cod_receivable_account_id FROM res_company
+                WHERE cod_receivable_account_id IS NOT NULL"""
+        )
+        return frozenset(row[0] for row in self.env.cr.fetchall())
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        if any(vals.get("cod_receivable_account_id") for vals in vals_list):
+            self.env.registry.clear_cache()
+        return companies
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "cod_receivable_account_id" in vals:
+            self.env.registry.clear_cache()
+        return res

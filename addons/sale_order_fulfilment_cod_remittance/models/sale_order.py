@@ -29,10 +29,11 @@ class SaleOrder(models.Model):
         """cod_state 'remitted' for orders whose COD receivable lines are all
         reconciled, back to 'collected' when a reconciliation is undone. Open
         payout activities of a remitted order are done."""
+        # the account first: it is in the cache, the entry's order may not be
         lines = move_lines.sudo().filtered(
             lambda l: (
-                l.move_id.cod_sale_order_id
-                and l.account_id == l.company_id.cod_receivable_account_id
+                l.account_id == l.company_id.cod_receivable_account_id
+                and l.move_id.cod_sale_order_id
             )
         )
         orders = lines.move_id.cod_sale_order_id

@@ -1,12 +1,12 @@
-"""Remittance files: the simple CSV and Biteship's export, imported by a
-billing user, all or nothing, once."""
+"""Remittance files in the generic CSV (or Excel), imported by a billing
+user, all or nothing, once. Biteship's export: delivery_biteship_cod_remittance."""
 
 import base64
 import io
 
 import openpyxl
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common import CodRemittanceCase, csv_file
 
@@ -276,49 +276,6 @@ class TestRemittanceFile(CodRemittanceCase):
             self.import_as_billing(
                 csv_file([("R1", order.name)], header="reference,order id")
             )
-
-    def test_biteship_export_through_the_wizard(self):
-        """Biteship's COD export: no payout column (the reference comes from
-        the wizard), the order named by Biteship's reference_id (the delivery
-        with the method's prefix) or the waybill, amounts in rupiah with
-        thousands dots, a disbursed amount checked against amount - fees."""
-        first, second = (
-            self.delivered_cod_order(150000),
-            self.delivered_cod_order(75000),
-        )
-        picking = first.picking_ids[:1]
-        second_picking = second.picking_ids[:1]
-        second_picking.parcel_ids = [(0, 0, {"tracking_number": "JNE00998877"})]
-        header = (
-            "Order ID;Reference ID;Waybill ID;Courier;COD Amount;COD Fee;"
-            "Shipping Fee;Disbursement Amount;Disbursement Date"
-        )
-        rows = [
-            f"5f1a;SHOP1-{picking.name};JNE00112233;jne;Rp 150.000;4.500;0;"
-            + "145.500;20/11/2026",
-            "5f1b;;JNE00998877;jne;75.000;2.250;0;72.750;20/11/2026",
-        ]
-        content = "\n".join([header, *rows]).encode()
-        self.statement_line(218250.0, "BITESHIP WD-7781")
-        # The form as the billing user opens it; the file and its name are
-        # what the upload widget sets.
-        with Form(self.env["cod.remittance.import"].with_user(self.billing)) as form:
-            form.reference = "WD-7781"
-            form.journal_id = self.bank_journal
-            form.file = base64.b64encode(content)
-        wizard = form.record
-        wizard.filename = "cod_disbursement.csv"
-        action = wizard.action_import()
-        payout = self.env["cod.remittance"].browse(action["res_id"])
-        self.assertEqual(payout.name, "WD-7781")
-        self.assertEqual(payout.state, "reconciled")
-        self.assertEqual(payout.amount, 225000.0)
-        self.assertEqual(payout.cod_fee, 6750.0)
-        self.assertEqual(
-            payout.line_ids.mapped("file_reference"),
-            [f"SHOP1-{picking.name}", "JNE00998877"],
-        )
-        self.assertEqual((first + second).mapped("cod_state"), ["remitted", "remitted"])
 
     def test_excel_file_and_new_bank_line_need_bank_rights(self):
         order = self.delivered_cod_order(100000)

@@ -9,8 +9,9 @@ class CodRemittanceImport(models.TransientModel):
     filename = fields.Char()
     reference = fields.Char(
         "Payout Reference",
-        help="For files without a reference column (Biteship's export): the "
-        "payout's reference, as on the bank transfer. Default: the file name.",
+        help="For files without a reference column: the payout's reference, as "
+        "on the bank transfer. Empty: the payout is named after the file (a "
+        "payout is recognised by its lines, not by that name).",
     )
     journal_id = fields.Many2one(
         "account.journal",
@@ -29,11 +30,10 @@ class CodRemittanceImport(models.TransientModel):
 
     def action_import(self):
         self.ensure_one()
-        reference = self.reference or (self.filename or "").rsplit(".", 1)[0]
         result = self.env["cod.remittance"].import_file(
             self.file,
             filename=self.filename or "",
-            reference=reference,
+            reference=self.reference or "",
             journal_id=self.journal_id.id,
             create_statement_line=self.create_statement_line,
         )

@@ -1,0 +1,2 @@
+from . import cod_remittance
+from . import sale_order

@@ -1,0 +1,2 @@
+from . import test_biteship_export
+from . import test_biteship_payout
