@@ -2,7 +2,7 @@
 domain on sale.order), which settings allow it per trigger (a domain too) and
 what it does (a method of sale.order). The batch's search and the selection
 of the orders a run works on are both derived from these domains, so that
-they cannot drift apart (see sale.order.fulfilment.engine)."""
+they cannot drift apart (see sale_order_engine.py)."""
 
 from dataclasses import dataclass
 

@@ -27,12 +27,11 @@ EXCEPTION_ACTIVITY = "sale_order_fulfilment.mail_activity_type_fulfilment_except
 CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
 
 
-class SaleOrderFulfilmentEngine(models.AbstractModel):
-    """Runs the steps of fulfilment_steps on sale orders (inherited by
-    sale.order): the batch, the payment and delivery triggers and Fulfil."""
+class SaleOrder(models.Model):
+    """The fulfilment engine: runs the steps of fulfilment_steps on sale
+    orders, for the batch, the triggers and Fulfil."""
 
-    _name = "sale.order.fulfilment.engine"
-    _description = "Sale Order Fulfilment Engine"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _get_fulfilment_steps(self):
