@@ -1,7 +1,6 @@
 import json
 import re
 
-from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
 from .common import CodCommon
@@ -191,22 +190,7 @@ class TestCodCheckout(CodCommon):
         reason, the order stays a quotation."""
         order = self.cod_cart()
         order._cod_set_fee_line()
-        tx = (
-            self.env["payment.transaction"]
-            .sudo()
-            .create(
-                {
-                    "provider_id": self.provider.id,
-                    "payment_method_id": self.cod_method.id,
-                    "amount": order.amount_total - 10.0,
-                    "currency_id": order.currency_id.id,
-                    "partner_id": order.partner_id.id,
-                    "operation": "online_redirect",
-                    "sale_order_ids": [Command.set(order.ids)],
-                }
-            )
-        )
-        tx._handle_notification_data("custom", {"reference": tx.reference})
+        tx = self.cod_transaction(order, order.amount_total - 10.0)
         tx._post_process()
         self.assertNotConfirmed(order, tx)
         self.assertIn("104.00, now", tx.state_message)
