@@ -109,9 +109,7 @@ class SaleOrder(models.Model):
                 )
             )
         invoices = self._get_fulfilment_invoices()
-        receivable = invoices.line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable" and not line.reconciled
-        )
+        receivable = invoices.line_ids._fulfilment_open_receivable()
         if (
             not receivable
             or len(receivable.account_id) > 1
