@@ -27,7 +27,8 @@ grep -q "^version_info = (18, 0" "$ODOO_SRC/odoo/release.py" || {
 # --- Debian packages (as root, or through sudo).
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 need=()
-for p in postgresql libpq-dev libldap2-dev libsasl2-dev wkhtmltopdf chromium fonts-dejavu-core; do
+# poppler-utils: pdftoppm, the end-to-end run's picture of a label sheet
+for p in postgresql libpq-dev libldap2-dev libsasl2-dev wkhtmltopdf chromium fonts-dejavu-core poppler-utils; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 # Node.js (for prettier in `make lint`) may come from elsewhere than Debian.

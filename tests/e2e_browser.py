@@ -24,6 +24,9 @@ import websocket
 from e2e_data import m2o, read_one, wait_until
 
 CHROMIUM = "/usr/bin/chromium"
+# The README's pictures: retaken by every end-to-end run, at the moments the
+# README describes (the run overwrites them; commit them with the change).
+DOC_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -291,6 +294,11 @@ class Page:
         Path(path).write_bytes(base64.b64decode(data))
         return path
 
+    def doc_screenshot(self, name, **kwargs):
+        """The README's picture docs/screenshots/<name>.png, taken now
+        (arguments as screenshot())."""
+        return self.screenshot(DOC_SCREENSHOTS / f"{name}.png", **kwargs)
+
     # -- Odoo ------------------------------------------------------------------
     def login(self, base_url, login, password):
         self.goto(f"{base_url}/web/login")
@@ -306,6 +314,23 @@ class Page:
             f"""fetch({json.dumps(url)}, {{credentials: 'include'}}).then(r => ({{
                 status: r.status, type: r.headers.get('content-type') || ''}}))"""
         )
+
+
+def doc_pdf_screenshot(pdf, name, dpi=90):
+    """The README's picture of a PDF: its first page as
+    docs/screenshots/<name>.png (poppler's pdftoppm)."""
+    path = DOC_SCREENSHOTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="e2e-pdf-") as tmp:
+        source = Path(tmp, "doc.pdf")
+        source.write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1"]
+            + ["-singlefile", str(source), str(path.with_suffix(""))],
+            check=True,
+            timeout=60,
+        )
+    return path
 
 
 def cart_to_delivery_step(page, server, shop, carrier_id):

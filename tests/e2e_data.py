@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import time
+import uuid
 import xmlrpc.client
 from dataclasses import dataclass, field
 
@@ -334,6 +335,33 @@ def last_order(server, partner_id):
     return rows[0] if rows else None
 
 
+def pay_online(server, provider_id, order_id):
+    """The order's full amount paid online with the demo provider, and the
+    payment post-processed (as the customer's return from the provider)."""
+    values = read_one(
+        server, "sale.order", order_id, ["name", "amount_total", "currency_id"]
+    )
+    values["partner_id"] = read_one(server, "sale.order", order_id, ["partner_id"])[
+        "partner_id"
+    ]
+    tx = server.execute(
+        "payment.transaction",
+        "create",
+        {
+            "provider_id": provider_id,
+            "payment_method_id": ref(server, "payment_demo.payment_method_demo"),
+            "reference": f"{values['name']}-{uuid.uuid4().hex[:6]}",
+            "amount": values["amount_total"],
+            "currency_id": m2o(values["currency_id"]),
+            "partner_id": m2o(values["partner_id"]),
+            "sale_order_ids": [(6, 0, [order_id])],
+        },
+    )
+    call_returning_none(server, "payment.transaction", "action_demo_set_done", [tx])
+    cron = ref(server, "payment.cron_post_process_payment_tx")
+    server.execute("ir.cron", "method_direct_trigger", [cron])
+
+
 def set_up_fulfilment_policy(server, shop, auto_validate=False):
     """sale_order_fulfilment: invoice paid orders at once (posted, reconciled);
     validate deliveries automatically only when the policy says so."""
@@ -405,6 +433,22 @@ def shipping_labels(server, picking_id):
     ]
     rows = server.execute("ir.attachment", "read", ids, fields=["name", "datas"])
     return [(row["name"], base64.b64decode(row["datas"])) for row in rows]
+
+
+def web_session(url, db, login, password):
+    """A requests session logged in as that user, as the browser's cookie
+    would be (routes that check the session: /web/content, /report, /my)."""
+    session = requests.Session()
+    answer = session.post(
+        f"{url}/web/session/authenticate",
+        json={
+            "jsonrpc": "2.0",
+            "params": {"db": db, "login": login, "password": password},
+        },
+        timeout=60,
+    )
+    assert answer.ok and "error" not in answer.json(), answer.text
+    return session
 
 
 def signed_post(url, secret, payload):
