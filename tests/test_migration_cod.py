@@ -107,7 +107,9 @@ def odoo(*args, addons, script=None):
     )
     assert done.returncode == 0, done.stderr[-4000:]
     if script:
-        lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+        lines = [
+            line for line in done.stdout.splitlines() if line.startswith("RESULT ")
+        ]
         assert lines, done.stdout[-2000:] + done.stderr[-4000:]
         return json.loads(lines[-1][len("RESULT ") :])
     return None

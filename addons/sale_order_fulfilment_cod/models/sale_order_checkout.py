@@ -9,7 +9,7 @@ from .payment_provider import COD_MODE
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     def _cod_fee_lines(self):
         return self.order_line.filtered("is_cod_fee")

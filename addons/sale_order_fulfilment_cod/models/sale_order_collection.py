@@ -50,7 +50,7 @@ COD_COLLECT = Step(
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _get_fulfilment_steps(self):
