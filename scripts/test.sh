@@ -20,7 +20,7 @@ odoo_bin -c "$CONF" -d "$DB" -i "$MODULES" --stop-after-init --log-level=warn
 # The end-to-end tests in tests/ run their own Odoo server on a copy, so that
 # its commits never meet the in-process test registry's database.
 copy_db "$DB" "${DB}_e2e"
-export FULFIL_E2E_DB="${DB}_e2e" FULFIL_ODOO_CONF=$CONF ODOO_SRC
+export FULFIL_E2E_DB="${DB}_e2e" FULFIL_ODOO_CONF=$CONF ODOO_SRC FULFIL_TEMPLATE_DB=fulfil_template_nodemo
 [ $# -gt 0 ] || set -- addons tests
 say "pytest $*"
 exec "$PY" -m pytest --odoo-database="$DB" --odoo-config="$CONF" --odoo-http -p no:cacheprovider "$@"

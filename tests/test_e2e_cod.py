@@ -86,7 +86,8 @@ def checkout_with_cod(page, server, shop, carrier_id, shot):
     page.click(
         'a[href^="/shop/confirm_order"]', navigates=True, url_part="/shop/payment"
     )
-    cod = 'input[name="o_payment_radio"][data-provider-code="cod"]'
+    provider_id = ref(server, "sale_order_fulfilment_cod.payment_provider_cod")
+    cod = f'input[name="o_payment_radio"][data-provider-id="{provider_id}"]'
     page.wait_for(cod)
     page.click(cod)
     # the option says what the customer pays: fee and cash to hand over

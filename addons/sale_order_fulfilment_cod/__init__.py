@@ -1,5 +1,8 @@
+from odoo.addons.payment import reset_payment_provider
+
 from . import controllers
 from . import models
+from .models.payment_provider import COD_MODE
 
 
 def post_init_hook(env):
@@ -11,6 +14,6 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
-    # Core's removal of a provider code (payment_custom does the same for its
-    # own): providers left with code 'none' instead of a dangling 'cod'.
-    env["payment.provider"]._remove_provider("cod")
+    # Core's reset of a provider mode (website_sale_collect does the same for
+    # its 'on_site'): the COD provider is disabled and left without its mode.
+    reset_payment_provider(env, "custom", custom_mode=COD_MODE)

@@ -2,17 +2,12 @@
     "name": "Sale Order Fulfilment - Cash on Delivery",
     "summary": "Cash on delivery from the checkout to the books: COD payment, "
     "fee line, label amount, collection entry on delivery, failed parcels",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "Fulfilment Team",
     "website": "https://github.com/fulfilment-team/odoo-fulfilment",
-    "depends": [
-        "sale_order_fulfilment_tracking",
-        "payment_custom",
-        "website_sale",
-        "account",
-    ],
+    "depends": ["sale_order_fulfilment", "delivery_carrier_tracking", "payment_custom"],
     "data": [
         "data/product_data.xml",
         "data/payment_method_data.xml",
@@ -27,11 +22,6 @@
         "report/shipping_label_report.xml",
     ],
     "demo": ["demo/cod_demo.xml"],
-    "assets": {
-        "web.assets_frontend": [
-            "sale_order_fulfilment_cod/static/src/js/post_processing.js",
-        ],
-    },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
 }

@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "Fulfilment Team",
     "website": "https://github.com/fulfilment-team/odoo-fulfilment",
-    "depends": ["website_sale", "sale_order_fulfilment_tracking"],
+    "depends": ["website_sale", "sale_order_fulfilment", "delivery_carrier_tracking"],
     "data": [
         "security/ir.model.access.csv",
         "data/mail_template_data.xml",

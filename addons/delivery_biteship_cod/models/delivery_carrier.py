@@ -16,7 +16,7 @@ BITESHIP_COD_MAX_IDR = 15_000_000
 class DeliveryCarrier(models.Model):
     _inherit = "delivery.carrier"
 
-    def _cod_offer(self, order):
+    def _biteship_cod_offer(self, order):
         """Cash on delivery through Biteship ("Rates with COD Fee",
         https://biteship.com/id/docs/api/rates/retrieve): only when the
         courier service the order ships with says
@@ -27,9 +27,6 @@ class DeliveryCarrier(models.Model):
         the order's total, which only a rates request carrying that amount
         and the payout window gets: one per cart and total, kept on the
         order as well."""
-        if self.delivery_type != "biteship":
-            return super()._cod_offer(order)
-        self.ensure_one()
         try:
             company, service = self._biteship_cod_service(order)
             refusal = self._biteship_cod_refusal_for(
@@ -124,15 +121,12 @@ class DeliveryCarrier(models.Model):
             )
         return None
 
-    def _cod_get_partner(self):
+    def _biteship_cod_partner(self):
         """Biteship collects its couriers' cash and pays it out: its partner
         holds the COD receivable unless the method names another."""
-        biteship = self.env.ref(
+        return self.env.ref(
             "delivery_biteship_cod.partner_biteship", raise_if_not_found=False
         )
-        if self.delivery_type == "biteship" and not self.cod_partner_id and biteship:
-            return biteship
-        return super()._cod_get_partner()
 
     def _biteship_cod_refusal(self, reason):
         return {"available": False, "fee": 0.0, "max_amount": 0.0, "reason": reason}

@@ -303,7 +303,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         self.assertEqual(page.status_code, 200)
         self.assertTrue(page.url.endswith("/shop/payment"), page.url)
         self.assertIn('name="o_payment_radio"', page.text)
-        return 'data-provider-code="cod"' in page.text
+        return f'data-provider-id="{self.provider.id}"' in page.text
 
     def test_payment_page_of_the_portal_customer(self):
         """The customer's own payment step lists cash on delivery with a

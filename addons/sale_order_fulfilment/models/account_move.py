@@ -6,6 +6,9 @@ from .fulfilment_steps import POSTED_INVOICE
 # Context key: the invoice is cancelled or reset by a flow that already
 # accounts for it (the order is being cancelled, or button_cancel resets first).
 SKIP_HOLD = "fulfilment_skip_invoice_hold"
+# Context key: ids of the invoices being posted whose payments
+# _reconcile_order_payments matches; sale's per-line matching skips them.
+ORDER_PAYMENTS_MATCHED = "fulfilment_order_payments_matched"
 
 
 class AccountMove(models.Model):
@@ -23,11 +26,43 @@ class AccountMove(models.Model):
             move.fulfilment_payment_count = len(move._get_reconciled_payments())
 
     def _post(self, soft=True):
-        # Core only matches payments of the invoice's own transactions that are
-        # still "in process"; match all the payments of the orders instead.
-        posted = super()._post(soft)
+        # sale's _post matches each invoice with the payments of its
+        # transactions still "in process", one journal item and one invoice at
+        # a time; _reconcile_order_payments matches all the payments of the
+        # invoices' orders, all invoices at once. Sale's matching is skipped
+        # (js_assign_outstanding_line) for the invoices ours covers, so that
+        # every posting path, a person's or the automation's, does the same.
+        matched = self._get_order_payments_matched()
+        posted = super(
+            AccountMove, self.with_context(**{ORDER_PAYMENTS_MATCHED: matched.ids})
+        )._post(soft)
+        posted = posted.with_env(self.env)
         posted._reconcile_order_payments()
         return posted
+
+    def js_assign_outstanding_line(self, line_id):
+        if self.id in self.env.context.get(ORDER_PAYMENTS_MATCHED, ()):
+            return True
+        return super().js_assign_outstanding_line(line_id)
+
+    def _get_order_payments_matched(self):
+        """The customer invoices whose transactions _reconcile_order_payments
+        covers: each is a transaction of the invoice's orders, made by the
+        invoice's customer. (Read as superuser: transactions are readable by
+        billing users only.)"""
+        invoices = self.sudo().filtered(
+            lambda m: m.move_type == "out_invoice" and m.transaction_ids
+        )
+        return invoices.filtered(
+            lambda invoice: (
+                not (
+                    invoice.transaction_ids._get_fulfilment_orders()
+                    - invoice.invoice_line_ids.sale_line_ids.order_id
+                )
+                and invoice.transaction_ids.partner_id.commercial_partner_id
+                == invoice.commercial_partner_id
+            )
+        )
 
     def button_draft(self):
         res = super().button_draft()
@@ -46,33 +81,19 @@ class AccountMove(models.Model):
         must not redo it (invoice again, or deliver). Its orders go to exception
         until someone clicks Fulfil."""
         for invoice in self.filtered(lambda m: m.move_type == "out_invoice"):
-            # The orders are written as the automation: an accountant taking an
-            # invoice back may have no right on sale orders.
+            # The orders the automation acts on, or will once paid in full;
+            # written as the automation: an accountant taking an invoice back
+            # may have no right on sale orders.
             orders = invoice.sudo().invoice_line_ids.sale_line_ids.order_id.filtered(
-                lambda o: o.state == "sale" and o._get_fulfilment_transactions()
+                lambda o: (
+                    o._is_fulfilment_agreed()
+                    or (o.state == "sale" and o._get_fulfilment_transactions())
+                )
             )
-            if not orders:
-                continue
-            values = {
-                "invoice": invoice.name or invoice.display_name,
-                "user": self.env.user.name,
-            }
-            if cancelled:
-                reason = self.env._(
-                    "Invoice %(invoice)s was cancelled by %(user)s. The automation "
-                    "stops for this order (it would invoice it again): click "
-                    "Fulfil when it should invoice and go on.",
-                    **values,
-                )
-            else:
-                reason = self.env._(
-                    "Invoice %(invoice)s was reset to draft by %(user)s. The "
-                    "automation stops for this order (it would deliver it): post "
-                    "the invoice and click Fulfil when it should go on.",
-                    **values,
-                )
             for order in orders:
-                order._fulfilment_set_exception(UserError(reason))
+                order._fulfilment_set_exception(
+                    UserError(order._get_fulfilment_hold_reason(invoice, cancelled))
+                )
 
     def _reconcile_order_payments(self):
         """Reconcile each open customer invoice with the open payments of its sale
@@ -107,9 +128,7 @@ class AccountMove(models.Model):
         nothing = self.env["account.move.line"]
         if self.currency_id.is_zero(self.amount_residual):
             return nothing
-        receivable = self.line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable" and not line.reconciled
-        )
+        receivable = self.line_ids._fulfilment_open_receivable()
         orders = self.invoice_line_ids.sale_line_ids.order_id
         if not receivable or not orders:
             return nothing

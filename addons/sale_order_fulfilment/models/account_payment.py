@@ -20,13 +20,7 @@ class AccountPayment(models.Model):
 
     def _get_fulfilment_open_lines(self):
         """Open receivable lines of these payments, once posted."""
-        return self.filtered(
+        lines = self.filtered(
             lambda p: p.state in ("in_process", "paid")
-        ).move_id.line_ids.filtered(
-            lambda line: (
-                line.account_type == "asset_receivable"
-                and line.parent_state == "posted"
-                and not line.reconciled
-                and line.balance < 0
-            )
-        )
+        ).move_id.line_ids._fulfilment_open_receivable()
+        return lines.filtered(lambda line: line.balance < 0)

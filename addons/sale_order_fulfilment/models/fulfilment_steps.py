@@ -2,16 +2,29 @@
 domain on sale.order), which settings allow it per trigger (a domain too) and
 what it does (a method of sale.order). The batch's search and the selection
 of the orders a run works on are both derived from these domains, so that
-they cannot drift apart (see sale.order.fulfilment.engine)."""
+they cannot drift apart (see sale_order_engine.py)."""
 
 from dataclasses import dataclass
 
 from odoo.osv import expression
 
-# Triggers: 'payment' (an online payment post-processed), 'delivery' (a person
-# validated a delivery), 'batch' (scheduled action), 'manual' (Fulfil).
+from .account_move_line import OPEN_RECEIVABLE
+
+# Triggers: what started a run of the engine, one meaning each. The settings
+# of a step may depend on it (see _invoice_settings, _deliver_settings).
+# A payment of the order was post-processed (online, or the customer's choice
+# of cash on delivery).
+PAYMENT = "payment"
+# Deliveries of the order were validated: by a person, or by the engine's own
+# delivery steps (their follow-up invoices the delivered quantities).
+DELIVERY_VALIDATED = "delivery"
+# A carrier reported news of a shipped parcel (webhook, poll).
+CARRIER_EVENT = "carrier_event"
+# The scheduled action.
+BATCH = "batch"
+# A person clicked Fulfil (button, XML-RPC).
 MANUAL = "manual"
-DELIVERY = "delivery"
+TRIGGERS = (PAYMENT, DELIVERY_VALIDATED, CARRIER_EVENT, BATCH, MANUAL)
 
 POSTED_INVOICE = [("move_type", "=", "out_invoice"), ("state", "=", "posted")]
 
@@ -61,16 +74,7 @@ OUTSIDE = "outside"
 # A posted payment of a done transaction still open on the receivable account.
 _OPEN_PAYMENT = [
     ("state", "=", "done"),
-    (
-        "payment_id.move_id.line_ids",
-        "any",
-        [
-            ("account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-            ("balance", "<", 0),
-        ],
-    ),
+    ("payment_id.move_id.line_ids", "any", [*OPEN_RECEIVABLE, ("balance", "<", 0)]),
 ]
 
 
@@ -79,8 +83,8 @@ class Step:
     """One fulfilment step.
 
     :param name: key of the step
-    :param domain: the orders it applies to (paid and not in exception is
-        added by the engine)
+    :param domain: the orders it applies to (the engine adds that the
+        automation may act on them: sale.order.fulfilment_may_automate)
     :param settings: trigger -> domain of the orders whose settings allow it
     :param action: method of sale.order doing it, called on the selected
         orders with the trigger
@@ -100,7 +104,7 @@ def _invoice_settings(trigger):
     auto = [("company_id.fulfilment_auto_invoice", "=", True)]
     if trigger == MANUAL:
         return []
-    if trigger == DELIVERY:
+    if trigger == DELIVERY_VALIDATED:
         return expression.OR(
             [auto, [("company_id.fulfilment_invoice_on_delivery", "=", True)]]
         )
@@ -108,9 +112,9 @@ def _invoice_settings(trigger):
 
 
 def _deliver_settings(trigger):
-    # A delivery a person validates never makes the automation validate the
-    # order's other deliveries.
-    if trigger == DELIVERY:
+    # A delivery a person validates, or a carrier's news of a parcel, never
+    # makes the automation validate the order's other deliveries.
+    if trigger in (DELIVERY_VALIDATED, CARRIER_EVENT):
         return expression.FALSE_DOMAIN
     return [("website_id.fulfilment_auto_validate_delivery", "=", True)]
 

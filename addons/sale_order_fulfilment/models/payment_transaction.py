@@ -4,25 +4,38 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_amount
 
+from .fulfilment_steps import PAYMENT
+
 _logger = logging.getLogger(__name__)
+
+# Which transactions are an order's: core links the order to its payments;
+# partial captures and refunds are children of the transaction they capture
+# or refund (a refund of a capture: a grandchild), linked to the order through
+# it only. Both directions below walk these levels.
+TX_CHILD_LEVELS = 2
+TX_PATHS = [
+    "transaction_ids" + ".child_transaction_ids" * level
+    for level in range(TX_CHILD_LEVELS + 1)
+]
 
 
 class PaymentTransaction(models.Model):
     _inherit = "payment.transaction"
 
     def _post_process(self):
-        """Run the fulfilment of the paid orders after core's post-processing
-        (order confirmation, payment), in savepoints (see _fulfilment_run) so
-        that a failure never rolls core's work back. A refund stops the
-        automation of its orders instead."""
+        """Run the fulfilment of the transactions' orders after core's
+        post-processing (order confirmation, payment), in savepoints (see
+        _fulfilment_run) so that a failure never rolls core's work back; the
+        engine acts only on the orders it may (fulfilment_may_automate). A
+        refund stops the automation of its orders instead."""
         res = super()._post_process()
-        done = self.filtered(lambda tx: tx.state == "done")
-        refunds = done.filtered(lambda tx: tx.operation == "refund")
+        refunds = self.filtered(
+            lambda tx: tx.state == "done" and tx.operation == "refund"
+        )
         refunds._fulfilment_stop_refunded_orders()
-        payments = done - refunds
-        payments.filtered(
-            lambda tx: tx.operation != "validation"
-        )._get_fulfilment_orders()._fulfilment_run("payment")
+        (self - refunds).filtered(
+            lambda tx: tx.operation not in ("validation", "refund")
+        )._get_fulfilment_orders()._fulfilment_run(PAYMENT)
         return res
 
     def _get_fulfilment_money_moves(self):
@@ -58,15 +71,20 @@ class PaymentTransaction(models.Model):
             total += amount
         return currency.round(total)
 
+    def _get_fulfilment_descendants(self):
+        """The transactions with their captures and refunds (TX_CHILD_LEVELS)."""
+        txs = self
+        for _level in range(TX_CHILD_LEVELS):
+            txs |= txs.child_transaction_ids
+        return txs
+
     def _get_fulfilment_orders(self):
-        """Sale orders of the transactions; partial captures and refunds are
-        linked to them through their source transaction only."""
-        source = self.source_transaction_id
-        return (
-            self.sale_order_ids
-            | source.sale_order_ids
-            | source.source_transaction_id.sale_order_ids
-        )
+        """Sale orders of the transactions, through their sources for captures
+        and refunds (TX_CHILD_LEVELS)."""
+        txs = self
+        for _level in range(TX_CHILD_LEVELS):
+            txs |= txs.source_transaction_id
+        return txs.sale_order_ids
 
     def _fulfilment_stop_refunded_orders(self):
         """A refund is the shop or the customer going back on the order: nothing
@@ -103,13 +121,7 @@ class PaymentTransaction(models.Model):
         self.ensure_one()
         lines = (
             self.payment_id | self.source_transaction_id.payment_id
-        ).move_id.line_ids.filtered(
-            lambda line: (
-                line.account_type == "asset_receivable"
-                and line.parent_state == "posted"
-                and not line.reconciled
-            )
-        )
+        ).move_id.line_ids._fulfilment_open_receivable()
         if (
             any(line.balance > 0 for line in lines)
             and any(line.balance < 0 for line in lines)

@@ -3,6 +3,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_amount
 
 from .account_move import SKIP_HOLD
+from .fulfilment_steps import MANUAL
+from .payment_transaction import TX_PATHS
 
 FULFILMENT_STATES = [
     ("awaiting_payment", "Awaiting Payment"),
@@ -15,15 +17,10 @@ FULFILMENT_STATES = [
 # Who may click Fulfil: who creates invoices from orders in core (salespeople,
 # through the invoicing wizard) or invoices at all (billing).
 FULFIL_GROUPS = ("sales_team.group_sale_salesman", "account.group_account_invoice")
-# The transactions of an order as deep as core makes them: partial captures of a
-# payment and refunds of those captures.
-TX_DEPTH = ("transaction_ids", "child_transaction_ids", "child_transaction_ids")
-TX_PATHS = [".".join(TX_DEPTH[: depth + 1]) for depth in range(len(TX_DEPTH))]
 
 
 class SaleOrder(models.Model):
-    _name = "sale.order"
-    _inherit = ("sale.order", "sale.order.fulfilment.engine")
+    _inherit = "sale.order"
 
     fulfilment_state = fields.Selection(
         FULFILMENT_STATES,
@@ -39,6 +36,19 @@ class SaleOrder(models.Model):
     # Stored apart from the state so that an exception survives recomputes
     # until a successful run clears it.
     fulfilment_exception = fields.Boolean(copy=False, readonly=True)
+    # The one predicate every trigger, the batch's search and Fulfil go
+    # through (see _is_fulfilment_agreed).
+    fulfilment_may_automate = fields.Boolean(
+        string="Automated Fulfilment",
+        compute="_compute_fulfilment_may_automate",
+        store=True,
+        index=True,
+        copy=False,
+        help="The fulfilment automation may invoice and ship this order: the "
+        "shop agreed (paid online in full, or cash on delivery to collect) and "
+        "no person has taken it over (exception: a refund, an invoice taken "
+        "back, a failure).",
+    )
     # Internal: may hold a Python error text. Customers get a neutral sentence.
     fulfilment_exception_reason = fields.Text(
         copy=False, readonly=True, groups="base.group_user"
@@ -101,17 +111,45 @@ class SaleOrder(models.Model):
                 order.currency_id.round(order.amount_total - paid), 0.0
             )
 
-    @api.depends(
-        "state",
-        "fulfilment_exception",
-        "fulfilment_paid",
-        "order_line.invoice_lines.move_id.state",
-        "picking_ids.state",
-        "picking_ids.carrier_id",
-    )
+    @api.depends(lambda self: self._fulfilment_agreement_depends())
+    def _compute_fulfilment_may_automate(self):
+        for order in self:
+            order.fulfilment_may_automate = (
+                not order.fulfilment_exception and order._is_fulfilment_agreed()
+            )
+
+    @api.model
+    def _fulfilment_agreement_depends(self):
+        """Fields _is_fulfilment_agreed reads: extend with its hook."""
+        return ["state", "fulfilment_exception", "fulfilment_paid"]
+
+    def _is_fulfilment_agreed(self):
+        """The one hook deciding whether the shop agreed that the automation
+        moves this order's money and goods: here, confirmed and paid online in
+        full (fulfilment_paid). Other ways of paying (cash on delivery) add
+        their orders; a refund, an invoice taken back or a failure is apart
+        (fulfilment_exception, until a person clicks Fulfil)."""
+        self.ensure_one()
+        return self.state == "sale" and self.fulfilment_paid
+
+    @api.depends(lambda self: self._fulfilment_state_depends())
     def _compute_fulfilment_state(self):
         for order in self:
             order.fulfilment_state = order._get_fulfilment_state()
+
+    @api.model
+    def _fulfilment_state_depends(self):
+        """Fields the fulfilment state reads: extended with the state hooks
+        (_get_fulfilment_payment_state, stock.picking's
+        _get_fulfilment_shipping_state)."""
+        return [
+            "state",
+            "fulfilment_exception",
+            "fulfilment_paid",
+            "order_line.invoice_lines.move_id.state",
+            "picking_ids.state",
+            "picking_ids.carrier_id",
+        ]
 
     def _get_fulfilment_state(self):
         self.ensure_one()
@@ -120,7 +158,12 @@ class SaleOrder(models.Model):
         return self._get_fulfilment_progress()
 
     def _get_fulfilment_progress(self):
-        """Furthest step reached, whatever an exception says (False if cancelled)."""
+        """Furthest step reached, whatever an exception says (False if
+        cancelled): the one place the fulfilment state is decided. Shipping
+        comes from stock.picking._get_fulfilment_shipping_state (tracking
+        modules extend it), payment from _get_fulfilment_payment_state (other
+        ways of paying extend it); both hooks' fields go into
+        _fulfilment_state_depends."""
         self.ensure_one()
         if self.state == "cancel":
             return False
@@ -134,9 +177,13 @@ class SaleOrder(models.Model):
             return "shipped"
         if self._get_fulfilment_invoices():
             return "invoiced"
-        if self.fulfilment_paid:
-            return "paid"
-        return "awaiting_payment"
+        return self._get_fulfilment_payment_state()
+
+    def _get_fulfilment_payment_state(self):
+        """State of an order not invoiced or shipped yet: hook for other ways
+        of paying (a selection_add of their state)."""
+        self.ensure_one()
+        return "paid" if self.fulfilment_paid else "awaiting_payment"
 
     def _is_fulfilment_paid(self):
         """The one place deciding whether the automation may invoice and ship:
@@ -199,9 +246,7 @@ class SaleOrder(models.Model):
 
         Read as superuser: transactions are readable by billing users only, and
         these are the orders' own ones (callers check access to the orders)."""
-        txs = self.sudo().transaction_ids
-        txs |= txs.child_transaction_ids
-        txs |= txs.child_transaction_ids
+        txs = self.sudo().transaction_ids._get_fulfilment_descendants()
         return txs._get_fulfilment_money_moves()
 
     def _get_fulfilment_payment_lines(self):
@@ -224,7 +269,7 @@ class SaleOrder(models.Model):
         what is missing) or that another user is processing. Returns True.
         """
         self._check_fulfil_access()
-        unpaid = self - self._get_fulfil_allowed()
+        unpaid = self.filtered(lambda o: not o._is_fulfilment_agreed())
         if unpaid:
             raise UserError(
                 self.env._(
@@ -249,14 +294,12 @@ class SaleOrder(models.Model):
                     orders=", ".join(busy.mapped("name")),
                 )
             )
-        orders._fulfil_steps("manual")
+        # The person takes the exception back: the steps then go through the
+        # one predicate (fulfilment_may_automate) as any trigger's do. A
+        # failing step raises, and the exception is rolled back with the rest.
         orders._fulfilment_clear_exception()
+        orders._fulfil_steps(MANUAL)
         return True
-
-    def _get_fulfil_allowed(self):
-        """The orders Fulfil may run the steps of: fully paid ones here;
-        other ways of paying (cash on delivery) add theirs."""
-        return self.filtered("fulfilment_paid")
 
     def _get_fulfilment_unpaid_note(self):
         """Why the order is not paid for the automation, for the person."""
@@ -286,85 +329,26 @@ class SaleOrder(models.Model):
                 )
             )
 
-    def get_fulfilment_status(self):
-        """Fulfilment status of the orders, JSON/XML-RPC safe (no None), for
-        whoever may read the orders. The exception reason is internal: portal
-        users get a neutral sentence instead."""
-        self.check_access("read")
-        internal = self.env.user._is_internal()
-        # The order's own invoices, payments and deliveries are summarised as on
-        # its form and portal page, also for users who cannot open them
-        # (payments need billing rights, invoices are not readable by the
-        # warehouse); access to the orders was checked above.
-        return [order.sudo()._get_fulfilment_status_values(internal) for order in self]
-
-    def _get_fulfilment_status_values(self, internal=True):
-        self.ensure_one()
-        invoices = self.invoice_ids.filtered(lambda m: m.state != "cancel")
-        deliveries = self.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing"
-        )
-        if not self.fulfilment_exception:
-            reason = ""
-        elif internal:
-            reason = self.fulfilment_exception_reason or ""
-        else:
-            reason = self._get_fulfilment_customer_exception_note()
-        return {
-            "id": self.id,
-            "name": self.name,
-            "state": self.fulfilment_state or "",
-            "state_label": dict(
-                self._fields["fulfilment_state"]._description_selection(self.env)
-            ).get(self.fulfilment_state, ""),
-            "exception_reason": reason,
-            "paid": self.fulfilment_paid,
-            "amount_total": self.amount_total,
-            "amount_paid": self.fulfilment_amount_paid,
-            "amount_missing": self.fulfilment_amount_missing,
-            "currency": self.currency_id.name,
-            "invoices": [
-                {
-                    "id": inv.id,
-                    "name": inv.name or "",
-                    "move_type": inv.move_type,
-                    "state": inv.state,
-                    "payment_state": inv.payment_state or "",
-                    "amount_total": inv.amount_total,
-                    "amount_residual": inv.amount_residual,
-                }
-                for inv in invoices
-            ],
-            "payments": [
-                {
-                    "id": pay.id,
-                    "name": pay.name or "",
-                    "amount": pay.amount,
-                    "state": pay.state,
-                    "transaction": pay.payment_transaction_id.reference or "",
-                }
-                for pay in self.fulfilment_payment_ids
-            ],
-            "deliveries": [
-                {
-                    "id": picking.id,
-                    "name": picking.name,
-                    "state": picking.state,
-                    "shipping_state": picking.state != "cancel"
-                    and picking._get_fulfilment_shipping_state()
-                    or "",
-                }
-                for picking in deliveries
-            ],
+    def _get_fulfilment_hold_reason(self, invoice, cancelled):
+        """Why the automation stops for the order whose invoice a person
+        cancelled or reset to draft (account.move._fulfilment_hold_orders)."""
+        values = {
+            "invoice": invoice.name or invoice.display_name,
+            "user": self.env.user.name,
         }
-
-    def _get_fulfilment_customer_exception_note(self):
-        """What the customer reads while the shop handles a fulfilment exception."""
-        return self.env._("We are looking into your order.")
-
-    def action_view_fulfilment_payments(self):
-        self.ensure_one()
-        return self.fulfilment_payment_ids._get_fulfilment_payments_action()
+        if cancelled:
+            return self.env._(
+                "Invoice %(invoice)s was cancelled by %(user)s. The automation "
+                "stops for this order (it would invoice it again): click "
+                "Fulfil when it should invoice and go on.",
+                **values,
+            )
+        return self.env._(
+            "Invoice %(invoice)s was reset to draft by %(user)s. The "
+            "automation stops for this order (it would deliver it): post "
+            "the invoice and click Fulfil when it should go on.",
+            **values,
+        )
 
     def _action_cancel(self):
         # Cancelling the order cancels its draft invoices: not a person taking

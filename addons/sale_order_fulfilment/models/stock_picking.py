@@ -1,6 +1,8 @@
 from odoo import models
 from odoo.exceptions import UserError
 
+from .fulfilment_steps import DELIVERY_VALIDATED
+
 # Context key: the fulfilment engine is validating these deliveries and does
 # itself what a validated delivery calls for (sale.order._fulfilment_deliver):
 # _action_done must not start the engine again from inside it.
@@ -64,5 +66,5 @@ class StockPicking(models.Model):
         )
         orders = orders.filtered(lambda o: o.company_id.fulfilment_invoice_on_delivery)
         if orders:
-            orders._fulfilment_run("delivery")
+            orders._fulfilment_run(DELIVERY_VALIDATED)
         return res

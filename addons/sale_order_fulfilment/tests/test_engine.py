@@ -210,3 +210,44 @@ class TestEngine(FulfilmentCase):
             self.assertIs(other.picking_ids.button_validate(), True)
         self.assertEqual(triggers, ["delivery"])
         self.assertEqual(len(self.customer_invoices(other)), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestOnePredicate(FulfilmentCase):
+    """Whether the automation may act on an order is one stored field,
+    fulfilment_may_automate: every trigger, the batch's search and Fulfil go
+    through it; triggers are named, a bare word of another meaning is refused."""
+
+    def test_predicate_follows_payment_exception_and_cancel(self):
+        set_policy(self.env, auto_invoice=False)
+        order = self.order()
+        self.assertFalse(order.fulfilment_may_automate)
+        Order = self.env["sale.order"]
+        todo = [("fulfilment_may_automate", "=", True), ("id", "=", order.id)]
+        pay(order)
+        self.assertTrue(order.fulfilment_may_automate)
+        self.assertEqual(Order.search(todo), order)
+        order._fulfilment_set_exception(ValueError("a person looks at it"))
+        self.assertFalse(order.fulfilment_may_automate)
+        self.assertFalse(Order.search(todo))
+        # no trigger runs a step on it, whatever its settings
+        set_policy(self.env, auto_invoice=True)
+        for trigger in ("payment", "delivery", "carrier_event", "batch"):
+            self.assertFalse(order._fulfilment_run(trigger))
+        self.assertFalse(order.invoice_ids)
+        # Fulfil: the person takes the exception back, the steps run
+        order.action_fulfil()
+        self.assertTrue(order.fulfilment_may_automate)
+        self.assertEqual(order.invoice_ids.state, "posted")
+        order._action_cancel()
+        self.assertFalse(order.fulfilment_may_automate)
+
+    def test_unknown_trigger_refused(self):
+        order = self.order()
+        pay(order)
+        for call in (
+            lambda: order._fulfilment_run("delivered"),
+            lambda: order._fulfil_steps("payment_done"),
+        ):
+            with self.assertRaises(ValueError):
+                call()

@@ -1,22 +1,4 @@
-import logging
-import pprint
-
 from odoo.addons.website_sale.controllers.main import WebsiteSale
-from odoo.http import Controller, request, route
-
-from ..models.payment_transaction import COD_PROCESS_URL
-
-_logger = logging.getLogger(__name__)
-
-
-class CodController(Controller):
-    @route(COD_PROCESS_URL, type="http", auth="public", methods=["POST"], csrf=False)
-    def cod_process_transaction(self, **post):
-        """The redirect form of the payment step (payment_custom.redirect_form)
-        posts the reference of the transaction: it becomes pending."""
-        _logger.info("Cash on delivery chosen:\n%s", pprint.pformat(post))
-        request.env["payment.transaction"].sudo()._handle_notification_data("cod", post)
-        return request.redirect("/payment/status")
 
 
 class CodWebsiteSale(WebsiteSale):

@@ -1,6 +1,8 @@
 from odoo.addons.website_sale.controllers.payment import PaymentPortal
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request, route
+
+from ..models.payment_provider import COD_MODE
 
 
 class CodPaymentPortal(PaymentPortal):
@@ -26,7 +28,7 @@ class CodPaymentPortal(PaymentPortal):
         )
         if order_sudo.state in ("draft", "sent"):
             before = order_sudo.amount_total
-            if provider_sudo.code == "cod":
+            if provider_sudo.custom_mode == COD_MODE:
                 order_sudo._cod_set_fee_line()
             else:
                 order_sudo._cod_remove_fee_line()
@@ -38,18 +40,12 @@ class CodPaymentPortal(PaymentPortal):
         return super().shop_payment_transaction(order_id, access_token, **kwargs)
 
     def _validate_transaction_for_order(self, transaction, sale_order):
-        """Cash on delivery only as the chosen delivery offers it (carrier,
-        maximum): a forged request past the payment step is refused."""
+        """Cash on delivery only for the order as it stands and as the chosen
+        delivery offers it (carrier, maximum, fee): a forged request past the
+        payment step is refused, nothing written."""
         super()._validate_transaction_for_order(transaction, sale_order)
-        if transaction.provider_code != "cod":
+        if transaction.provider_id.custom_mode != COD_MODE:
             return
-        offer = sale_order._cod_get_offer()
-        if not offer["available"]:
-            raise ValidationError(offer["reason"])
-        fee = sale_order._cod_checkout_fee(offer)
-        if sale_order.currency_id.compare_amounts(
-            sum(sale_order._cod_fee_lines().mapped("price_unit")), fee
-        ):
-            raise UserError(
-                request.env._("The cart has been updated. Please refresh the page.")
-            )
+        refusal = sale_order._cod_check_transaction(transaction)
+        if refusal:
+            raise ValidationError(refusal)

@@ -5,5 +5,7 @@ from . import payment_provider
 from . import payment_transaction
 from . import sale_order_line
 from . import sale_order
+from . import sale_order_checkout
+from . import sale_order_collection
 from . import account_move
 from . import stock_picking

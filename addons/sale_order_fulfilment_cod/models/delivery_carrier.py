@@ -55,16 +55,24 @@ class DeliveryCarrier(models.Model):
                 )
 
     def _cod_get_partner(self):
-        """Partner of the COD receivable: who owes the shop the cash."""
+        """Partner of the COD receivable: who owes the shop the cash. The
+        method's own, else its provider's (``_<delivery_type>_cod_partner``,
+        an aggregator paying out its couriers' cash), else the company."""
         self.ensure_one()
-        return self.cod_partner_id or (self.company_id or self.env.company).partner_id
+        provider_partner = getattr(self, f"_{self.delivery_type}_cod_partner", None)
+        return (
+            self.cod_partner_id
+            or (provider_partner and provider_partner())
+            or (self.company_id or self.env.company).partner_id
+        )
 
     def _cod_offer(self, order):
         """Whether cash on delivery can be offered for `order` with this
-        carrier, and on which terms. Provider bridges override it per
-        delivery_type (Biteship: from the rates of the chosen courier service).
+        carrier, and on which terms. A provider gives its own through
+        ``_<delivery_type>_cod_offer(order)`` (Biteship: from the rates of the
+        chosen courier service), as core's carrier contract dispatches.
 
-        Base: in-house carriers (fixed price, based on rules) with
+        Here: in-house carriers (fixed price, based on rules) with
         cod_allowed; fee and maximum converted to the order's currency.
 
         :return: {"available": bool, "fee": float (order currency), "max_amount":
@@ -72,6 +80,9 @@ class DeliveryCarrier(models.Model):
             customer; "" when available)}
         """
         self.ensure_one()
+        provider_offer = getattr(self, f"_{self.delivery_type}_cod_offer", None)
+        if provider_offer:
+            return provider_offer(order)
         offer = {"available": False, "fee": 0.0, "max_amount": 0.0, "reason": ""}
         if self.delivery_type not in IN_HOUSE_TYPES or not self.cod_allowed:
             offer["reason"] = self.env._(

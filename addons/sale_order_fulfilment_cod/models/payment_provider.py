@@ -1,12 +1,18 @@
 from odoo import api, fields, models
 from odoo.addons.payment import utils as payment_utils
 
+# payment_custom's mode of the cash-on-delivery provider (as website_sale_collect
+# adds 'on_site'): payment_custom renders its form, takes the customer's
+# choice and leaves the transaction pending; sale confirms the order.
+COD_MODE = "cod"
+
 
 class PaymentProvider(models.Model):
     _inherit = "payment.provider"
 
-    code = fields.Selection(
-        selection_add=[("cod", "Cash on Delivery")], ondelete={"cod": "set default"}
+    custom_mode = fields.Selection(
+        selection_add=[(COD_MODE, "Cash on Delivery")],
+        ondelete={COD_MODE: "set null"},
     )
 
     @api.model
@@ -19,7 +25,7 @@ class PaymentProvider(models.Model):
         providers = super()._get_compatible_providers(
             company_id, *args, sale_order_id=sale_order_id, report=report, **kwargs
         )
-        cod = providers.filtered(lambda p: p.code == "cod")
+        cod = providers.filtered(lambda p: p.custom_mode == COD_MODE)
         if not cod:
             return providers
         order = self.env["sale.order"].browse(sale_order_id).exists()
@@ -38,6 +44,6 @@ class PaymentProvider(models.Model):
     def _get_default_payment_method_codes(self):
         """Enabling the COD provider activates its own payment method."""
         codes = super()._get_default_payment_method_codes()
-        if self.code != "cod":
+        if self.custom_mode != COD_MODE:
             return codes
         return {"cod"}

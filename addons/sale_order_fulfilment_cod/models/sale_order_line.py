@@ -1,4 +1,9 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+# Line fields whose change makes another cart (sale.order._cod_void_transactions).
+CART_LINE_FIELDS = frozenset(
+    ("product_id", "product_uom_qty", "product_uom", "price_unit", "discount", "tax_id")
+)
 
 
 class SaleOrderLine(models.Model):
@@ -24,3 +29,23 @@ class SaleOrderLine(models.Model):
         # The fee follows the carrier also on a confirmed order (as core lets
         # the delivery line go).
         return super()._check_line_unlink().filtered(lambda line: not line.is_cod_fee)
+
+    # Any change of the cart voids the COD transactions chosen for it
+    # (sale.order._cod_void_transactions).
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id._cod_void_transactions()
+        return lines
+
+    def write(self, vals):
+        res = super().write(vals)
+        if CART_LINE_FIELDS.intersection(vals):
+            self.order_id._cod_void_transactions()
+        return res
+
+    def unlink(self):
+        orders = self.order_id
+        res = super().unlink()
+        orders._cod_void_transactions()
+        return res

@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.addons.sale_order_fulfilment.models.fulfilment_steps import CARRIER_EVENT
 
 # What ends a COD parcel without cash: the delivery's shipment states, and
 # the carriers' own statuses (Biteship's, and the same words from in-house
@@ -45,7 +46,7 @@ class StockPicking(models.Model):
         if reason:
             order._cod_fail(reason, self.sudo())
         elif self.shipment_state == "delivered" and before != "delivered":
-            order._fulfilment_run("delivery")
+            order._fulfilment_run(CARRIER_EVENT)
         return new_events
 
     def _cod_failure_reason(self, new_events):

@@ -1,6 +1,7 @@
 """COD orders built the way the shop makes them: a website cart with a
-carrier offering cash on delivery, its fee line, a 'cod' transaction made
-pending by the provider's route handler, then core's post-processing."""
+carrier offering cash on delivery, its fee line, a transaction of the COD
+provider (payment_custom's 'cod' mode) made pending by payment_custom's
+handler, then core's post-processing."""
 
 from datetime import datetime, timedelta
 from uuid import uuid4
@@ -90,6 +91,13 @@ class CodCommon(TrackingCommon):
         pending by the provider's notification handler, post-processing (as
         /payment/status/poll runs it)."""
         order._cod_set_fee_line()
+        tx = self.cod_transaction(order, order.amount_total)
+        tx._post_process()
+        return tx
+
+    def cod_transaction(self, order, amount):
+        """A COD transaction of the order for `amount`, made pending by
+        payment_custom's notification handler (the customer's choice)."""
         tx = (
             self.env["payment.transaction"]
             .sudo()
@@ -97,7 +105,7 @@ class CodCommon(TrackingCommon):
                 {
                     "provider_id": self.provider.id,
                     "payment_method_id": self.cod_method.id,
-                    "amount": order.amount_total,
+                    "amount": amount,
                     "currency_id": order.currency_id.id,
                     "partner_id": order.partner_id.id,
                     "reference": f"{order.name}-{uuid4().hex[:8]}",
@@ -106,8 +114,7 @@ class CodCommon(TrackingCommon):
                 }
             )
         )
-        tx._handle_notification_data("cod", {"reference": tx.reference})
-        tx._post_process()
+        tx._handle_notification_data("custom", {"reference": tx.reference})
         return tx
 
     def ship(self, order, user=None):

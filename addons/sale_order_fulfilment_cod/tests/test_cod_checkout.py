@@ -79,18 +79,123 @@ class TestCodCheckout(CodCommon):
     def _choose_cod(self, order):
         """Pay now with COD: the transaction, then the provider's redirect
         form posted as the browser does, then the status poll."""
+        tx = self._choose_cod_pending(order)
+        poll = self.make_jsonrpc_request("/payment/status/poll", {})
+        self.assertEqual(poll["state"], "pending")
+        return tx
+
+    def _choose_cod_pending(self, order):
+        """Pay now with COD up to the redirect form posted: the transaction is
+        pending, not post-processed yet (the status page polls next)."""
+        tx = self._start_cod(order)
+        self._post_cod_form(tx)
+        self.assertEqual(tx.state, "pending")
+        self.assertFalse(tx.is_post_processed)
+        return tx
+
+    def _start_cod(self, order):
+        """Pay now with COD: the transaction is created (draft) with the
+        redirect form of payment_custom, which the browser posts next."""
         values = self._pay(order, self.provider, self.cod_method, order.amount_total)
-        self.assertIn("/payment/cod/process", values["redirect_form_html"])
+        self.assertIn("/payment/custom/process", values["redirect_form_html"])
         reference = re.search(
             r'name="reference" value="([^"]+)"', values["redirect_form_html"]
         ).group(1)
+        tx = self.env["payment.transaction"].search([("reference", "=", reference)])
+        self.assertEqual(tx.state, "draft")
+        return tx
+
+    def _post_cod_form(self, tx):
         response = self.url_open(
-            "/payment/cod/process", data={"reference": reference}, allow_redirects=False
+            "/payment/custom/process",
+            data={"reference": tx.reference},
+            allow_redirects=False,
         )
         self.assertEqual(response.status_code, 303)
+        self.env.invalidate_all()
+
+    def assertNotConfirmed(self, order, tx):
+        """Nothing of a COD order was written: the quotation waits for the
+        customer's next payment."""
+        self.env.invalidate_all()
+        self.assertEqual(tx.state, "cancel")
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.is_cod)
+        self.assertEqual(order.cod_state, "none")
+        self.assertFalse(order.picking_ids)
+        self.assertFalse(order.invoice_ids)
+        self.assertFalse(order.fulfilment_may_automate)
+
+    def test_cart_lowered_after_choosing_cod_is_not_confirmed(self):
+        """A cart request sent after the COD transaction was made, before its
+        form is posted (another tab, a forged request) lowering the quantity:
+        the transaction is void, the order is not confirmed for the lower
+        total, the customer goes through payment again. (Once the
+        transaction is pending, website_sale gives such requests a new cart.)"""
+        self.authenticate("cod_portal", "cod_portal")
+        order = self._cart(self.cod_carrier, qty=2)
+        tx = self._start_cod(order)
+        self.assertEqual(tx.amount, 214.0)
+        line = order.order_line.filtered(lambda sol: sol.product_id == self.goods)
+        self.make_jsonrpc_request(
+            "/shop/cart/update_json",
+            {"product_id": self.goods.id, "line_id": line.id, "set_qty": 1},
+        )
+        self.env.invalidate_all()
+        self.assertEqual(order.amount_total, 114.0)
+        self._post_cod_form(tx)
         poll = self.make_jsonrpc_request("/payment/status/poll", {})
-        self.assertEqual(poll["state"], "pending")
-        return self.env["payment.transaction"].search([("reference", "=", reference)])
+        self.assertEqual(poll["state"], "cancel")
+        self.assertNotConfirmed(order, tx)
+        self.assertIn("The cart changed after cash on delivery", tx.state_message)
+        # paying again with COD confirms the order as it is now
+        tx = self._choose_cod(order)
+        self.env.invalidate_all()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.cod_amount, 114.0)
+        self.assertEqual(tx.amount, 114.0)
+
+    def test_fee_line_is_out_of_reach_of_cart_requests(self):
+        """The fee line is the order's: a cart request naming it removes or
+        multiplies nothing, the fee product cannot be added, and the request
+        still voids the COD transaction made before it."""
+        self.authenticate("cod_portal", "cod_portal")
+        order = self._cart(self.cod_carrier)
+        tx = self._start_cod(order)
+        fee_line = order._cod_fee_lines()
+        fee_product = fee_line.product_id
+        for qty in (0, 5):
+            self.make_jsonrpc_request(
+                "/shop/cart/update_json",
+                {"product_id": fee_product.id, "line_id": fee_line.id, "set_qty": qty},
+            )
+            self.env.invalidate_all()
+            self.assertEqual(order._cod_fee_lines(), fee_line)
+            self.assertEqual(fee_line.product_uom_qty, 1.0)
+            self.assertEqual(order.amount_total, 114.0)
+        with self.assertRaises(Exception):  # noqa: B017 (the route's JSON-RPC error)
+            self.make_jsonrpc_request(
+                "/shop/cart/update_json", {"product_id": fee_product.id, "add_qty": 1}
+            )
+        self.env.invalidate_all()
+        self.assertEqual(order.order_line.product_id.filtered("sale_ok"), self.goods)
+        self._post_cod_form(tx)
+        self.make_jsonrpc_request("/payment/status/poll", {})
+        self.assertNotConfirmed(order, tx)
+
+    def test_transaction_for_another_total_cancelled(self):
+        """The pending COD transaction confirms the order only for the order's
+        total at that moment (sale checks amounts of done and authorized
+        transactions only): one for another amount is cancelled with the
+        reason, the order stays a quotation."""
+        order = self.cod_cart()
+        order._cod_set_fee_line()
+        tx = self.cod_transaction(order, order.amount_total - 10.0)
+        tx._post_process()
+        self.assertNotConfirmed(order, tx)
+        self.assertIn("104.00, now", tx.state_message)
+        self.assertIn("now", tx.state_message)
+        self.assertIn("Cash on delivery refused", order.message_ids[0].body)
 
     def test_portal_customer_pays_cash_on_delivery(self):
         self.authenticate("cod_portal", "cod_portal")

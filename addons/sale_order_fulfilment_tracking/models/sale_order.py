@@ -4,7 +4,8 @@ from odoo import api, models
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    @api.depends("picking_ids.shipment_state")
-    def _compute_fulfilment_state(self):
-        # Only adds a dependency: the order's state follows tracking events.
-        return super()._compute_fulfilment_state()
+    @api.model
+    def _fulfilment_state_depends(self):
+        # stock.picking._get_fulfilment_shipping_state reads the carrier's
+        # shipment state here: the order's state follows tracking events.
+        return [*super()._fulfilment_state_depends(), "picking_ids.shipment_state"]

@@ -1,19 +1,21 @@
 import logging
 
-from odoo import Command, api, models
+from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from psycopg2 import errors as pg_errors
 
 from .fulfilment_steps import (
+    BATCH,
     CARRIER_READY_DELIVERY,
-    DELIVERY,
+    DELIVERY_VALIDATED,
     LOCAL_READY_DELIVERY,
     MANUAL,
     OUTSIDE,
     PHASES,
     POSTED_INVOICE,
     STEPS,
+    TRIGGERS,
 )
 
 _logger = logging.getLogger(__name__)
@@ -25,12 +27,11 @@ EXCEPTION_ACTIVITY = "sale_order_fulfilment.mail_activity_type_fulfilment_except
 CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)
 
 
-class SaleOrderFulfilmentEngine(models.AbstractModel):
-    """Runs the steps of fulfilment_steps on sale orders (inherited by
-    sale.order): the batch, the payment and delivery triggers and Fulfil."""
+class SaleOrder(models.Model):
+    """The fulfilment engine: runs the steps of fulfilment_steps on sale
+    orders, for the batch, the triggers and Fulfil."""
 
-    _name = "sale.order.fulfilment.engine"
-    _description = "Sale Order Fulfilment Engine"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _get_fulfilment_steps(self):
@@ -38,26 +39,22 @@ class SaleOrderFulfilmentEngine(models.AbstractModel):
         return STEPS
 
     @api.model
-    def _get_fulfilment_base_domain(self, trigger):
-        """What every step needs: the order is fully paid (see
-        _is_fulfilment_paid) and, except for Fulfil, not waiting for a person."""
-        domain = [("fulfilment_paid", "=", True)]
-        if trigger != MANUAL:
-            domain.append(("fulfilment_exception", "=", False))
-        return domain
-
-    @api.model
     def _get_fulfilment_step_domain(self, step, trigger):
+        """The orders `step` applies to for `trigger`: those the automation may
+        act on (the one predicate, sale.order.fulfilment_may_automate), the
+        step's own domain and its settings for the trigger."""
+        if trigger not in TRIGGERS:
+            raise ValueError(f"Unknown fulfilment trigger {trigger!r}")
         return expression.AND(
             [
-                self._get_fulfilment_base_domain(trigger),
+                [("fulfilment_may_automate", "=", True)],
                 step.domain,
                 step.settings(trigger),
             ]
         )
 
     @api.model
-    def _get_fulfilment_todo_domain(self, trigger="batch"):
+    def _get_fulfilment_todo_domain(self, trigger=BATCH):
         """Orders with a step the automation can do now: the batch's search."""
         return expression.OR(
             [
@@ -71,7 +68,7 @@ class SaleOrderFulfilmentEngine(models.AbstractModel):
     def _cron_fulfil_orders(self, batch_size=100):
         domain = self._get_fulfilment_todo_domain()
         orders = self.search(domain, limit=batch_size, order="id")
-        done = orders._fulfilment_run("batch")
+        done = orders._fulfilment_run(BATCH)
         # Still to do after a run without error: the step's action could not do
         # what its domain promised (a payment of another customer or
         # receivable account, ...). It would be taken on every run: a person
@@ -112,12 +109,12 @@ class SaleOrderFulfilmentEngine(models.AbstractModel):
         - the steps reaching outside the database (carrier booking, invoice
           mail): one savepoint per order, never replayed.
 
-        :param str trigger: 'payment', 'delivery' or 'batch'
+        :param str trigger: one of fulfilment_steps.TRIGGERS
         :return: the orders processed without error
         """
-        orders = self.filtered_domain(
-            self._get_fulfilment_base_domain(trigger)
-        )._fulfilment_lock()
+        if trigger not in TRIGGERS:
+            raise ValueError(f"Unknown fulfilment trigger {trigger!r}")
+        orders = self.filtered("fulfilment_may_automate")._fulfilment_lock()
         failures = {}
         for phase in PHASES:
             steps = [s for s in self._get_fulfilment_steps() if s.phase == phase]
@@ -258,27 +255,9 @@ class SaleOrderFulfilmentEngine(models.AbstractModel):
                     ),
                 )
             )
-        # sale's account.move._post matches each invoice with the payments of
-        # its transactions, one payment line and one invoice at a time; ours
-        # (account.move._reconcile_order_payments, also run on _post) matches
-        # the same payments for all the invoices at once. Invoices whose
-        # transactions were all made by their customer are posted without
-        # those links, set back once matched (core sends the invoice mail of
-        # its transactions). Set back from the transactions' side, their
-        # links read at once: writing an invoice checks its balance again,
-        # one more query per invoice.
-        links = {
-            invoice: invoice.transaction_ids
-            for invoice in invoices
-            if invoice.transaction_ids.partner_id.commercial_partner_id
-            == invoice.commercial_partner_id
-        }
-        unlinked = invoices.browse([invoice.id for invoice in links])
-        unlinked.transaction_ids = [Command.clear()]
+        # Posting reconciles them with the orders' payments, all invoices at
+        # once (account.move._post).
         invoices.action_post()
-        self.env["payment.transaction"].union(*links.values()).fetch(["invoice_ids"])
-        for invoice, transactions in links.items():
-            transactions.invoice_ids = [Command.link(invoice.id)]
 
     def _fulfilment_reconcile(self, _trigger):
         self._get_fulfilment_invoices()._reconcile_order_payments()
@@ -296,7 +275,7 @@ class SaleOrderFulfilmentEngine(models.AbstractModel):
         stock.picking's hook, which stock.picking._fulfilment_validate turns
         off."""
         self.picking_ids.filtered_domain(domain)._fulfilment_validate()
-        follow_up = MANUAL if trigger == MANUAL else DELIVERY
+        follow_up = MANUAL if trigger == MANUAL else DELIVERY_VALIDATED
         self._fulfil_steps(
             follow_up,
             [s for s in self._get_fulfilment_steps() if s.phase == PHASES[0]],
