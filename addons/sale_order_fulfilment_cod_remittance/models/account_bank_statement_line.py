@@ -137,6 +137,7 @@ class AccountBankStatementLine(models.Model):
         waiting = self._cod_waiting_payout_of(orders, money)
         if waiting:
             return waiting
+        Payout._cod_claim_orders(orders)
         balances = Payout._cod_balances(orders)
         planned, problem = plan_label(
             [balances[order.id] for order in orders],

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, models
+from odoo.tools import SQL
 
 from ..remittance_plan import Claim, ExistingPayout, OrderBalance
 
@@ -44,6 +45,22 @@ class CodRemittance(models.Model):
         ):
             result[line.move_id.cod_sale_order_id.id] |= line
         return dict(result)
+
+    @api.model
+    def _cod_claim_orders(self, orders):
+        """Serialize payouts claiming the same orders: each order row gets a
+        new version in this transaction, so a concurrent payout claiming one
+        of them fails to serialize (Odoo's request and cron retry it) and
+        then plans with this one's claims, instead of both claiming the same
+        cash from stale snapshots. A row lock alone would not do: under
+        repeatable read only an updated row makes the other one fail."""
+        if orders:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE sale_order SET write_date = write_date WHERE id IN %s",
+                    tuple(orders.ids),
+                )
+            )
 
     @api.model
     def _cod_balances(self, orders):

@@ -134,6 +134,7 @@ class CodRemittance(models.Model):
         orders = self.env["sale.order"].browse(
             sorted({line.order_id for payout in payouts for line in payout.lines})
         )
+        self._cod_claim_orders(orders)
         return remittance_plan.plan_file(
             payouts,
             problems + group_problems,

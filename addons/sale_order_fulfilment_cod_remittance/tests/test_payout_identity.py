@@ -3,8 +3,11 @@ remittance saved again under another name, or typed as a bank line, never
 claims an order twice. Bad bytes are refused with the line they are on."""
 
 import base64
+import time
 
+from odoo.addons.delivery_carrier_tracking.tests.common import race
 from odoo.exceptions import UserError
+from odoo.sql_db import db_connect
 from odoo.tests import Form, tagged
 
 from .common import CodRemittanceCase, csv_file
@@ -155,3 +158,41 @@ class TestPayoutIdentity(CodRemittanceCase):
             )
         self.assertEqual(self.counts(), before)
         self.assertEqual(order.cod_state, "collected")
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentClaims(CodRemittanceCase):
+    def committed(self, func):
+        """func(env) in a transaction of its own, committed: the racing
+        transactions never see the test's."""
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            return func(self.env(cr=cr))
+
+    def test_two_payouts_claiming_one_order_at_once_serialize(self):
+        """Two imports planning a claim on the same order in two real
+        transactions (each read the order before either claims it): one
+        claims, the other fails to serialize (Odoo retries it, and it then
+        plans with the first one's claim) instead of both claiming the same
+        cash from stale snapshots."""
+        partner_id, order_id = self.committed(
+            lambda env: (
+                (partner := env["res.partner"].create({"name": "Race Buyer"})).id,
+                env["sale.order"].create({"partner_id": partner.id}).id,
+            )
+        )
+        self.addCleanup(
+            self.committed,
+            lambda env: (
+                env["sale.order"].browse(order_id).unlink(),
+                env["res.partner"].browse(partner_id).unlink(),
+            ),
+        )
+
+        def plan_a_claim(env):
+            order = env["sale.order"].browse(order_id)
+            order.read(["name"])  # the transaction's snapshot, as an import has
+            time.sleep(0.3)
+            env["cod.remittance"]._cod_claim_orders(order)
+
+        outcomes = race(self.env.cr.dbname, plan_a_claim)
+        self.assertEqual(sorted(outcomes), ["SerializationFailure", "ok"])
