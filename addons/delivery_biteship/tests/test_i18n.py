@@ -1,3 +1,4 @@
+from odoo.addons.delivery_biteship.biteship.tracking import status_news
 from odoo.tests import TransactionCase, tagged
 
 
@@ -16,6 +17,6 @@ class TestIndonesian(TransactionCase):
         # event descriptions are written in the shop's language
         self.env.company.partner_id.lang = "id_ID"
         event = self.env["delivery.carrier"]._biteship_event(
-            "picked", "2026-03-01T10:00:00+07:00", False, "order-1"
+            status_news("picked", "2026-03-01T10:00:00+07:00"), "order-1"
         )
         self.assertEqual(event["description"], "Kurir telah menjemput paket")

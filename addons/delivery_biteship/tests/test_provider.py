@@ -12,6 +12,8 @@ from .common import BiteshipCommon
 class TestBiteshipProvider(BiteshipCommon):
     def test_status_map_covers_documented_statuses(self):
         documented = [
+            "placed",
+            "in_transit",
             "confirmed",
             "scheduled",
             "allocated",
