@@ -4,6 +4,7 @@ can be tested alone."""
 
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 SHIPMENT_STATES = [
     ("label_pending", "Label Pending"),
@@ -134,3 +135,13 @@ def split_tracking_numbers(value):
     parcel), stripped, empty ones left out: the one place that parses it."""
     numbers = (number.strip() for number in str(value or "").split(","))
     return [number for number in numbers if number]
+
+
+def is_web_url(url):
+    """Whether `url` is an http(s) link with a host: the only links a page or
+    mail shows (a carrier's javascript: or relative link would run or
+    mislead there)."""
+    if not isinstance(url, str):
+        return False
+    parts = urlsplit(url.strip())
+    return parts.scheme in ("http", "https") and bool(parts.netloc)

@@ -4,21 +4,30 @@ times. Tables and pure functions; the models import them."""
 from datetime import datetime, timezone
 
 import pytz
-from odoo import fields
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
 
 # Biteship order / tracking status -> our shipment state: the one mapping.
-# Tracking answers spell statuses in camelCase (pickingUp): normalised first.
+# The statuses Biteship documents (https://biteship.com/docs/api/orders/overview,
+# 14 of them; the help centre's "How to Understand Shipping Statuses in
+# Biteship", article 39545043724057), plus in_transit ("Middle Mile", in the
+# newest copy of orders/overview and in order.status webhooks) and placed
+# (the 2021 orders API, still in old orders' history). A status not listed
+# here is recorded with its raw value and no state (the shipment keeps its
+# own) and asks a person to map it. The trackings/status page spells some in
+# camelCase (pickingUp) that no real answer uses: normalised first anyway.
 BITESHIP_STATUS_MAP = {
+    "placed": "label_created",
     "confirmed": "label_created",
     "scheduled": "label_created",
     "allocated": "label_created",
     "picking_up": "label_created",
     "picked": "picked_up",
-    # Regular couriers stay in dropping_off for the whole line haul (days):
-    # "out for delivery" would promise the parcel today.
+    "in_transit": "in_transit",
+    # Regular couriers stay in dropping_off for the whole line haul (days, one
+    # entry per hub scan in real answers): "out for delivery" would promise
+    # the parcel today.
     "dropping_off": "in_transit",
     "delivered": "delivered",
     "cancelled": "cancelled",
@@ -34,11 +43,13 @@ BITESHIP_STATUS_MAP = {
 # What an event says when Biteship sends no note (order.status webhooks never
 # do): a sentence for the portal, not the state's name a second time.
 BITESHIP_STATUS_DESCRIPTIONS = {
+    "placed": _lt("Shipment ordered from the courier"),
     "confirmed": _lt("Shipment booked with the courier"),
     "scheduled": _lt("Pickup scheduled"),
     "allocated": _lt("Courier assigned to pick up the parcel"),
     "picking_up": _lt("Courier on the way to pick up the parcel"),
     "picked": _lt("Courier picked up the parcel"),
+    "in_transit": _lt("Parcel in transit between the courier's hubs"),
     "dropping_off": _lt("Parcel on its way to the recipient"),
     "delivered": _lt("Parcel delivered to the recipient"),
     "cancelled": _lt("Shipment cancelled"),
@@ -66,10 +77,15 @@ def normalize_status(status):
 
 
 def parse_time(value):
-    """Biteship ISO 8601 time -> naive UTC datetime (now when missing)."""
+    """A Biteship time -> naive UTC datetime, None when it gave none.
+
+    Every form seen: webhooks' `2026-04-07T22:25:15.115Z` (UTC, milliseconds),
+    tracking history's `2023-03-09T08:12:00+07:00`, orders' delivery
+    `2029-09-24T12:00+07:00` (no seconds); a time without zone is Jakarta's.
+    Anything else raises ValueError."""
     if not value:
-        return fields.Datetime.now()
-    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return None
+    moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = BITESHIP_TZ.localize(moment)
     return moment.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)

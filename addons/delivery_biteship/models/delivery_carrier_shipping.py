@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 
 from ..biteship import BiteshipError, BiteshipRequestError
 from ..biteship.status import DEAD_ORDER_STATUSES
+from ..biteship.tracking import order_news, public_tracking_url
 
 # POST /v1/orders: "reference_id has been used", with the order in details
 # (https://biteship.com/id/docs/api/orders/error)
@@ -141,16 +142,16 @@ class DeliveryCarrier(models.Model):
     def biteship_booking_adopt(self, picking, order):
         """Booking guard hook: take a Biteship order (new or found again) as
         the delivery's shipment; core's send_shipping result for it."""
-        courier = order.get("courier") or {}
+        news = order_news(order)
         picking.write(
             {
                 "carrier_shipment_id": order["id"],
-                "biteship_tracking_id": courier.get("tracking_id") or False,
-                "biteship_tracking_link": courier.get("link") or False,
+                "biteship_tracking_id": news["tracking_id"] or False,
+                "biteship_tracking_link": news["link"] or False,
             }
         )
-        picking._biteship_apply_courier(courier)
-        waybill = courier.get("waybill_id") or False
+        picking._biteship_apply_courier(news)
+        waybill = news["waybill"] or False
         if waybill and not picking.carrier_tracking_ref:
             picking.carrier_tracking_ref = picking._tracking_clean_number(waybill)
             self._tracking_attach_labels(picking)
@@ -162,9 +163,21 @@ class DeliveryCarrier(models.Model):
         }
 
     def biteship_get_tracking_link(self, picking):
-        """The carrier's tracking link when the shop set one (e.g. the courier's
-        own page), else Biteship's public page of the order."""
-        return self._tracking_link_value(picking) or picking.biteship_tracking_link
+        """The method's Tracking Link when the shop set one, else the link
+        Biteship gave for the order, else (Biteship often gives none) the
+        booked courier's own page from the courier data, else Biteship's
+        public page: the customer always gets a link."""
+        link = self._tracking_link_value(picking) or picking.biteship_tracking_link
+        if link:
+            return link
+        courier = picking.biteship_courier_company or self.biteship_courier_company
+        return self._tracking_link_value(
+            picking,
+            lambda number: (
+                self._tracking_courier_url(courier, number)
+                or public_tracking_url(number, picking.biteship_tracking_id)
+            ),
+        )
 
     def biteship_cancel_shipment(self, pickings):
         """Cancel the deliveries' Biteship orders (reason code ``others`` with

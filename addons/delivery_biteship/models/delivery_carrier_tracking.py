@@ -1,18 +1,11 @@
-import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from odoo import api, fields, models
 
 from ..biteship import BiteshipClient, BiteshipError
-from ..biteship.status import (
-    BITESHIP_STATUS_DESCRIPTIONS,
-    BITESHIP_STATUS_MAP,
-    normalize_status,
-    parse_time,
-)
-
-_logger = logging.getLogger(__name__)
+from ..biteship.status import BITESHIP_STATUS_DESCRIPTIONS
+from ..biteship.tracking import order_news, tracking_news
 
 
 class DeliveryCarrier(models.Model):
@@ -42,39 +35,42 @@ class DeliveryCarrier(models.Model):
         local = threading.local()  # requests sessions are not shared by threads
 
         def fetch(job):
+            """(picking_id, reader, answer, error): the answer is read in
+            the caller, where one odd answer fails one delivery."""
             picking_id, tracking_id, order_id, waybill, courier = job
             if not hasattr(local, "client"):
                 local.client = BiteshipClient(**client_args)
             client = local.client
             try:
-                if not tracking_id and order_id:
-                    order = client.get_order(order_id)
-                    tracking_id = (order.get("courier") or {}).get("tracking_id")
+                # Without tracking id, the order is the news (its history,
+                # link and tracking id): later polls use the tracking API,
+                # allowed 50 requests/s where orders get 20 (help centre).
                 if tracking_id:
-                    return picking_id, client.get_tracking(tracking_id), None
+                    answer = client.get_tracking(tracking_id)
+                    return picking_id, tracking_news, answer, None
+                if order_id:
+                    return picking_id, order_news, client.get_order(order_id), None
                 if waybill:
-                    return (
-                        picking_id,
-                        client.get_public_tracking(waybill, courier),
-                        None,
-                    )
-                return picking_id, None, "no Biteship order, tracking id or waybill"
+                    answer = client.get_public_tracking(waybill, courier)
+                    return picking_id, tracking_news, answer, None
+                error = "no Biteship order, tracking id or waybill"
+                return picking_id, None, None, error
             except BiteshipError as error:
                 # the error itself: the scheduler reads its retry_after (429)
-                return picking_id, None, error
+                return picking_id, None, None, error
 
         workers = max(1, min(self.biteship_poll_workers, len(jobs)))
         with ThreadPoolExecutor(workers, thread_name_prefix="biteship-poll") as pool:
             results = list(pool.map(fetch, jobs))
         failures = {}
         by_id = {picking.id: picking for picking in pickings}
-        for picking_id, tracking, error in results:
+        for picking_id, reader, answer, error in results:
             if error:
                 failures[picking_id] = error
                 continue
             try:
                 with self.env.cr.savepoint():
-                    by_id[picking_id]._biteship_apply_tracking(tracking)
+                    by_id[picking_id]._biteship_apply_tracking(reader(answer))
             except Exception as error:  # noqa: BLE001 - one odd answer fails one delivery
                 failures[picking_id] = str(error)
         return failures
@@ -84,28 +80,31 @@ class DeliveryCarrier(models.Model):
         return self.biteship_poll_workers
 
     @api.model
-    def _biteship_event(self, status, moment, note, order_key, repeat=False):
-        """One tracking event. Keyed on the order and status alone unless it
-        is a `repeat` of a status already in the order's history: webhooks
-        carry no time (timed on arrival), and the poll's first history entry
-        of that status must be the same event, not a twin."""
-        status = normalize_status(status)
-        state = BITESHIP_STATUS_MAP.get(status)
-        if not state:
-            _logger.info("Biteship status %r is not mapped: ignored", status)
-            return None
-        event_time = parse_time(moment)
+    def _biteship_event(self, news, order_key):
+        """The contract's event of one status Biteship reported (status_news).
+        Keyed on the order and status alone unless it `repeat`s a status
+        already in the order's history: a webhook's status and the poll's
+        first history entry of that status are one event, not twins. A
+        status the table does not map is recorded with no state."""
+        status = news["status"]
+        event_time = news["time"] or fields.Datetime.now()
         # Stored once for staff and customer: in the shop's language.
-        lang = (self.company_id or self.env.company).partner_id.lang
+        lang = (self.company_id or self.env.company).partner_id.lang or "en_US"
+        description = news["note"]
+        if not description and status in BITESHIP_STATUS_DESCRIPTIONS:
+            description = BITESHIP_STATUS_DESCRIPTIONS[status]._translate(lang)
+        elif not description:
+            description = self.with_context(lang=lang).env._(
+                "Courier status: %(status)s", status=status
+            )
         return {
             "event_time": event_time,
-            "shipment_state": state,
+            "shipment_state": news["state"],
             "status_code": status,
-            "description": (note or "").strip()
-            or BITESHIP_STATUS_DESCRIPTIONS[status]._translate(lang or "en_US"),
+            "description": description,
             "location": "",
             "event_key": f"biteship:{order_key}:{status}"
-            + (f":{event_time.isoformat()}" if repeat else ""),
+            + (f":{event_time.isoformat()}" if news.get("repeat") else ""),
         }
 
     def biteship_tracking_number_set(self, picking):

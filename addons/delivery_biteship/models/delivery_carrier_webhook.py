@@ -1,13 +1,15 @@
 import hmac
 import logging
 
-from odoo import api, models
+from odoo import models
 from odoo.exceptions import UserError
 
 from ..biteship import BiteshipError, BiteshipRequestError
-from ..biteship.status import normalize_status
+from ..biteship.tracking import is_install_ping, order_news, webhook_news
 
 _logger = logging.getLogger(__name__)
+# The events Biteship's dashboard offers (https://biteship.com/id/docs/api/webhook)
+WEBHOOK_EVENTS = ("order.status", "order.waybill_id", "order.price")
 
 
 class DeliveryCarrier(models.Model):
@@ -20,10 +22,10 @@ class DeliveryCarrier(models.Model):
         """Biteship's dashboard sends a fixed header (name and value chosen
         there) rather than a signature: its value must equal the webhook
         secret. The generic HMAC scheme stays valid for relays that sign."""
-        # Biteship's dashboard checks a new webhook URL with an empty POST,
-        # possibly before its header is saved: it must get 200. An empty body
-        # writes nothing, so it needs no proof.
-        if not raw_body.strip():
+        # Biteship's dashboard checks a new webhook URL with an empty POST
+        # (or "{}") without its header: anything but 200 and it refuses the
+        # URL. Such a body writes nothing, so it needs no proof.
+        if is_install_ping(raw_body):
             return True
         if self.biteship_webhook_header:
             secret = self.sudo().tracking_webhook_secret
@@ -40,15 +42,12 @@ class DeliveryCarrier(models.Model):
         confirmed by one GET /v1/orders/:id whose answer (status, waybill,
         price, courier link, driver) is what gets applied. A forged or late
         older status thus records only what Biteship says now."""
-        if not isinstance(payload, dict) or not payload.get("order_id"):
+        if not isinstance(payload, dict):
             return []
-        kind = payload.get("event")
-        if kind not in ("order.status", "order.waybill_id", "order.price"):
+        hint = webhook_news(payload)
+        order_id, kind = hint["order_id"], hint["event"]
+        if not order_id or kind not in WEBHOOK_EVENTS:
             return []
-        hinted = payload.get("courier_waybill_id")
-        if hinted is not None and not isinstance(hinted, (str, int)):
-            raise ValueError("courier_waybill_id is not a waybill number")
-        order_id = str(payload["order_id"])
         try:
             order = self._biteship_client().get_order(order_id)
         except BiteshipRequestError as error:
@@ -61,27 +60,11 @@ class DeliveryCarrier(models.Model):
             raise self._biteship_error(
                 error, self.env._("confirm webhook of order %s", order_id)
             ) from error
-        courier = order.get("courier") if isinstance(order.get("courier"), dict) else {}
-        waybill = courier.get("waybill_id")
-        waybill = str(waybill).strip() if waybill not in (None, "", False) else False
+        # the webhook's own time only if it is about the order's status now
+        news = order_news(order, hint)
         events = []
-        if kind == "order.status" and order.get("status"):
-            # the webhook's own time and note only if it is about that status
-            same = normalize_status(payload.get("status")) == normalize_status(
-                order["status"]
-            )
-            hint = payload if same else {}
-            entry = self._biteship_webhook_entry(
-                {
-                    **hint,
-                    "status": order["status"],
-                    "history": order.get("history") or hint.get("history"),
-                }
-            )
-            event = self._biteship_event(
-                order["status"], entry.get("updated_at"), entry.get("note"), order_id
-            )
-            events = [event] if event else []
+        if kind == "order.status" and news["current"]:
+            events = [self._biteship_event(news["current"], order_id)]
         price = False
         if kind == "order.price" and order.get("price") is not None:
             try:
@@ -94,13 +77,13 @@ class DeliveryCarrier(models.Model):
         return [
             {
                 "carrier_shipment_id": order_id,
-                "tracking_number": waybill,
+                "tracking_number": news["waybill"] or False,
                 "events": events,
-                "new_tracking_number": waybill,
+                "new_tracking_number": news["waybill"] or False,
                 "price": price,
-                "courier_company": courier.get("company")
-                or payload.get("courier_company"),
-                "biteship_courier": courier,
+                "courier_company": news["courier"]["company"]
+                or hint["courier"]["company"],
+                "biteship_news": news,
             }
         ]
 
@@ -142,26 +125,5 @@ class DeliveryCarrier(models.Model):
         return carriers.with_env(self.env)
 
     def biteship_webhook_apply(self, picking, shipment):
-        """The confirmed order's courier link and driver, at once."""
-        picking._biteship_apply_courier(shipment.get("biteship_courier"))
-
-    @api.model
-    def _biteship_webhook_entry(self, payload):
-        """Time and note of an order.status webhook: those of the status's
-        latest entry in the order history it may carry, else its own
-        updated_at and note. Never now when Biteship gave a time: the poll
-        reads the same status with the history's time later, and only the same
-        time makes it the same event."""
-        status = normalize_status(payload.get("status"))
-        history = payload.get("history")
-        entries = [
-            entry
-            for entry in (history if isinstance(history, list) else [])
-            if isinstance(entry, dict)
-            and normalize_status(entry.get("status")) == status
-        ]
-        entry = entries[-1] if entries else {}
-        return {
-            "updated_at": entry.get("updated_at") or payload.get("updated_at"),
-            "note": entry.get("note") or payload.get("note"),
-        }
+        """The confirmed order's tracking id, link and driver, at once."""
+        picking._biteship_apply_courier(shipment["biteship_news"])

@@ -1,8 +1,6 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..biteship.status import normalize_status
-
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
@@ -24,22 +22,22 @@ class StockPicking(models.Model):
     biteship_driver_name = fields.Char("Driver", copy=False, readonly=True)
     biteship_driver_phone = fields.Char("Driver Phone", copy=False, readonly=True)
 
-    def _biteship_apply_courier(self, courier):
-        """Courier and driver of a Biteship order or tracking answer
-        (``courier``: company, type, driver_name, driver_phone, link)."""
+    def _biteship_apply_courier(self, news):
+        """Tracking id, link, courier and driver of Biteship news (order_news,
+        tracking_news): what it tells, never a value it leaves out."""
         self.ensure_one()
-        if not isinstance(courier, dict):
-            return
+        courier = news["courier"]
         vals = {
-            name: courier[key]
-            for name, key in (
-                ("biteship_courier_company", "company"),
-                ("biteship_courier_type", "type"),
-                ("biteship_driver_name", "driver_name"),
-                ("biteship_driver_phone", "driver_phone"),
-                ("biteship_tracking_link", "link"),
+            name: value
+            for name, value in (
+                ("biteship_tracking_id", news["tracking_id"]),
+                ("biteship_tracking_link", news["link"]),
+                ("biteship_courier_company", courier["company"]),
+                ("biteship_courier_type", courier["type"]),
+                ("biteship_driver_name", courier["driver_name"]),
+                ("biteship_driver_phone", courier["driver_phone"]),
             )
-            if courier.get(key) and courier[key] != self[name]
+            if value and value != self[name]
         }
         if vals:
             self.write(vals)
@@ -60,18 +58,12 @@ class StockPicking(models.Model):
             return order.biteship_service_name, ""
         return company.upper(), (service or "").upper()
 
-    def _biteship_apply_tracking(self, tracking):
-        """Record a Biteship tracking answer: ids, late waybill, events."""
+    def _biteship_apply_tracking(self, news):
+        """Record Biteship news of the delivery (order_news, tracking_news):
+        ids, link, late waybill, events."""
         self.ensure_one()
-        vals = {}
-        if tracking.get("id") and tracking["id"] != self.biteship_tracking_id:
-            vals["biteship_tracking_id"] = tracking["id"]
-        if tracking.get("link") and tracking["link"] != self.biteship_tracking_link:
-            vals["biteship_tracking_link"] = tracking["link"]
-        if vals:
-            self.write(vals)
-        self._biteship_apply_courier(tracking.get("courier"))
-        waybill = (tracking.get("waybill_id") or "").strip()
+        self._biteship_apply_courier(news)
+        waybill = news["waybill"]
         if waybill and waybill not in self._tracking_numbers():
             self._tracking_set_number(waybill)
         if waybill and not self.tracking_label_ids:
@@ -84,21 +76,10 @@ class StockPicking(models.Model):
                 self.message_post(
                     body=self.env._("The shipping label could not be made: %s", error)
                 )
-        order_key = tracking.get("order_id") or self.carrier_shipment_id
-        events, seen = [], set()
-        for entry in tracking.get("history") or []:
-            if not isinstance(entry, dict):
-                continue
-            status = normalize_status(entry.get("status"))
-            # the first entry of a status is the one its webhook recorded
-            events.append(
-                self.carrier_id._biteship_event(
-                    status,
-                    entry.get("updated_at"),
-                    entry.get("note"),
-                    order_key,
-                    repeat=status in seen,
-                )
-            )
-            seen.add(status)
-        return self._tracking_apply_events([event for event in events if event])
+        order_key = news["order_id"] or self.carrier_shipment_id
+        return self._tracking_apply_events(
+            [
+                self.carrier_id._biteship_event(event, order_key)
+                for event in news["events"]
+            ]
+        )

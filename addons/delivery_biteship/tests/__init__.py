@@ -6,6 +6,7 @@ from . import test_i18n
 from . import test_idempotency
 from . import test_provider
 from . import test_rate_shopping
+from . import test_real_payloads_tracking
 from . import test_tracking_link
 from . import test_webhook
 from . import test_webhook_account

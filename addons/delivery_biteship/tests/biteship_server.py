@@ -15,9 +15,13 @@ out, e.g. the order created, then the connection is reset: the answer is lost).
 Documented rules enforced (each cited where it is checked): ``reference_id``
 unique per account (40002060 with the existing order in ``details``), the
 cancellation reason code and the cancellable statuses (40002053), amounts in
-whole rupiah, ``order.status`` webhooks without a time, as Biteship sends them,
-and cash on delivery (amount up to IDR 15,000,000, payout window, couriers
-without COD refused with 40002009; rates give each service's COD fee).
+whole rupiah, the order statuses Biteship documents, ``order.status``
+webhooks shaped as real ones (``updated_at`` in UTC), public tracking answers
+without ``link``, and cash on delivery (amount up to IDR 15,000,000, payout
+window, couriers without COD refused with 40002009; rates give each service's
+COD fee).
+
+Recorded answers (real payloads) can be served for given requests (``serve``).
 
 Usable three ways: imported (``BiteshipStandIn().start()``), standalone
 (``python biteship_server.py --port 8099 --api-key KEY``) and driven over HTTP
@@ -109,14 +113,28 @@ ORDER_REQUIRED = (
     "delivery_type",
     "items",
 )
-# Order statuses are snake_case; the tracking API documents camelCase ones.
-_CAMEL = {
-    "picking_up": "pickingUp",
-    "dropping_off": "droppingOff",
-    "return_in_transit": "returnInTransit",
-    "on_hold": "onHold",
-    "courier_not_found": "courierNotFound",
-}
+# Order statuses, snake_case in orders, trackings and webhooks alike (the
+# trackings/status page's camelCase appears in no real answer): the 14 of
+# https://biteship.com/docs/api/orders/overview, in_transit ("Middle Mile",
+# its newest copy; real order.status webhooks) and placed (the 2021 API).
+ORDER_STATUSES = (
+    "placed",
+    "confirmed",
+    "scheduled",
+    "allocated",
+    "picking_up",
+    "picked",
+    "in_transit",
+    "dropping_off",
+    "delivered",
+    "cancelled",
+    "rejected",
+    "courier_not_found",
+    "on_hold",
+    "return_in_transit",
+    "returned",
+    "disposed",
+)
 
 
 def sign_webhook(secret, raw_body, timestamp=None):
@@ -158,9 +176,14 @@ class BiteshipStandIn:
             # Some couriers issue the waybill after the order: webhook order.waybill_id.
             self.waybill_on_create = True
             self.latency = 0.0
-            # Biteship's public tracking page of an order (courier.link)
+            # Biteship's public tracking page of an order (courier.link), as
+            # order.status webhooks show it; None: no link, as orders/create
+            # answers it ("link": null)
             self.link_format = "https://track.biteship.com/{tracking_id}"
             self._waybills = itertools.count(1)
+            # (method, path) -> (status, body): a recorded Biteship answer
+            # served as it is (see serve)
+            self.canned = {}
 
     def start(self):
         self._httpd = ThreadingHTTPServer((self.host, self.port), _Handler)
@@ -203,8 +226,17 @@ class BiteshipStandIn:
                 self.faults.pop(0)
             return fault[0], fault[2]
 
+    def serve(self, method, path, body, status=200):
+        """Answer `method` `path` with a recorded Biteship answer (a real
+        payload) once the API key is checked, instead of this stand-in's own."""
+        with self.lock:
+            self.canned[(method, path)] = (status, body)
+
     def set_status(self, order_id, status, note=None, when=None):
-        """Move an order on, as the courier would; returns the history entry."""
+        """Move an order on, as the courier would; returns the history entry.
+        Only statuses Biteship documents (ORDER_STATUSES)."""
+        if status not in ORDER_STATUSES:
+            raise ValueError(f"{status!r} is not a Biteship order status")
         with self.lock:
             order = self.orders[order_id]
             return self._push_history(order, status, note, when)
@@ -248,10 +280,15 @@ class BiteshipStandIn:
                 "courier_waybill_id": courier["waybill_id"],
                 "status": order["status"],
             }
-            # order.status carries no time and no history: the receiver
-            # times it on arrival. https://biteship.com/id/docs/api/webhook
+            # order.status carries no history; real ones carry updated_at,
+            # UTC with milliseconds (the docs' example has none).
+            # https://biteship.com/id/docs/api/webhook
             if event == "order.status":
+                when = datetime.fromisoformat(order["history"][-1]["updated_at"])
                 base.update(
+                    updated_at=when.astimezone(timezone.utc)
+                    .isoformat(timespec="milliseconds")
+                    .replace("+00:00", "Z"),
                     courier_company=courier["company"],
                     courier_type=courier["type"],
                     courier_driver_name=courier.get("driver_name"),
@@ -587,7 +624,8 @@ class BiteshipStandIn:
                     "waybill_id": None,
                     "company": company,
                     "type": ctype,
-                    "link": self.link_format.format(tracking_id=tracking_id),
+                    "link": self.link_format
+                    and self.link_format.format(tracking_id=tracking_id),
                     # an instant courier's driver, once one is allocated
                     "driver_name": None,
                     "driver_phone": None,
@@ -635,7 +673,9 @@ class BiteshipStandIn:
 
     @staticmethod
     def _order_view(order, message):
+        # the history under courier, as orders/retrieve shows it
         view = {k: v for k, v in order.items() if k != "history"}
+        view["courier"] = dict(order["courier"], history=list(order["history"]))
         return {"success": True, "message": message, "object": "order", **view}
 
     def _order(self, order_id):
@@ -679,11 +719,14 @@ class BiteshipStandIn:
             return 200, view
 
     @staticmethod
-    def _tracking_view(order):
+    def _tracking_view(order, public=False):
+        """A tracking answer; `public` (by waybill and courier) as the real
+        one: no link nor order_id, the courier's company only, history
+        entries without service_type."""
         courier = order["courier"]
-        return {
+        view = {
             "success": True,
-            "messsage": "Successfully get tracking info",  # sic, as documented
+            "messsage": "Successfully get tracking info",  # sic, as Biteship sends it
             "object": "tracking",
             "id": courier["tracking_id"],
             "waybill_id": courier["waybill_id"],
@@ -702,14 +745,17 @@ class BiteshipStandIn:
                 "contact_name": order["destination"]["contact_name"],
                 "address": order["destination"]["address"],
             },
-            "history": [
-                dict(entry, status=_CAMEL.get(entry["status"], entry["status"]))
-                for entry in order["history"]
-            ],
+            "history": [dict(entry) for entry in order["history"]],
             "link": courier["link"],
             "order_id": order["id"],
-            "status": _CAMEL.get(order["status"], order["status"]),
+            "status": order["status"],
         }
+        if public:
+            del view["link"], view["order_id"]
+            view["courier"] = {"company": courier["company"]}
+            for entry in view["history"]:
+                entry.pop("service_type", None)
+        return view
 
     def tracking(self, tracking_id):
         with self.lock:
@@ -726,7 +772,7 @@ class BiteshipStandIn:
                     courier["waybill_id"] == waybill_id
                     and courier["company"] == courier_code
                 ):
-                    return 200, self._tracking_view(order)
+                    return 200, self._tracking_view(order, public=True)
         raise ApiError(404, "Tracking not found", 40003001)
 
     ROUTES = (
@@ -747,6 +793,10 @@ class BiteshipStandIn:
             match = pattern.match(path)
             if verb == method and match:
                 self._check_auth(headers)
+                with self.lock:
+                    canned = self.canned.get((method, path))
+                if canned:
+                    return canned
                 args = list(match.groups())
                 if method == "POST":
                     if not isinstance(body, dict):
@@ -801,7 +851,12 @@ class BiteshipStandIn:
             if order_id not in self.orders:
                 raise ApiError(404, "Order not found", 40002002)
             if what == "status":
-                entry = self.set_status(order_id, body.get("status"), body.get("note"))
+                try:
+                    entry = self.set_status(
+                        order_id, body.get("status"), body.get("note")
+                    )
+                except ValueError as e:
+                    raise ApiError(400, str(e), 40000002) from e
                 return 200, entry
             return 200, {
                 "waybill_id": self.set_waybill(order_id, body.get("waybill_id"))

@@ -1,3 +1,4 @@
+from odoo.addons.delivery_biteship.biteship.tracking import status_news
 from odoo.tests import TransactionCase, tagged
 
 
@@ -16,6 +17,20 @@ class TestIndonesian(TransactionCase):
         # event descriptions are written in the shop's language
         self.env.company.partner_id.lang = "id_ID"
         event = self.env["delivery.carrier"]._biteship_event(
-            "picked", "2026-03-01T10:00:00+07:00", False, "order-1"
+            status_news("picked", "2026-03-01T10:00:00+07:00"), "order-1"
         )
         self.assertEqual(event["description"], "Kurir telah menjemput paket")
+        # Biteship's newer middle-mile status, and one the table lacks
+        Carrier = self.env["delivery.carrier"]
+        self.assertEqual(
+            Carrier._biteship_event(status_news("in_transit"), "order-1")[
+                "description"
+            ],
+            "Paket dalam perjalanan antar-hub kurir",
+        )
+        self.assertEqual(
+            Carrier._biteship_event(status_news("lost_in_space"), "order-1")[
+                "description"
+            ],
+            "Status kurir: lost_in_space",
+        )

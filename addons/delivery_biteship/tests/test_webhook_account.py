@@ -1,6 +1,6 @@
-"""Biteship webhooks as Biteship sends them (https://biteship.com/id/docs/api/webhook):
-one URL per account, no time in order.status, no signature (a hint confirmed
-with GET /v1/orders/:id)."""
+"""Biteship webhooks as Biteship sends them (https://biteship.com/id/docs/api/webhook
+and the real ones in shared/biteship_real_payloads): one URL per account, no
+signature (a hint confirmed with GET /v1/orders/:id)."""
 
 import json
 from datetime import datetime, timedelta, timezone
@@ -98,17 +98,38 @@ class TestBiteshipWebhookAccount(BiteshipCommon):
         self.assertEqual(other.shipment_state, "label_created")
 
     def test_install_check_gets_200_and_writes_nothing(self):
+        """Saving the webhook in Biteship's dashboard posts an empty body, or
+        "{}", without the custom header: 200, no request to Biteship, nothing
+        written. A real event without the header is still refused."""
+        picking = self._ship()
+        self.env.flush_all()
         requests = self.server.requests
-        status, body = self._raw_post(
-            f"/delivery_tracking/webhook/{self.biteship.id}", {}, b""
-        )
-        self.assertEqual(status, 200, body)
+        for body in (b"", b"{}", b"{ }\n"):
+            with self.subTest(body=body):
+                status, answer = self._raw_post(
+                    f"/delivery_tracking/webhook/{self.biteship.id}", {}, body
+                )
+                self.assertEqual(status, 200, answer)
+                self.assertEqual(json.loads(answer)["applied"], 0)
         self.assertEqual(self.server.requests, requests)
         self.assertFalse(
             self.env["stock.picking.tracking.event"].search_count(
                 [("picking_id.carrier_id", "=", self.biteship.id)]
             )
         )
+        self.server.set_status(picking.carrier_shipment_id, "picked")
+        event = json.dumps(
+            self.server.webhook_payload("order.status", picking.carrier_shipment_id)
+        ).encode()
+        for body in (event, b'{"event": "order.status"}'):
+            with self.subTest(body=body):
+                status, _answer = self._raw_post(
+                    f"/delivery_tracking/webhook/{self.biteship.id}", {}, body
+                )
+                self.assertEqual(status, 403)
+        self.assertEqual(self.server.requests, requests)
+        picking.invalidate_recordset()
+        self.assertEqual(picking.shipment_state, "label_created")
 
     def test_forged_status_is_not_applied(self):
         """A leaked header cannot mark a parcel delivered: one GET of the
@@ -126,7 +147,7 @@ class TestBiteshipWebhookAccount(BiteshipCommon):
         self.assertNotEqual(picking.shipment_state, "delivered")
         self.assertNotIn("delivered", picking.tracking_event_ids.mapped("status_code"))
 
-    def test_timed_on_arrival_and_no_twin_from_the_poll(self):
+    def test_timed_by_biteship_and_no_twin_from_the_poll(self):
         picking = self._ship()
         order_id = picking.carrier_shipment_id
         self.env.flush_all()
@@ -134,13 +155,19 @@ class TestBiteshipWebhookAccount(BiteshipCommon):
         scanned = datetime.now(timezone.utc) - timedelta(minutes=10)
         self.server.set_status(order_id, "picked", "Picked up by JNE", when=scanned)
         payload = self.server.webhook_payload("order.status", order_id)
-        self.assertNotIn("updated_at", payload, "Biteship sends no time")
+        # as the real ones: UTC, milliseconds
+        self.assertTrue(payload["updated_at"].endswith("Z"), payload["updated_at"])
         self._post(payload)
         self.biteship.biteship_tracking_update(picking)
         self.assertEqual(
             sorted(picking.tracking_event_ids.mapped("status_code")),
             ["confirmed", "picked"],
         )
+        picked = picking.tracking_event_ids.filtered(
+            lambda e: e.status_code == "picked"
+        )
+        self.assertEqual(picked.event_time, scanned.replace(tzinfo=None, microsecond=0))
+        self.assertEqual(picked.description, "Picked up by JNE")
 
     def test_late_older_status_does_not_go_back(self):
         picking = self._ship()

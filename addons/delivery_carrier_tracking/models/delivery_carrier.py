@@ -1,8 +1,10 @@
 import json
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+from ..shipment_rules import is_web_url
 
 # Core's carriers without an API: this module is their "provider".
 IN_HOUSE_TYPES = ("fixed", "base_on_rule")
@@ -56,8 +58,7 @@ class DeliveryCarrier(models.Model):
     @api.constrains("tracking_url")
     def _check_tracking_url(self):
         for carrier in self.filtered("tracking_url"):
-            parts = urlsplit(carrier.tracking_url.strip())
-            if parts.scheme not in ("http", "https") or not parts.netloc:
+            if not is_web_url(carrier.tracking_url):
                 raise ValidationError(
                     self.env._(
                         "The tracking link of %(carrier)s must start with "
@@ -127,18 +128,31 @@ class DeliveryCarrier(models.Model):
             "<shipmenttrackingnumber>", quote(number, safe="")
         )
 
-    def _tracking_link_value(self, picking):
+    def _tracking_link_value(self, picking, url_for=None):
         """Core's carrier_tracking_url value from the delivery's parcels: one
         URL, or core's multi-tracking JSON list of [number, url] (read back
-        by get_multiple_carrier_tracking) for several numbers."""
+        by get_multiple_carrier_tracking) for several numbers. `url_for`:
+        number -> URL (a provider's pages), by default the carrier's
+        Tracking Link."""
         self.ensure_one()
-        if not self.tracking_url:
-            return False
+        if url_for is None:
+            if not self.tracking_url:
+                return False
+            url_for = self._tracking_url
         numbers = picking._tracking_numbers()
         if len(numbers) == 1:
-            return self._tracking_url(numbers[0])
-        links = [[number, self._tracking_url(number)] for number in numbers]
+            return url_for(numbers[0])
+        links = [[number, url_for(number)] for number in numbers]
         return json.dumps(links) if links else False
+
+    @api.model
+    def _tracking_courier_url(self, courier_code, number):  # pylint: disable=unused-argument
+        """The courier's own public page of `number`, for providers that book
+        many couriers and know each by a code (jne, jnt, sicepat...: the codes
+        Indonesian aggregators share); False when no courier data knows that
+        courier. Courier data modules (delivery_carrier_tracking_id_couriers)
+        fill it in."""
+        return False
 
     # ------------------------------------------------------------------ #
     # One shipment per delivery: the booking guard

@@ -212,7 +212,7 @@ class StockPicking(models.Model):
             )
         )
 
-    def _tracking_warn_once(self, summary, error, message=None):
+    def _tracking_warn_once(self, summary, error, message=None, user=None):
         """Post `message` (if any) and keep one open warning activity per
         subject, however often the delivery fails. Best effort: a delivery
         whose note cannot be made (e.g. a responsible without access) still
@@ -220,9 +220,11 @@ class StockPicking(models.Model):
 
         :param summary: env -> the activity's summary, in the language of
             the user it is for (also how an open one is recognised)
+        :param user: who the activity is for (default: the delivery's
+            responsible, else the current user)
         """
         self.ensure_one()
-        user = self.user_id or self.env.user
+        user = user or self.user_id or self.env.user
         try:
             with self.env.cr.savepoint():
                 if message:

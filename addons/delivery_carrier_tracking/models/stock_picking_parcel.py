@@ -193,11 +193,17 @@ class StockPickingParcel(models.Model):
     def _apply_new_events(self, new_events, recorded):
         """Move each of these parcels along `new_events` (oldest first), given
         the events `recorded` before on the delivery: those of the parcel and
-        those about the whole delivery count (shipment_state_after)."""
-        ordered = new_events.sorted(lambda e: (e.event_time, e.id))
+        those about the whole delivery count (shipment_state_after). Events
+        without state (a status the carrier's table does not map) move
+        nothing and date nothing."""
+        ordered = new_events.filtered("shipment_state").sorted(
+            lambda e: (e.event_time, e.id)
+        )
         for parcel in self:
             known = recorded.filtered(
-                lambda e, p=parcel: not e.parcel_id or e.parcel_id == p
+                lambda e, p=parcel: (
+                    e.shipment_state and (not e.parcel_id or e.parcel_id == p)
+                )
             )
             newest = max(known.mapped("event_time"), default=None)
             progress = max(

@@ -1,6 +1,5 @@
 import logging
 import math
-from urllib.parse import urlsplit
 
 import psycopg2.errors
 from odoo import fields, models
@@ -10,6 +9,7 @@ from odoo.tools import format_amount
 from ..shipment_rules import (
     CARRIER_STATES,
     MAX_CLOCK_SKEW,
+    is_web_url,
     tracking_event_text,
 )
 
@@ -101,8 +101,11 @@ class StockPicking(models.Model):
         `parcels`: those of this delivery the events are about (a webhook for
         one tracking number), else all. An event dated more than
         MAX_CLOCK_SKEW ahead is recorded at its arrival time: it would
-        otherwise outrank every real event to come. Returns the new event
-        records."""
+        otherwise outrank every real event to come. An event without
+        shipment state is a carrier status the provider cannot map (its
+        status_code required): recorded and shown, the states unchanged, and
+        someone asked to map it (_tracking_note_unmapped). Returns the new
+        event records."""
         self.ensure_one()
         Event = self.env["stock.picking.tracking.event"].sudo()
         self._tracking_lock()  # concurrent webhook + poll: one row per event
@@ -121,7 +124,9 @@ class StockPicking(models.Model):
         now = fields.Datetime.now()
         vals_list = []
         for event in events:
-            if event.get("shipment_state") not in CARRIER_STATES:
+            state = event.get("shipment_state") or False
+            status = tracking_event_text(event.get("status_code"), 64)
+            if state not in CARRIER_STATES and (state or not status):
                 raise ValidationError(
                     self.env._(
                         "Unknown shipment state %(state)r.",
@@ -151,8 +156,8 @@ class StockPicking(models.Model):
                     "picking_id": self.id,
                     "parcel_id": parcels.id if len(parcels) == 1 else False,
                     "event_time": event_time,
-                    "shipment_state": event["shipment_state"],
-                    "status_code": tracking_event_text(event.get("status_code"), 64),
+                    "shipment_state": state,
+                    "status_code": status,
                     "description": tracking_event_text(event.get("description"), 1024),
                     "location": tracking_event_text(event.get("location"), 256),
                     "event_key": key,
@@ -166,7 +171,45 @@ class StockPicking(models.Model):
         parcels._apply_new_events(new_events, recorded)
         if self.shipment_state != before and self.shipment_state == "delivered":
             self._tracking_notify_delivered()
+        self._tracking_note_unmapped(new_events)
         return new_events
+
+    def _tracking_note_unmapped(self, new_events):
+        """New events of carrier statuses no provider table maps: a note on
+        the delivery, and one activity per carrier and status, on the first
+        delivery it reached (the carrier's older events tell), to map it."""
+        self.ensure_one()
+        Event = self.env["stock.picking.tracking.event"].sudo()
+        carrier = self.carrier_id
+        for status in dict.fromkeys(
+            new_events.filtered(lambda e: not e.shipment_state).mapped("status_code")
+        ):
+            text = self.env._(
+                "%(carrier)s reported the status %(status)s, which Odoo does not "
+                "map to a shipment state: the event is recorded and the "
+                "shipment's state left as it was. Have it added to the status "
+                "table of the carrier's connector.",
+                carrier=carrier.name or "",
+                status=status,
+            )
+            self.message_post(body=text, message_type="notification")
+            seen_before = Event.search_count(
+                [
+                    ("carrier_id", "=", carrier.id),
+                    ("status_code", "=", status),
+                    ("shipment_state", "=", False),
+                    ("id", "not in", new_events.ids),
+                ],
+                limit=1,
+            )
+            if not seen_before:
+                self._tracking_warn_once(
+                    lambda env, status=status: env._(
+                        "Map carrier status %(status)s", status=status
+                    ),
+                    text,
+                    user=self._watch_activity_user(),
+                )
 
     def _tracking_create_events(self, vals_list):
         """Insert the events; one a concurrent transaction recorded after ours
@@ -284,10 +327,4 @@ class StockPicking(models.Model):
             links = [(self.carrier_tracking_ref, self.carrier_tracking_url)]
         if not isinstance(links, list):
             return []
-        return [
-            (str(number), url)
-            for number, url in links
-            if isinstance(url, str)
-            and urlsplit(url).scheme in ("http", "https")
-            and urlsplit(url).netloc
-        ]
+        return [(str(number), url) for number, url in links if is_web_url(url)]

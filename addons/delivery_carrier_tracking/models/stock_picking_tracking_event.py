@@ -23,8 +23,12 @@ class StockPickingTrackingEvent(models.Model):
     carrier_id = fields.Many2one(related="picking_id.carrier_id", store=True)
     company_id = fields.Many2one(related="picking_id.company_id", store=True)
     event_time = fields.Datetime(required=True)
-    shipment_state = fields.Selection(SHIPMENT_STATES, required=True)
-    status_code = fields.Char(help="Status as the carrier sent it.")
+    shipment_state = fields.Selection(
+        SHIPMENT_STATES,
+        help="Empty: a carrier status Odoo does not map yet (see Status); the "
+        "shipment's state was left as it was.",
+    )
+    status_code = fields.Char("Status", help="Status as the carrier sent it.")
     description = fields.Char()
     location = fields.Char()
     event_key = fields.Char(
@@ -46,7 +50,7 @@ class StockPickingTrackingEvent(models.Model):
         raw = "|".join(
             [
                 fields.Datetime.to_string(event["event_time"]),
-                event["shipment_state"],
+                event.get("shipment_state") or "",
                 event.get("status_code") or "",
                 event.get("description") or "",
             ]
@@ -59,8 +63,8 @@ class StockPickingTrackingEvent(models.Model):
         return [
             {
                 "event_time": event.event_time.isoformat() + "Z",
-                "shipment_state": event.shipment_state,
-                "shipment_state_label": labels[event.shipment_state],
+                "shipment_state": event.shipment_state or "",
+                "shipment_state_label": labels.get(event.shipment_state, ""),
                 "status_code": event.status_code or "",
                 "description": event.description or "",
                 "location": event.location or "",

@@ -281,12 +281,20 @@ class StockPicking(models.Model):
         """The delivery's responsible when a person is, else the company's
         watcher: deliveries validated by the scheduler or the shop's
         automation have OdooBot or a portal user as responsible, who would
-        never see the activity."""
+        never see the activity. Without a watcher, the current user, but the
+        administrator for a carrier's webhook (public user) or a cron
+        (OdooBot)."""
         self.ensure_one()
-        responsible = self.user_id
-        if responsible and not (responsible.share or responsible._is_superuser()):
-            return responsible
-        return self.company_id.tracking_watch_user_id or self.env.user
+
+        def is_person(user):
+            return user and not (user.share or user._is_superuser())
+
+        if is_person(self.user_id):
+            return self.user_id
+        user = self.company_id.tracking_watch_user_id or self.env.user
+        if not is_person(user):
+            user = self.env.ref("base.user_admin", raise_if_not_found=False) or user
+        return user
 
     def _watch_update_activity(self):
         self.ensure_one()

@@ -1,6 +1,7 @@
 from odoo.tests import TransactionCase, tagged
 
-from ..hooks import pre_init_hook
+from ..hooks import _record_names, pre_init_hook
+from ..models.delivery_carrier import COURIER_CARRIERS
 
 MODULE = "delivery_carrier_tracking_id_couriers"
 COURIERS = {
@@ -42,7 +43,10 @@ class TestCouriers(TransactionCase):
     def test_install_adopts_couriers_of_an_older_generic_module(self):
         # a database installed before the split: the records are
         # delivery_carrier_tracking's; installing this module must keep them
-        rows = self.env["ir.model.data"].search([("module", "=", MODULE)])
+        # the data's records (the module's model extension is its own)
+        rows = self.env["ir.model.data"].search(
+            [("module", "=", MODULE), ("name", "in", _record_names())]
+        )
         jne = self.env.ref(f"{MODULE}.carrier_jne")
         jne.fixed_price = 12000  # a user's price, kept
         rows.module = "delivery_carrier_tracking"
@@ -55,3 +59,31 @@ class TestCouriers(TransactionCase):
         self.assertEqual(self.env.ref(f"{MODULE}.carrier_jne"), jne)
         self.assertEqual(jne.fixed_price, 12000)
         self.assertEqual(self.env["delivery.carrier"].search_count([]), carriers_before)
+
+    def test_courier_pages_by_code(self):
+        """Providers booking many couriers (Biteship: jne, jnt...) get each
+        courier's page from these records, as the shop keeps them."""
+        Carrier = self.env["delivery.carrier"]
+        for code, xmlid in COURIER_CARRIERS.items():
+            url = COURIERS[xmlid].replace("<shipmenttrackingnumber>", "X1")
+            self.assertEqual(Carrier._tracking_courier_url(code, "X1"), url, code)
+        self.assertEqual(
+            Carrier._tracking_courier_url("JNT ", "JX1541346437"),
+            "https://www.jet.co.id/track?bills=JX1541346437",
+        )
+        # the number cannot change the link's host or query
+        self.assertEqual(
+            Carrier._tracking_courier_url("jne", "A&b=1/x"),
+            "https://www.jne.co.id/tracking-package?awb=A%26b%3D1%2Fx",
+        )
+        self.assertFalse(Carrier._tracking_courier_url("gojek", "X1"))
+        self.assertFalse(Carrier._tracking_courier_url(False, "X1"))
+        jne = self.env.ref(f"{MODULE}.carrier_jne")
+        jne.tracking_url = "https://jne.example/<shipmenttrackingnumber>"
+        self.assertEqual(
+            Carrier._tracking_courier_url("jne", "X1"), "https://jne.example/X1"
+        )
+        jne.tracking_url = False
+        self.assertFalse(Carrier._tracking_courier_url("jne", "X1"))
+        self.env.ref(f"{MODULE}.carrier_jnt").unlink()
+        self.assertFalse(Carrier._tracking_courier_url("jnt", "X1"))
