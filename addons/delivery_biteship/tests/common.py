@@ -1,3 +1,5 @@
+import json
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from odoo.addons.delivery_carrier_tracking.tests.common import TrackingCommon
@@ -6,6 +8,14 @@ from odoo.tests.common import _super_send
 from .biteship_server import BiteshipStandIn
 
 API_KEY = "biteship_test.odoo-tests-secret"
+# Biteship answers captured by others (see its README.md), beside the
+# repository: <repo>/../shared/biteship_real_payloads
+REAL_PAYLOADS = Path(__file__).resolve().parents[4] / "shared" / "biteship_real_payloads"
+
+
+def real_payload(name):
+    """The JSON of one file of REAL_PAYLOADS."""
+    return json.loads((REAL_PAYLOADS / name).read_text(encoding="utf-8"))
 
 
 def standin_order(courier_company, courier_type, items):
