@@ -64,14 +64,7 @@ class DeliveryCarrier(models.Model):
                     method=self._biteship_collection_label(order.warehouse_id),
                 )
             )
-        return {
-            "success": True,
-            "price": self._biteship_to_company_currency(
-                service["price"], order.company_id
-            ),
-            "error_message": False,
-            "warning_message": False,
-        }
+        return self._biteship_rate(order, service["price"])
 
     def _biteship_rate_shopping_shipment(self, order):
         try:
@@ -87,14 +80,16 @@ class DeliveryCarrier(models.Model):
                 )
             )
         option = self._biteship_pick_option(order, options)
+        return self._biteship_rate(order, option["price"], biteship_service=option["key"])
+
+    def _biteship_rate(self, order, rupiah, **extra):
+        """Core's rate of a Biteship price (rupiah) in the company's currency."""
         return {
             "success": True,
-            "price": self._biteship_to_company_currency(
-                option["price"], order.company_id
-            ),
+            "price": self._biteship_to_company_currency(rupiah, order.company_id),
             "error_message": False,
             "warning_message": False,
-            "biteship_service": option["key"],
+            **extra,
         }
 
     def _biteship_rate_failed(self, order, error):

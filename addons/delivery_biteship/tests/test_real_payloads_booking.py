@@ -272,15 +272,8 @@ class TestRealPayloadsBooking(BiteshipCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.shopping = cls._create_carrier(
-            "Biteship replayed",
-            delivery_type="biteship",
-            tracking_create_label=False,
-            biteship_api_key=API_KEY,
-            biteship_base_url=cls.server.url,
-            biteship_rate_shopping=True,
-            biteship_services="jne:reg",
-            biteship_timeout=2.0,
+        cls.shopping = cls._create_biteship_carrier(
+            "Biteship replayed", biteship_rate_shopping=True, biteship_services="jne:reg"
         )
         cls.shopper = new_test_user(
             cls.env, login="replay_shopper", groups="base.group_portal"
