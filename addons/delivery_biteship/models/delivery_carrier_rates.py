@@ -80,7 +80,9 @@ class DeliveryCarrier(models.Model):
                 )
             )
         option = self._biteship_pick_option(order, options)
-        return self._biteship_rate(order, option["price"], biteship_service=option["key"])
+        return self._biteship_rate(
+            order, option["price"], biteship_service=option["key"]
+        )
 
     def _biteship_rate(self, order, rupiah, **extra):
         """Core's rate of a Biteship price (rupiah) in the company's currency."""
@@ -122,9 +124,9 @@ class DeliveryCarrier(models.Model):
     def _biteship_collects(self, service, warehouse):
         """Whether a priced service (answers.rate_service) takes parcels the
         way the warehouse hands them over (its shipment_collection_method)."""
-        return self._biteship_collection_method(warehouse) in service[
-            "collection_methods"
-        ]
+        return (
+            self._biteship_collection_method(warehouse) in service["collection_methods"]
+        )
 
     @api.model
     def _biteship_collection_method(self, warehouse):

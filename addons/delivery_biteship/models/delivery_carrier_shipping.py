@@ -7,6 +7,7 @@ from ..biteship import BiteshipBadResponse, BiteshipError, BiteshipRequestError
 from ..biteship.answers import booked_order, cancelled_order
 from ..biteship.errors import NOT_CANCELLABLE, REFERENCE_USED
 from ..biteship.status import DEAD_ORDER_STATUSES
+
 # References tried for one delivery whose earlier Biteship orders all died
 MAX_REFERENCES = 10
 # A refusal Biteship documents as final (4xx: bad address, unknown courier…)

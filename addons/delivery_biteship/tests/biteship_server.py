@@ -131,8 +131,10 @@ ORDER_REQUIRED = {
 # SDKs), no key 401 with 40101001.
 WRONG_KEY = (
     400,
-    "Authentication for your key is failed. Please make sure input the right "
-    "key or contact info@biteship.com for more information.",
+    (
+        "Authentication for your key is failed. Please make sure input the right "
+        "key or contact info@biteship.com for more information."
+    ),
     40000001,
 )
 NO_KEY = (401, "Authorization failed", 40101001)
@@ -585,9 +587,7 @@ class BiteshipStandIn:
         if company not in COURIERS:
             raise ApiError(400, "Selected courier does not exist", 40002026)
         if ctype not in COURIERS[company]:
-            raise ApiError(
-                400, f"Courier {company} {ctype} is not available", 40002027
-            )
+            raise ApiError(400, f"Courier {company} {ctype} is not available", 40002027)
         collection = body.get("origin_collection_method") or "pickup"
         if collection not in self._collection_methods(company, ctype):
             raise ApiError(
@@ -814,6 +814,9 @@ class BiteshipStandIn:
     )
 
     def dispatch(self, method, path, headers, body):
+        canned = self._take_canned(method, path, body)
+        if canned:
+            return canned
         for verb, pattern, name in self.ROUTES:
             match = pattern.match(path)
             if verb == method and match:
@@ -963,9 +966,6 @@ class _Handler(BaseHTTPRequestHandler):
                         headers = {k.lower(): v for k, v in self.headers.items()}
                         standin.dispatch(method, path, headers, body)
                     return self._reset_connection()
-            canned = standin._take_canned(method, path, body)
-            if canned:
-                return self._answer(*canned)
             if standin.latency:
                 time.sleep(standin.latency)
             if body is ValueError:

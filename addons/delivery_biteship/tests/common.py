@@ -10,7 +10,9 @@ from .biteship_server import BiteshipStandIn
 API_KEY = "biteship_test.odoo-tests-secret"
 # Biteship answers captured by others (see its README.md), beside the
 # repository: <repo>/../shared/biteship_real_payloads
-REAL_PAYLOADS = Path(__file__).resolve().parents[4] / "shared" / "biteship_real_payloads"
+REAL_PAYLOADS = (
+    Path(__file__).resolve().parents[4] / "shared" / "biteship_real_payloads"
+)
 
 
 def real_payload(name):

@@ -88,7 +88,9 @@ class TestBiteshipClient(BiteshipStandInMixin, BaseCase):
         # an unknown order is HTTP 400 with its own code: not found by code
         with self.assertRaises(BiteshipNotFound) as caught:
             self.client.get_order("0" * 24)
-        self.assertEqual((caught.exception.status, caught.exception.code), (400, 40002057))
+        self.assertEqual(
+            (caught.exception.status, caught.exception.code), (400, 40002057)
+        )
         with self.assertRaises(BiteshipRequestError):
             self.client.get_order("../rates/couriers")
         self.assertEqual(self.server.requests, 2)  # the bad id never left
@@ -102,7 +104,9 @@ class TestBiteshipClient(BiteshipStandInMixin, BaseCase):
         client = BiteshipClient("biteship_test.wrong", self.server.url)
         with self.assertRaises(BiteshipAuthError) as caught:
             client.get_order("a" * 24)
-        self.assertEqual((caught.exception.status, caught.exception.code), (400, 40000001))
+        self.assertEqual(
+            (caught.exception.status, caught.exception.code), (400, 40000001)
+        )
         self.assertEqual(caught.exception.kind, "configuration")
         self.assertFalse(caught.exception.transient)
         self.assertNotIn("wrong", str(caught.exception))

@@ -34,7 +34,9 @@ class TestBiteshipCollectionMethod(BiteshipCommon):
         )
 
     def _keys(self):
-        return [o["key"] for o in self.shopping._biteship_rate_options(self._sale_order())]
+        return [
+            o["key"] for o in self.shopping._biteship_rate_options(self._sale_order())
+        ]
 
     def _sold_delivery(self, carrier, service=None):
         """A confirmed order's delivery with `carrier` (its `service` chosen
@@ -55,9 +57,9 @@ class TestBiteshipCollectionMethod(BiteshipCommon):
             form.shipment_collection_method = "drop_off"
         self.assertEqual(self.warehouse.shipment_collection_method, "drop_off")
         with self.assertRaises(AccessError):
-            self.warehouse.with_user(self.stock_user).shipment_collection_method = (
-                "pickup"
-            )
+            self.warehouse.with_user(
+                self.stock_user
+            ).shipment_collection_method = "pickup"
 
     def test_services_offered_by_collection_method(self):
         self.assertEqual(self._keys(), ["jne:reg"])

@@ -233,7 +233,9 @@ BOOKING_PAYLOADS = {
     # a draft order is not an order: nothing booked, retried
     "draft_order_create_response_1_docs.json": {"order": None},
     # -- cancel
-    "order_cancel_request_1_docs.json": {"cancel_request": ("others", "Accidentally ordered")},
+    "order_cancel_request_1_docs.json": {
+        "cancel_request": ("others", "Accidentally ordered")
+    },
     "order_cancel_response_1_docs.json": {
         "cancelled": {
             "id": "5dd5a396248481164a225af4",
@@ -273,7 +275,9 @@ class TestRealPayloadsBooking(BiteshipCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.shopping = cls._create_biteship_carrier(
-            "Biteship replayed", biteship_rate_shopping=True, biteship_services="jne:reg"
+            "Biteship replayed",
+            biteship_rate_shopping=True,
+            biteship_services="jne:reg",
         )
         cls.shopper = new_test_user(
             cls.env, login="replay_shopper", groups="base.group_portal"
@@ -368,7 +372,9 @@ class TestRealPayloadsBooking(BiteshipCommon):
         keys = list(BOOKING_PAYLOADS[name]["services"]) or ["jne:reg"]
         self.shopping.biteship_services = ", ".join(keys)
         self.server.replay("rates", _as_rates_answer(name))
-        return [o["key"] for o in self.shopping._biteship_rate_options(self._sale_order())]
+        return [
+            o["key"] for o in self.shopping._biteship_rate_options(self._sale_order())
+        ]
 
     def test_rates_replayed_per_collection_method(self):
         for name, spec in _files("services").items():
@@ -524,7 +530,9 @@ class TestRealPayloadsBooking(BiteshipCommon):
                 self.assertEqual(picking.shipment_state, "cancelled")
                 self.assertFalse(picking.carrier_tracking_ref)
                 notes = " ".join(picking.message_ids.mapped("body"))
-                self.assertIn(f"{order_id} cancelled ({spec['cancelled']['reason']})", notes)
+                self.assertIn(
+                    f"{order_id} cancelled ({spec['cancelled']['reason']})", notes
+                )
                 # what was asked of Biteship: the documented body
                 [(_route, sent)] = self.server.replayed[-1:]
                 self.assertEqual(sent["cancellation_reason_code"], "others")

@@ -17,7 +17,7 @@ class DeliveryCarrier(models.Model):
     # mail: a carrier's own problems (refused settings) go to its chatter and
     # an activity
     _name = "delivery.carrier"
-    _inherit = ["delivery.carrier", "mail.thread", "mail.activity.mixin"]
+    _inherit = ("delivery.carrier", "mail.thread", "mail.activity.mixin")
 
     tracking_create_label = fields.Boolean(
         "Create Shipping Labels",

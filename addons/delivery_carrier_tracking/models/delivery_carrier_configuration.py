@@ -112,19 +112,23 @@ class DeliveryCarrier(models.Model):
         ).action_feedback(feedback=self.env._("Settings saved again."))
         # waiting deliveries are due (no next attempt set), only skipped
         # while their method was refused
-        if self.env["stock.picking"].sudo().search_count(
-            [
-                ("carrier_id", "in", carriers.ids),
-                ("shipment_state", "=", "label_pending"),
-                ("state", "=", "done"),
-                ("tracking_next_poll_at", "=", False),
-            ],
-            limit=1,
+        if (
+            self.env["stock.picking"]
+            .sudo()
+            .search_count(
+                [
+                    ("carrier_id", "in", carriers.ids),
+                    ("shipment_state", "=", "label_pending"),
+                    ("state", "=", "done"),
+                    ("tracking_next_poll_at", "=", False),
+                ],
+                limit=1,
+            )
         ):
             self.env.ref("delivery_carrier_tracking.ir_cron_tracking_update")._trigger()
 
     def action_tracking_config_retry(self):
-        """"Retry Now" on the method's form, for those who manage delivery
+        """ "Retry Now" on the method's form, for those who manage delivery
         methods: the shop fixed the refusal where the carrier keeps it (e.g.
         activated the key in its dashboard)."""
         self.check_access("write")
@@ -156,8 +160,9 @@ class DeliveryCarrier(models.Model):
 
     def _is_available_for_order(self, order):
         # hidden at checkout (core's only caller) while refused
-        return not self.sudo().tracking_config_error and super()._is_available_for_order(
-            order
+        return (
+            not self.sudo().tracking_config_error
+            and super()._is_available_for_order(order)
         )
 
     def rate_shipment(self, order):

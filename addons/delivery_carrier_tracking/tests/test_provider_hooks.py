@@ -109,12 +109,16 @@ class TestProviderHooks(TrackingCommon):
         first = self._validate(self._create_picking())
         second = self._validate(self._create_picking())
         self.assertEqual(self.carrier.tracking_config_error, refusal)
-        self.assertEqual((first | second).mapped("shipment_state"), ["label_pending"] * 2)
+        self.assertEqual(
+            (first | second).mapped("shipment_state"), ["label_pending"] * 2
+        )
         self.assertFalse((first | second).activity_ids)
         self.assertEqual(len(self.carrier.activity_ids), 1)
         self.assertIn(refusal, str(self.carrier.activity_ids.note))
         Picking = self.env["stock.picking"]
-        self.assertFalse(set(Picking._tracking_due_ids(["label_pending"], 10)) & set(first.ids))
+        self.assertFalse(
+            set(Picking._tracking_due_ids(["label_pending"], 10)) & set(first.ids)
+        )
         order = self.env["sale.order"].create(
             {
                 "partner_id": self.customer.id,
@@ -135,4 +139,6 @@ class TestProviderHooks(TrackingCommon):
         self.assertFalse(self.carrier.activity_ids)
         self.assertTrue(self.carrier._is_available_for_order(order))
         Picking._cron_tracking_update()
-        self.assertEqual((first | second).mapped("shipment_state"), ["label_created"] * 2)
+        self.assertEqual(
+            (first | second).mapped("shipment_state"), ["label_created"] * 2
+        )
