@@ -147,3 +147,29 @@ class TestBiteshipConfigurationError(BiteshipCommon):
         self.assertGreater(
             picking.tracking_next_poll_at, fields.Datetime.now() + timedelta(hours=23)
         )
+
+    def test_shopper_reads_it_in_indonesian(self):
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env["ir.module.module"]._load_module_terms(
+            ["delivery_carrier_tracking", "delivery_biteship"],
+            ["id_ID"],
+            overwrite=True,
+        )
+        self.biteship.biteship_api_key = REVOKED
+        shopper = self.biteship.with_user(self.shopper).with_context(lang="id_ID")
+        rate = shopper.sudo().rate_shipment(self._sale_order())
+        self.assertEqual(
+            rate["error_message"],
+            "Metode pengiriman ini sedang tidak tersedia. Silakan pilih metode lain.",
+        )
+        # and a service the warehouse cannot hand over to, in Indonesian too
+        self.biteship.biteship_api_key = API_KEY
+        self.biteship.write(
+            {"biteship_courier_company": "wahana", "biteship_courier_type": "deno"}
+        )
+        rate = shopper.sudo().rate_shipment(self._sale_order())
+        self.assertEqual(
+            rate["error_message"],
+            "WAHANA DENO tidak menerima paket dengan cara gudang menyerahkannya "
+            "(Dijemput Kurir).",
+        )
