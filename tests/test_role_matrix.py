@@ -76,6 +76,9 @@ MATRIX = {
     # warehouse's (delivery_carrier_tracking_label_print)
     "label.read_pdf": (A, A, A, A, D),
     "picking.action_print_shipping_labels": (D, D, A, D, D),
+    # delivery_carrier_tracking: "Retry Now" on a method whose settings the
+    # carrier refused, for Inventory / Sales managers only
+    "carrier.action_tracking_config_retry": (D, D, D, D, D),
 }
 CELLS = [
     pytest.param(action, role, expected, id=f"{action}-{role}-{expected}")
@@ -622,6 +625,35 @@ def check_cancel(world, ctx, result):
     assert not values["carrier_tracking_ref"]
 
 
+def prepare_refused_carrier(world):
+    """A delivery method whose settings its carrier refused."""
+    carrier = world._carrier(f"Kurir Ditolak {uuid.uuid4().hex[:6]}", "fixed")
+    world.admin.execute(
+        "delivery.carrier",
+        "write",
+        [carrier],
+        {"tracking_config_error": "The carrier refused the API key."},
+    )
+    return {"carrier": carrier}
+
+
+def run_config_retry(client, ctx):
+    return client.execute(
+        "delivery.carrier", "action_tracking_config_retry", [ctx["carrier"]]
+    )
+
+
+def carrier_snapshot(world, ctx):
+    return read_one(
+        world.admin, "delivery.carrier", ctx["carrier"], ["tracking_config_error"]
+    )
+
+
+def check_config_retry(world, ctx, result):
+    assert result is True
+    assert not carrier_snapshot(world, ctx)["tracking_config_error"]
+
+
 def mine_order(world):
     return {"order": world.mine}
 
@@ -762,6 +794,12 @@ ACTIONS = {
         "snapshot": picking_snapshot,
         "check": check_print_labels,
     },
+    "carrier.action_tracking_config_retry": {
+        "prepare": prepare_refused_carrier,
+        "run": run_config_retry,
+        "snapshot": carrier_snapshot,
+        "check": check_config_retry,
+    },
 }
 
 
@@ -780,6 +818,7 @@ def test_matrix_covers_every_public_method():
         "send_to_shipper",
         "cancel_shipment",
         "action_print_shipping_labels",
+        "action_tracking_config_retry",
     } <= methods
     assert set(ACTIONS) == set(MATRIX)
 

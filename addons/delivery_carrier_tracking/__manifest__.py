@@ -16,6 +16,7 @@
         "data/stock_picking_watch_data.xml",
         "views/delivery_carrier_views.xml",
         "views/stock_picking_views.xml",
+        "views/stock_warehouse_views.xml",
         "views/res_config_settings_views.xml",
         "views/stock_picking_watch_views.xml",
         "views/sale_portal_templates.xml",

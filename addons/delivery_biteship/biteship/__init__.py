@@ -1,9 +1,10 @@
-from .client import (
+from .client import BiteshipClient
+from .errors import (
     BiteshipAuthError,
     BiteshipBadResponse,
-    BiteshipClient,
     BiteshipConnectionError,
     BiteshipError,
+    BiteshipNotFound,
     BiteshipRateLimited,
     BiteshipRequestError,
     BiteshipServerError,

@@ -10,68 +10,21 @@ import logging
 
 import requests
 
+from .answers import cancel_body
+from .errors import (
+    BiteshipAuthError,
+    BiteshipBadResponse,
+    BiteshipConnectionError,
+    BiteshipRequestError,
+    BiteshipTimeout,
+    answer_error,
+    make_error,
+)
+
 _logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.biteship.com"
 DEFAULT_TIMEOUT = (5.0, 30.0)
-
-
-class BiteshipError(Exception):
-    """Base of every error raised by the client. ``transient``: the same
-    request may succeed later (429, 5xx, no or a broken answer); the caller
-    backs off, it is never retried here (https://biteship.com/id/docs/errors).
-
-    ``status`` is the HTTP status (0 when no answer arrived), ``code`` Biteship's
-    own error code when the answer carried one.
-    """
-
-    # whether the same request may succeed later
-    transient = True
-
-    def __init__(self, message, status=0, code=None, details=None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
-        # Biteship's "details" object (e.g. the order of a used reference_id)
-        self.details = details if isinstance(details, dict) else {}
-
-
-class BiteshipAuthError(BiteshipError):
-    """401/403: the API key is wrong, revoked or lacks the right."""
-
-    transient = False
-
-
-class BiteshipRequestError(BiteshipError):
-    """4xx (or ``success: false``): Biteship refused the request as sent; the
-    same request will be refused again (https://biteship.com/id/docs/errors)."""
-
-    transient = False
-
-
-class BiteshipRateLimited(BiteshipError):
-    """429: too many requests; ``retry_after`` seconds (Retry-After) or None."""
-
-    def __init__(self, message, status=429, code=None, retry_after=None):
-        super().__init__(message, status, code)
-        self.retry_after = retry_after
-
-
-class BiteshipServerError(BiteshipError):
-    """5xx: Biteship failed; the same request may succeed later."""
-
-
-class BiteshipTimeout(BiteshipError):
-    """No answer within the configured timeout."""
-
-
-class BiteshipConnectionError(BiteshipError):
-    """The connection failed or was reset before a full answer arrived."""
-
-
-class BiteshipBadResponse(BiteshipError):
-    """An answer arrived but is not the JSON object the API documents."""
 
 
 class BiteshipClient:
@@ -119,13 +72,11 @@ class BiteshipClient:
         return self._request("GET", f"/v1/orders/{self._segment(order_id)}")
 
     def cancel_order(self, order_id, reason_code="others", reason=None):
-        """``POST /v1/orders/:id/cancel``: ``cancellation_reason_code`` is one of
-        change_courier, pickup_delay, change_address, others; the free-text
-        ``cancellation_reason`` goes only with others
-        (https://biteship.com/id/docs/api/orders/delete)."""
-        body = {"cancellation_reason_code": reason_code}
-        if reason_code == "others":
-            body["cancellation_reason"] = reason or "Cancelled by the shop"
+        """``POST /v1/orders/:id/cancel`` (body: answers.cancel_body)."""
+        try:
+            body = cancel_body(reason_code, reason)
+        except ValueError as error:
+            raise BiteshipRequestError(str(error)) from error
         return self._request(
             "POST", f"/v1/orders/{self._segment(order_id)}/cancel", body
         )
@@ -191,61 +142,30 @@ class BiteshipClient:
 
     @staticmethod
     def _parse(response, func):
+        """The answer's JSON object, or the typed error it is: by Biteship's
+        code (see errors.py), not by the HTTP status or the text."""
         status = response.status_code
         try:
             body = response.json()
         except ValueError:
             body = None
-        if not isinstance(body, dict):
-            body = None
-        message = code = None
-        details = None
-        if body is not None:
-            message = body.get("error") or body.get("message")
-            code = body.get("code")
-            details = body.get("details")
-        if status == 429:
-            raise BiteshipRateLimited(
-                f"Biteship is rate limiting requests (429) during {func}"
-                + (f": {message}" if message else "."),
-                status,
-                code,
-                retry_after=_retry_after(response.headers.get("Retry-After")),
-            )
-        if status in (401, 403):
-            raise BiteshipAuthError(
-                f"Biteship refused the API key ({status}): "
-                f"{message or 'authorization failed'}",
-                status,
-                code,
-            )
-        if status >= 500:
-            raise BiteshipServerError(
-                f"Biteship server error {status} during {func}"
-                + (f": {message}" if message else "."),
-                status,
-                code,
-            )
-        if status >= 400:
-            raise BiteshipRequestError(
-                f"Biteship rejected {func} ({status}): {message or 'no detail given'}",
-                status,
-                code,
-                details,
-            )
-        if body is None:
+        failure = answer_error(status, body)
+        if failure is None and isinstance(body, dict):
+            return body
+        if failure is None:
             raise BiteshipBadResponse(
                 f"Biteship answered {func} with something that is not a JSON object.",
                 status,
             )
-        if body.get("success") is False:
-            raise BiteshipRequestError(
-                f"Biteship rejected {func}: {message or 'no detail given'}",
-                status,
-                code,
-                details,
-            )
-        return body
+        code, text, details = failure
+        raise make_error(
+            func,
+            status,
+            code,
+            text,
+            details,
+            retry_after=_retry_after(response.headers.get("Retry-After")),
+        )
 
 
 def _retry_after(value):

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..biteship import BiteshipClient
+from ..biteship import BiteshipAuthError, BiteshipClient, BiteshipError
+from ..biteship.errors import CONFIGURATION
 
 CONNECT_TIMEOUT = 5.0
 
@@ -116,6 +117,14 @@ class DeliveryCarrier(models.Model):
                     self.env._("Parallel tracking requests must be between 1 and 32.")
                 )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if {"biteship_api_key", "biteship_base_url"} & set(vals):
+            # what Biteship refused may be fixed: ask again (and send the
+            # deliveries that waited for it)
+            self._tracking_config_fixed()
+        return res
+
     # ------------------------------------------------------------------ #
     # Client
     # ------------------------------------------------------------------ #
@@ -124,11 +133,11 @@ class DeliveryCarrier(models.Model):
         self.ensure_one()
         carrier = self.sudo()
         if not carrier.biteship_api_key:
-            raise UserError(
-                self.env._(
-                    "Set the Biteship API key of %(name)s first.", name=self.name
-                )
+            message = self.env._(
+                "Set the Biteship API key of %(name)s first.", name=self.name
             )
+            # a configuration error like a refused key (biteship_configuration_error)
+            raise UserError(message) from BiteshipAuthError(message)
         return {
             "api_key": carrier.biteship_api_key,
             "base_url": carrier.biteship_base_url,
@@ -155,3 +164,17 @@ class DeliveryCarrier(models.Model):
                 error=error.message,
             )
         )
+
+    @api.model
+    def _biteship_cause(self, error):
+        """The BiteshipError behind `error` (itself, or what a UserError was
+        raised from), None for another failure."""
+        cause = error if isinstance(error, BiteshipError) else error.__cause__
+        return cause if isinstance(cause, BiteshipError) else None
+
+    def biteship_configuration_error(self, error):
+        """delivery_carrier_tracking's hook: Biteship's message when it
+        refused the method's key, account or URL (errors.ERROR_KINDS), None
+        for any other failure."""
+        cause = self._biteship_cause(error) if isinstance(error, Exception) else None
+        return cause.message if cause and cause.kind == CONFIGURATION else None

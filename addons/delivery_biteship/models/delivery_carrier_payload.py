@@ -235,6 +235,9 @@ class DeliveryCarrier(models.Model):
                 dest, self.env._("delivery")
             ),
             **coordinates,
+            "origin_collection_method": self._biteship_collection_method(
+                picking.picking_type_id.warehouse_id
+            ),
             "courier_company": courier_company,
             "courier_type": courier_type,
             "delivery_type": "now",

@@ -7,8 +7,10 @@ import time
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..biteship import BiteshipError
+from ..biteship import BiteshipAuthError, BiteshipError
+from ..biteship.answers import rate_services
 from ..biteship.couriers import INSTANT_COURIERS
+from ..biteship.errors import KIND_ERRORS, NO_COURIER_FOR_LOCATION, error_kind
 
 _logger = logging.getLogger(__name__)
 
@@ -41,51 +43,35 @@ class DeliveryCarrier(models.Model):
             answer = self._biteship_client().get_rates(
                 self._biteship_rate_payload(order)
             )
-        except UserError as error:
-            return self._biteship_no_rate(str(error))
-        except BiteshipError as error:
-            _logger.info("Biteship rates failed for %s: %s", order.name, error.message)
+        except (UserError, BiteshipError) as error:
+            return self._biteship_rate_failed(order, error)
+        label = f"{self.biteship_courier_company} {self.biteship_courier_type}"
+        key = f"{self.biteship_courier_company}:{self.biteship_courier_type}"
+        service = next((s for s in rate_services(answer) if s["key"] == key), None)
+        if not service:
             return self._biteship_no_rate(
                 self.env._(
-                    "Biteship rates are not available right now: %s", error.message
+                    "%(service)s does not deliver to this address.",
+                    service=label.upper(),
                 )
             )
-        for price in answer.get("pricing") or []:
-            if (price.get("courier_code") or price.get("company")) == (
-                self.biteship_courier_company
-            ) and (price.get("courier_service_code") or price.get("type")) == (
-                self.biteship_courier_type
-            ):
-                return {
-                    "success": True,
-                    "price": self._biteship_to_company_currency(
-                        price.get("price"), order.company_id
-                    ),
-                    "error_message": False,
-                    "warning_message": False,
-                }
-        return self._biteship_no_rate(
-            self.env._(
-                "%(courier)s %(service)s does not deliver to this address.",
-                courier=self.biteship_courier_company.upper(),
-                service=self.biteship_courier_type.upper(),
+        if not self._biteship_collects(service, order.warehouse_id):
+            return self._biteship_no_rate(
+                self.env._(
+                    "%(service)s does not take parcels the way the warehouse hands "
+                    "them over (%(method)s).",
+                    service=label.upper(),
+                    method=self._biteship_collection_label(order.warehouse_id),
+                )
             )
-        )
+        return self._biteship_rate(order, service["price"])
 
     def _biteship_rate_shopping_shipment(self, order):
         try:
             self._biteship_check_idr_rate(order.company_id)
             options = self._biteship_rate_options(order)
-        except UserError as error:
-            return self._biteship_no_rate(str(error))
-        except BiteshipError:
-            # logged where the request failed; the customer picks another method
-            return self._biteship_no_rate(
-                self.env._(
-                    "Courier rates cannot be fetched right now. Choose another "
-                    "delivery method or try again in a few minutes."
-                )
-            )
+        except (UserError, BiteshipError) as error:
+            return self._biteship_rate_failed(order, error)
         if not options:
             return self._biteship_no_rate(
                 self.env._(
@@ -94,15 +80,65 @@ class DeliveryCarrier(models.Model):
                 )
             )
         option = self._biteship_pick_option(order, options)
+        return self._biteship_rate(
+            order, option["price"], biteship_service=option["key"]
+        )
+
+    def _biteship_rate(self, order, rupiah, **extra):
+        """Core's rate of a Biteship price (rupiah) in the company's currency."""
         return {
             "success": True,
-            "price": self._biteship_to_company_currency(
-                option["price"], order.company_id
-            ),
+            "price": self._biteship_to_company_currency(rupiah, order.company_id),
             "error_message": False,
             "warning_message": False,
-            "biteship_service": option["key"],
+            **extra,
         }
+
+    def _biteship_rate_failed(self, order, error):
+        """Core's failed rate when asking Biteship failed. The shopper reads
+        a sentence of ours, never Biteship's text (about the shop's key or
+        account): a refused key or account is the method's configuration
+        error (hidden at checkout since); our own checks (weights, postal
+        code, exchange rate) say what is missing."""
+        refused = self.biteship_configuration_error(error)
+        if refused:
+            self._tracking_config_failed(refused)
+            return self._tracking_unavailable_rate()
+        if not isinstance(error, BiteshipError):
+            return self._biteship_no_rate(str(error))
+        _logger.info("Biteship rates failed for %s: %s", order.name, error.message)
+        if error.code == NO_COURIER_FOR_LOCATION:
+            return self._biteship_no_rate(
+                self.env._(
+                    "No courier service of %(method)s delivers to this address.",
+                    method=self.name,
+                )
+            )
+        return self._biteship_no_rate(
+            self.env._(
+                "Courier rates are not available right now. Choose another "
+                "delivery method or try again in a few minutes."
+            )
+        )
+
+    def _biteship_collects(self, service, warehouse):
+        """Whether a priced service (answers.rate_service) takes parcels the
+        way the warehouse hands them over (its shipment_collection_method)."""
+        return (
+            self._biteship_collection_method(warehouse) in service["collection_methods"]
+        )
+
+    @api.model
+    def _biteship_collection_method(self, warehouse):
+        """origin_collection_method of the warehouse's orders: its own,
+        Biteship's default (pickup) without a warehouse."""
+        return warehouse.shipment_collection_method or "pickup"
+
+    @api.model
+    def _biteship_collection_label(self, warehouse):
+        method = self._biteship_collection_method(warehouse)
+        field = self.env["stock.warehouse"]._fields["shipment_collection_method"]
+        return dict(field._description_selection(self.env))[method]
 
     # ------------------------------------------------------------------ #
     # Rate shopping: several courier services from one rates request
@@ -184,6 +220,8 @@ class DeliveryCarrier(models.Model):
         request fields (e.g. cash on delivery's amount), kept on the order (a
         failure briefly too). Raises BiteshipError / UserError."""
         self.ensure_one()
+        if self.sudo().tracking_config_error:
+            raise BiteshipAuthError(self.sudo().tracking_config_error)
         payload = {**self._biteship_rate_payload(order), **(extra or {})}
         if not payload["couriers"]:
             return []
@@ -212,14 +250,25 @@ class DeliveryCarrier(models.Model):
         cached = cache.get(key)
         if cached:
             if "error" in cached:
-                raise BiteshipError(cached["error"])
+                kind = error_kind(cached.get("code"), cached.get("status", 0))
+                raise KIND_ERRORS[kind](
+                    cached["error"], cached.get("status", 0), cached.get("code")
+                )
             return cached["pricing"]
         try:
             answer = self._biteship_client().get_rates(payload)
         except BiteshipError as error:
             _logger.info("Biteship rates failed for %s: %s", order.name, error.message)
-            if order.id:
-                cache[key] = {"at": now, "error": error.message}
+            refused = self.biteship_configuration_error(error)
+            if refused:
+                self._tracking_config_failed(refused)
+            elif order.id:
+                cache[key] = {
+                    "at": now,
+                    "error": error.message,
+                    "status": error.status,
+                    "code": error.code,
+                }
                 order_sudo.biteship_rates_cache = cache
             raise
         pricing = [p for p in answer.get("pricing") or [] if isinstance(p, dict)]
@@ -228,54 +277,41 @@ class DeliveryCarrier(models.Model):
             order_sudo.biteship_rates_cache = cache
         return pricing
 
-    @api.model
-    def _biteship_duration_hours(self, price):
-        """Upper bound of a service's delivery time in hours (for "fastest"),
-        from shipment_duration_range / _unit; None when not given."""
-        numbers = re.findall(r"\d+", str(price.get("shipment_duration_range") or ""))
-        if not numbers:
-            return None
-        unit = str(price.get("shipment_duration_unit") or "days").lower()
-        return max(int(n) for n in numbers) * (1 if unit.startswith("hour") else 24)
-
-    def _biteship_duration_label(self, price):
-        span = str(price.get("shipment_duration_range") or "").strip()
+    def _biteship_duration_label(self, service):
+        span = service["duration_range"]
         if not span:
-            return price.get("duration") or ""
-        if str(price.get("shipment_duration_unit") or "").lower().startswith("hour"):
+            return service["duration"]
+        if service["duration_unit"].startswith("hour"):
             return self.env._("%(range)s hours", range=span)
         return self.env._("%(range)s days", range=span)
 
     def _biteship_rate_options(self, order):
         """The services of this method Biteship offers for the order, in the
-        configured order: dicts with key ("jne:reg"), company, service,
-        courier_name, service_name, duration (label), hours, price (IDR),
-        cheapest, fastest."""
+        configured order, each only when it takes parcels the way the
+        order's warehouse hands them over: dicts with key ("jne:reg"),
+        company, service, courier_name, service_name, duration (label), hours,
+        price (IDR), instant, cheapest, fastest."""
         self.ensure_one()
         wanted = self._biteship_services()
         companies, _coordinates = self._biteship_rate_couriers(order)
         offered = {}
-        for price in self._biteship_rates(order):
-            company = price.get("courier_code") or price.get("company")
-            service = price.get("courier_service_code") or price.get("type")
-            try:
-                amount = float(price.get("price"))
-            except (TypeError, ValueError):
+        for service in rate_services({"pricing": self._biteship_rates(order)}):
+            company = service["company"]
+            if (company, service["service"]) not in wanted or company not in companies:
                 continue
-            if (company, service) not in wanted or company not in companies:
+            if not self._biteship_collects(service, order.warehouse_id):
                 continue
             offered.setdefault(
-                (company, service),
+                (company, service["service"]),
                 {
-                    "key": f"{company}:{service}",
+                    "key": service["key"],
                     "company": company,
-                    "service": service,
-                    "courier_name": price.get("courier_name") or company.upper(),
-                    "service_name": price.get("courier_service_name")
-                    or service.upper(),
-                    "duration": self._biteship_duration_label(price),
-                    "hours": self._biteship_duration_hours(price),
-                    "price": amount,
+                    "service": service["service"],
+                    "courier_name": service["courier_name"],
+                    "service_name": service["service_name"],
+                    "duration": self._biteship_duration_label(service),
+                    "hours": service["hours"],
+                    "price": service["price"],
                     "instant": company in INSTANT_COURIERS,
                     "cheapest": False,
                     "fastest": False,

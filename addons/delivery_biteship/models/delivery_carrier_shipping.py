@@ -3,15 +3,12 @@ from datetime import timedelta
 from odoo import models
 from odoo.exceptions import UserError
 
-from ..biteship import BiteshipError, BiteshipRequestError
+from ..biteship import BiteshipBadResponse, BiteshipError, BiteshipRequestError
+from ..biteship.answers import booked_order, cancelled_order
+from ..biteship.errors import NOT_CANCELLABLE, REFERENCE_USED
 from ..biteship.status import DEAD_ORDER_STATUSES
 from ..biteship.tracking import order_news, public_tracking_url
 
-# POST /v1/orders: "reference_id has been used", with the order in details
-# (https://biteship.com/id/docs/api/orders/error)
-REFERENCE_USED = 40002060
-# POST /v1/orders/:id/cancel: the order is past cancelling (same page)
-NOT_CANCELLABLE = 40002053
 # References tried for one delivery whose earlier Biteship orders all died
 MAX_REFERENCES = 10
 # A refusal Biteship documents as final (4xx: bad address, unknown courier…)
@@ -70,19 +67,27 @@ class DeliveryCarrier(models.Model):
                     reference=self._biteship_reference(picking),
                 )
             )
-        if not order.get("id"):
-            raise UserError(self.env._("Biteship created an order without an id."))
+        try:
+            order_id = booked_order(order)["id"]
+        except ValueError as error:
+            raise UserError(
+                self.env._(
+                    "Biteship answered the booking with something other than "
+                    "an order (%s).",
+                    error,
+                )
+            ) from BiteshipBadResponse(str(error))
         # Committed at once, outside this transaction: a rollback or crash
         # after this point makes a retry adopt this order, not create another.
-        self._tracking_booking_record(picking, order["id"], payload["reference_id"])
+        self._tracking_booking_record(picking, order_id, payload["reference_id"])
         return self.biteship_booking_adopt(picking, order)
 
     def biteship_shipment_retry_delay(self, error):
         """Biteship's answer sets when the scheduler tries a failed booking
         again: after its Retry-After (429), or a day later for a refusal
         (4xx); None for the back-off alone."""
-        cause = error if isinstance(error, BiteshipError) else error.__cause__
-        if not isinstance(cause, BiteshipError):
+        cause = self._biteship_cause(error)
+        if not cause:
             return None
         if not cause.transient:
             return PERMANENT_RETRY
@@ -142,22 +147,22 @@ class DeliveryCarrier(models.Model):
     def biteship_booking_adopt(self, picking, order):
         """Booking guard hook: take a Biteship order (new or found again) as
         the delivery's shipment; core's send_shipping result for it."""
-        news = order_news(order)
+        booked = booked_order(order)
         picking.write(
             {
-                "carrier_shipment_id": order["id"],
-                "biteship_tracking_id": news["tracking_id"] or False,
-                "biteship_tracking_link": news["link"] or False,
+                "carrier_shipment_id": booked["id"],
+                "biteship_tracking_id": booked["tracking_id"] or False,
+                "biteship_tracking_link": booked["link"] or False,
             }
         )
-        picking._biteship_apply_courier(news)
-        waybill = news["waybill"] or False
+        picking._biteship_apply_courier(order_news(order))
+        waybill = booked["waybill"] or False
         if waybill and not picking.carrier_tracking_ref:
             picking.carrier_tracking_ref = picking._tracking_clean_number(waybill)
             self._tracking_attach_labels(picking)
         return {
             "exact_price": self._biteship_to_company_currency(
-                order.get("price") or 0.0, picking.company_id
+                booked["price"] or 0.0, picking.company_id
             ),
             "tracking_number": waybill,
         }
@@ -187,7 +192,9 @@ class DeliveryCarrier(models.Model):
         for picking in pickings.filtered("carrier_shipment_id"):
             reason = self.env._("Cancelled from Odoo delivery %s", picking.name)
             try:
-                client.cancel_order(picking.carrier_shipment_id, "others", reason)
+                answer = client.cancel_order(
+                    picking.carrier_shipment_id, "others", reason
+                )
             except BiteshipRequestError as error:
                 # Already cancelled (a lost answer, a second click) is success.
                 try:
@@ -195,7 +202,7 @@ class DeliveryCarrier(models.Model):
                 except BiteshipError:
                     order = {}
                 if order.get("status") == "cancelled":
-                    pass
+                    answer = order
                 elif error.code == NOT_CANCELLABLE:
                     raise UserError(
                         self.env._(
@@ -218,10 +225,12 @@ class DeliveryCarrier(models.Model):
                 raise self._biteship_error(
                     error, self.env._("cancel the shipment")
                 ) from error
+            cancelled = cancelled_order(answer)
             picking.message_post(
                 body=self.env._(
-                    "Biteship order %(order)s cancelled.",
+                    "Biteship order %(order)s cancelled (%(reason)s).",
                     order=picking.carrier_shipment_id,
+                    reason=cancelled["reason"] or cancelled["status"],
                 )
             )
         pickings.write({"carrier_tracking_ref": False, "biteship_tracking_link": False})

@@ -4,7 +4,7 @@ import logging
 from odoo import models
 from odoo.exceptions import UserError
 
-from ..biteship import BiteshipError, BiteshipRequestError
+from ..biteship import BiteshipError, BiteshipNotFound
 from ..biteship.tracking import is_install_ping, order_news, webhook_news
 
 _logger = logging.getLogger(__name__)
@@ -50,12 +50,8 @@ class DeliveryCarrier(models.Model):
             return []
         try:
             order = self._biteship_client().get_order(order_id)
-        except BiteshipRequestError as error:
-            if error.status == 404:
-                return []  # not an order of this account
-            raise self._biteship_error(
-                error, self.env._("confirm webhook of order %s", order_id)
-            ) from error
+        except BiteshipNotFound:
+            return []  # not an order of this account (by Biteship's code)
         except BiteshipError as error:
             raise self._biteship_error(
                 error, self.env._("confirm webhook of order %s", order_id)

@@ -23,6 +23,10 @@ COD fee).
 
 Recorded answers (real payloads) can be served for given requests (``serve``).
 
+Tests replay captured answers through it: ``replay(route, body, status)``
+makes the next request to that route (a name of ``ROUTES``) get that answer
+as it is, whatever was sent (the request is kept in ``replayed``).
+
 Usable three ways: imported (``BiteshipStandIn().start()``), standalone
 (``python biteship_server.py --port 8099 --api-key KEY``) and driven over HTTP
 through ``/_control/...`` (faults, status changes, webhooks, counters) by tests
@@ -63,6 +67,7 @@ COURIERS = {
         "best": ("Besok Sampai", 16000, "1"),
     },
     "anteraja": {"reg": ("Regular", 8800, "2 - 3")},
+    "wahana": {"deno": ("Deno", 4000, "2 - 3")},
     # instant couriers: priced by distance, durations in hours
     "gojek": {"instant": ("Instant", 0, "1 - 3"), "same_day": ("Same Day", 0, "6 - 8")},
     "grab": {"instant": ("Instant", 0, "1 - 3"), "same_day": ("Same Day", 0, "6 - 8")},
@@ -94,6 +99,16 @@ COD_TYPES = ("3_days", "5_days", "7_days")
 # of the amount collected, at least IDR 2,500. Instant couriers and J&T: no COD.
 COD_FEE_RATE, COD_FEE_MIN = 0.03, 2500
 COURIER_NAMES = {"jnt": "J&T", "gojek": "GoSend", "grab": "GrabExpress"}
+# How a service takes parcels: each rates entry lists it as
+# available_collection_method, and an order names one of them as
+# origin_collection_method (default pickup); the docs' example has wahana's
+# deno for drop-off only. orders/error lists no code of its own for a method
+# the service lacks: the stand-in refuses with its "correct extra feature(s)"
+# code, 40002008.
+# https://biteship.com/id/docs/api/rates/retrieve
+# https://biteship.com/id/docs/api/orders/create
+COLLECTION_METHODS = ("pickup", "drop_off")
+DROP_OFF_ONLY = {("wahana", "deno")}
 # POST /v1/orders/:id/cancel: "cancellation_reason_code" is one of these;
 # "cancellation_reason" (free text) is read only with "others". Only orders
 # still waiting for the courier can be cancelled, else error 40002053.
@@ -101,18 +116,32 @@ COURIER_NAMES = {"jnt": "J&T", "gojek": "GoSend", "grab": "GrabExpress"}
 # https://biteship.com/id/docs/api/orders/error
 CANCELLABLE = {"confirmed", "scheduled", "allocated", "picking_up"}
 CANCEL_REASON_CODES = {"change_courier", "pickup_delay", "change_address", "others"}
-ORDER_REQUIRED = (
-    "origin_contact_name",
-    "origin_contact_phone",
-    "origin_address",
-    "destination_contact_name",
-    "destination_contact_phone",
-    "destination_address",
-    "courier_company",
-    "courier_type",
-    "delivery_type",
-    "items",
+# Required order fields and the code orders/error gives each missing one
+# (https://biteship.com/id/docs/api/orders/error).
+ORDER_REQUIRED = {
+    "origin_contact_name": 40002014,
+    "origin_contact_phone": 40002015,
+    "origin_address": 40002016,
+    "destination_contact_name": 40002017,
+    "destination_contact_phone": 40002018,
+    "destination_address": 40002019,
+    "courier_company": 40002026,
+    "courier_type": 40002004,
+    "delivery_type": 40002005,
+    "items": 40002038,
+}
+# Authentication (https://biteship.com/id/docs/api/authentication): a wrong
+# key gets HTTP 400 with 40000001 (live-API assertions of the go-biteship
+# SDKs), no key 401 with 40101001.
+WRONG_KEY = (
+    400,
+    (
+        "Authentication for your key is failed. Please make sure input the right "
+        "key or contact info@biteship.com for more information."
+    ),
+    40000001,
 )
+NO_KEY = (401, "Authorization failed", 40101001)
 # Order statuses, snake_case in orders, trackings and webhooks alike (the
 # trackings/status page's camelCase appears in no real answer): the 14 of
 # https://biteship.com/docs/api/orders/overview, in_transit ("Middle Mile",
@@ -173,6 +202,9 @@ class BiteshipStandIn:
             # bodies of the rates requests received (tests count and read them)
             self.rates_requests = []
             self.faults = []
+            # route name -> [[status, body, count], ...] (see replay)
+            self.canned = {}
+            self.replayed = []
             # Some couriers issue the waybill after the order: webhook order.waybill_id.
             self.waybill_on_create = True
             self.latency = 0.0
@@ -215,6 +247,26 @@ class BiteshipStandIn:
             raise ValueError(f"unknown fault {kind!r}, expected one of {FAULTS}")
         with self.lock:
             self.faults.append([kind, count, delay])
+
+    def replay(self, route, body, status=200, count=1):
+        """Answer the next ``count`` requests to ``route`` (a name of ROUTES,
+        e.g. "create_order") with ``body`` and ``status``, as captured."""
+        if route not in {name for _verb, _pattern, name in self.ROUTES}:
+            raise ValueError(f"unknown route {route!r}")
+        with self.lock:
+            self.canned.setdefault(route, []).append([status, body, count])
+
+    def _take_canned(self, method, path, body):
+        with self.lock:
+            for verb, pattern, name in self.ROUTES:
+                if verb == method and pattern.match(path) and self.canned.get(name):
+                    canned = self.canned[name][0]
+                    canned[2] -= 1
+                    if canned[2] <= 0:
+                        self.canned[name].pop(0)
+                    self.replayed.append((name, body))
+                    return canned[0], canned[1]
+        return None
 
     def _take_fault(self):
         with self.lock:
@@ -336,8 +388,9 @@ class BiteshipStandIn:
     # -- API -------------------------------------------------------------------
 
     def _check_auth(self, headers):
-        if headers.get("authorization") != self.api_key:
-            raise ApiError(401, "Authentication failed, invalid API key", 40101001)
+        key = headers.get("authorization")
+        if key != self.api_key:
+            raise ApiError(*(WRONG_KEY if key else NO_KEY))
 
     @staticmethod
     def _weight_kg(items):
@@ -352,23 +405,23 @@ class BiteshipStandIn:
         return max(1, math.ceil(grams / 1000.0))
 
     @staticmethod
-    def _check_items(body):
+    def _check_items(body, code=40001001):
         items = body.get("items")
         if not isinstance(items, list) or not items:
-            raise ApiError(400, "items is required", 40001001)
+            raise ApiError(400, "items is required", code)
         for item in items:
             if not isinstance(item, dict) or not item.get("name"):
-                raise ApiError(400, "items.name is required", 40001001)
+                raise ApiError(400, "items.name is required", code)
         return items
 
     @staticmethod
-    def _check_place(body, side):
+    def _check_place(body, side, code=40001001):
         if not any(
             body.get(f"{side}_{key}")
             for key in ("postal_code", "area_id", "coordinate", "latitude")
         ):
             raise ApiError(
-                400, f"{side}_postal_code or {side}_area_id is required", 40001001
+                400, f"{side}_postal_code or {side}_area_id is required", code
             )
 
     @staticmethod
@@ -431,9 +484,9 @@ class BiteshipStandIn:
                 fees = {"cash_on_delivery_fee": cod_fee} if cod_amount else {}
                 pricing.append(
                     {
-                        "available_collection_method": ["pickup"]
-                        if instant
-                        else ["pickup", "drop_off"],
+                        "available_collection_method": self._collection_methods(
+                            company, code
+                        ),
                         "available_for_cash_on_delivery": cod,
                         "available_for_proof_of_delivery": False,
                         "available_for_instant_waybill_id": instant,
@@ -475,7 +528,13 @@ class BiteshipStandIn:
         }
 
     @staticmethod
-    def _check_rupiah(value, what):
+    def _collection_methods(company, service):
+        if (company, service) in DROP_OFF_ONLY:
+            return ["drop_off"]
+        return ["pickup"] if company in INSTANT_COURIERS else list(COLLECTION_METHODS)
+
+    @staticmethod
+    def _check_rupiah(value, what, code):
         """Biteship's amounts (item value, courier_insurance, COD) are rupiah,
         which have no cents: a whole, non-negative number.
         https://biteship.com/id/docs/api/orders/create"""
@@ -486,7 +545,7 @@ class BiteshipStandIn:
             or value != int(value)
         ):
             raise ApiError(
-                400, f"{what} must be a whole amount of rupiah, got {value!r}", 40002021
+                400, f"{what} must be a whole amount of rupiah, got {value!r}", code
             )
 
     @staticmethod
@@ -505,7 +564,7 @@ class BiteshipStandIn:
         amount = body.get("destination_cash_on_delivery")
         if amount is None:
             return 0
-        self._check_rupiah(amount, "destination_cash_on_delivery")
+        self._check_rupiah(amount, "destination_cash_on_delivery", code)
         if amount <= 0:
             raise ApiError(
                 400, "destination_cash_on_delivery must be more than 0", code
@@ -530,16 +589,16 @@ class BiteshipStandIn:
         return int(amount)
 
     def create_order(self, body):
-        missing = [key for key in ORDER_REQUIRED if not body.get(key)]
-        if missing:
-            raise ApiError(400, f"{missing[0]} is required", 40002001)
-        self._check_place(body, "origin")
-        self._check_place(body, "destination")
-        items = self._check_items(body)
+        for key, code in ORDER_REQUIRED.items():
+            if not body.get(key):
+                raise ApiError(400, f"{key} is required", code)
+        self._check_place(body, "origin", 40002011)
+        self._check_place(body, "destination", 40002010)
+        items = self._check_items(body, 40002038)
         for item in items:
-            self._check_rupiah(item.get("value", 0), "items.value")
+            self._check_rupiah(item.get("value", 0), "items.value", 40002038)
         if "courier_insurance" in body:
-            self._check_rupiah(body["courier_insurance"], "courier_insurance")
+            self._check_rupiah(body["courier_insurance"], "courier_insurance", 40002999)
         reference = body.get("reference_id")
         if reference:
             # reference_id is unique per Biteship account: a second order with
@@ -562,8 +621,18 @@ class BiteshipStandIn:
                     },
                 )
         company, ctype = body["courier_company"], body["courier_type"]
-        if ctype not in COURIERS.get(company, {}):
-            raise ApiError(400, f"Courier {company} {ctype} is not available", 40002010)
+        if company not in COURIERS:
+            raise ApiError(400, "Selected courier does not exist", 40002026)
+        if ctype not in COURIERS[company]:
+            raise ApiError(400, f"Courier {company} {ctype} is not available", 40002027)
+        collection = body.get("origin_collection_method") or "pickup"
+        if collection not in self._collection_methods(company, ctype):
+            raise ApiError(
+                400,
+                f"Courier {company} {ctype} is not available for collection "
+                f"method {collection!r}",
+                40002008,
+            )
         coordinates = self._order_coordinates(body)
         if company in INSTANT_COURIERS:
             # "If you use an instant courier, you must use coordinate."
@@ -573,7 +642,7 @@ class BiteshipStandIn:
                 raise ApiError(
                     400,
                     f"{side}_coordinate is required for instant courier {company}",
-                    40002001,
+                    40002023 if side == "origin" else 40002025,
                 )
             price = INSTANT_BASE + round(INSTANT_PER_KM * self._km(*coordinates))
         else:
@@ -596,6 +665,7 @@ class BiteshipStandIn:
                     "address": body["origin_address"],
                     "postal_code": body.get("origin_postal_code"),
                     "coordinate": body.get("origin_coordinate"),
+                    "collection_method": collection,
                 },
                 "destination": {
                     "contact_name": body["destination_contact_name"],
@@ -681,7 +751,8 @@ class BiteshipStandIn:
     def _order(self, order_id):
         order = self.orders.get(order_id)
         if not order:
-            raise ApiError(404, "Order not found", 40002002)
+            # HTTP 400 (go-biteship integration_test.go), orders/error
+            raise ApiError(400, "Order not found", 40002057)
         return order
 
     def get_order(self, order_id):
@@ -697,12 +768,12 @@ class BiteshipStandIn:
                     400,
                     "cancellation_reason_code must be one of "
                     + ", ".join(sorted(CANCEL_REASON_CODES)),
-                    40002029,
+                    40002999,
                 )
             reason = body.get("cancellation_reason")
             if code == "others" and not reason:
                 raise ApiError(
-                    400, "cancellation_reason is required with others", 40002029
+                    400, "cancellation_reason is required with others", 40002999
                 )
             if order["status"] not in CANCELLABLE:
                 raise ApiError(
@@ -789,6 +860,9 @@ class BiteshipStandIn:
     )
 
     def dispatch(self, method, path, headers, body):
+        canned = self._take_canned(method, path, body)
+        if canned:
+            return canned
         for verb, pattern, name in self.ROUTES:
             match = pattern.match(path)
             if verb == method and match:
@@ -801,7 +875,7 @@ class BiteshipStandIn:
                 if method == "POST":
                     if not isinstance(body, dict):
                         raise ApiError(
-                            400, "Request body must be a JSON object", 40000001
+                            400, "Request body must be a JSON object", 40000000
                         )
                     args.append(body)
                 return getattr(self, name)(*args)
@@ -849,7 +923,7 @@ class BiteshipStandIn:
         if match:
             order_id, what = match.groups()
             if order_id not in self.orders:
-                raise ApiError(404, "Order not found", 40002002)
+                raise ApiError(404, "Order not found", 40002057)
             if what == "status":
                 try:
                     entry = self.set_status(
@@ -929,9 +1003,7 @@ class _Handler(BaseHTTPRequestHandler):
                         },
                     )
                 if kind == "401":
-                    raise ApiError(
-                        401, "Authentication failed, invalid API key", 40101001
-                    )
+                    raise ApiError(*NO_KEY)
                 if kind == "malformed":
                     return self._answer(
                         200, b'{"success": true, "object": "order", "id": '
@@ -952,7 +1024,7 @@ class _Handler(BaseHTTPRequestHandler):
             if standin.latency:
                 time.sleep(standin.latency)
             if body is ValueError:
-                raise ApiError(400, "Malformed JSON body", 40000001)
+                raise ApiError(400, "Malformed JSON body", 40000000)
             headers = {k.lower(): v for k, v in self.headers.items()}
             self._answer(*standin.dispatch(method, path, headers, body))
         except ApiError as e:

@@ -1,3 +1,5 @@
+import json
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from odoo.addons.delivery_carrier_tracking.tests.common import TrackingCommon
@@ -6,6 +8,16 @@ from odoo.tests.common import _super_send
 from .biteship_server import BiteshipStandIn
 
 API_KEY = "biteship_test.odoo-tests-secret"
+# Biteship answers captured by others (see its README.md), beside the
+# repository: <repo>/../shared/biteship_real_payloads
+REAL_PAYLOADS = (
+    Path(__file__).resolve().parents[4] / "shared" / "biteship_real_payloads"
+)
+
+
+def real_payload(name):
+    """The JSON of one file of REAL_PAYLOADS."""
+    return json.loads((REAL_PAYLOADS / name).read_text(encoding="utf-8"))
 
 
 def standin_order(courier_company, courier_type, items):
@@ -132,19 +144,27 @@ class BiteshipCommon(BiteshipStandInMixin, TrackingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.company.partner_id.phone = "+62 21 555 0100"
-        cls.biteship = cls._create_carrier(
+        cls.biteship = cls._create_biteship_carrier(
             "Biteship JNE REG",
-            delivery_type="biteship",
-            tracking_create_label=False,
-            biteship_api_key=API_KEY,
-            biteship_base_url=cls.server.url,
             biteship_courier_company="jne",
             biteship_courier_type="reg",
-            biteship_timeout=2.0,
         )
         # Biteship prices are IDR; the test company's currency is USD.
         cls.idr_rate = cls.env["res.currency.rate"].create(
             {"currency_id": cls.env.ref("base.IDR").id, "rate": 16000.0}
+        )
+
+    @classmethod
+    def _create_biteship_carrier(cls, name, **vals):
+        """A Biteship method (courier service(s) in `vals`) on the stand-in."""
+        return cls._create_carrier(
+            name,
+            delivery_type="biteship",
+            tracking_create_label=False,
+            biteship_api_key=API_KEY,
+            biteship_base_url=cls.server.url,
+            biteship_timeout=2.0,
+            **vals,
         )
 
     def _sale_order(self, partner=None):

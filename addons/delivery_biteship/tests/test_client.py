@@ -6,6 +6,7 @@ from odoo.addons.delivery_biteship.biteship import (
     BiteshipBadResponse,
     BiteshipClient,
     BiteshipConnectionError,
+    BiteshipNotFound,
     BiteshipRequestError,
     BiteshipServerError,
     BiteshipTimeout,
@@ -84,9 +85,12 @@ class TestBiteshipClient(BiteshipStandInMixin, BaseCase):
         with self.assertRaises(BiteshipRequestError) as caught:
             self.client.create_order(dict(ORDER, destination_contact_phone=""))
         self.assertIn("destination_contact_phone", str(caught.exception))
-        with self.assertRaises(BiteshipRequestError) as caught:
+        # an unknown order is HTTP 400 with its own code: not found by code
+        with self.assertRaises(BiteshipNotFound) as caught:
             self.client.get_order("0" * 24)
-        self.assertEqual(caught.exception.status, 404)
+        self.assertEqual(
+            (caught.exception.status, caught.exception.code), (400, 40002057)
+        )
         with self.assertRaises(BiteshipRequestError):
             self.client.get_order("../rates/couriers")
         self.assertEqual(self.server.requests, 2)  # the bad id never left
@@ -95,10 +99,16 @@ class TestBiteshipClient(BiteshipStandInMixin, BaseCase):
     def test_auth(self):
         with self.assertRaises(BiteshipAuthError):
             BiteshipClient("", self.server.url)
+        # a wrong key is HTTP 400 (not 401) with 40000001: a configuration
+        # error by its code
         client = BiteshipClient("biteship_test.wrong", self.server.url)
         with self.assertRaises(BiteshipAuthError) as caught:
             client.get_order("a" * 24)
-        self.assertEqual(caught.exception.status, 401)
+        self.assertEqual(
+            (caught.exception.status, caught.exception.code), (400, 40000001)
+        )
+        self.assertEqual(caught.exception.kind, "configuration")
+        self.assertFalse(caught.exception.transient)
         self.assertNotIn("wrong", str(caught.exception))
 
     def test_faults(self):

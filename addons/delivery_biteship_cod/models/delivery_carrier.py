@@ -2,6 +2,7 @@ import logging
 
 from odoo import fields, models
 from odoo.addons.delivery_biteship.biteship import BiteshipError
+from odoo.addons.delivery_biteship.biteship.answers import rate_service
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_is_zero
 
@@ -154,12 +155,15 @@ class DeliveryCarrier(models.Model):
         kept on the order; asked with the COD fields `cod`, if any), None
         when Biteship does not offer it."""
         self._biteship_check_idr_rate(order.company_id)
-        for price in self._biteship_rates(order, cod):
-            if (price.get("courier_code") or price.get("company")) == company and (
-                price.get("courier_service_code") or price.get("type")
-            ) == service:
-                return price
-        return None
+        key = f"{company}:{service}"
+        return next(
+            (
+                price
+                for price in self._biteship_rates(order, cod)
+                if (rate_service(price) or {}).get("key") == key
+            ),
+            None,
+        )
 
     def _biteship_order_payload(self, picking):
         """The delivery's cash to collect goes with its Biteship order, in

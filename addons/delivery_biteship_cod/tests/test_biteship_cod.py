@@ -151,8 +151,8 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
 
         order = standin_order("jne", "reg", items)
         refused = [
-            ({"destination_cash_on_delivery": 1000.5}, 40002021),
-            ({"destination_cash_on_delivery": "1000"}, 40002021),
+            ({"destination_cash_on_delivery": 1000.5}, 40002008),
+            ({"destination_cash_on_delivery": "1000"}, 40002008),
             ({"destination_cash_on_delivery": 15_000_001}, 40002008),
             ({"destination_cash_on_delivery": 1000}, 40002008),  # no window
             (

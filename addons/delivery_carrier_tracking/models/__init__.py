@@ -2,6 +2,7 @@ from . import delivery_carrier
 from . import delivery_carrier_webhook
 from . import delivery_carrier_in_house
 from . import delivery_carrier_booking
+from . import delivery_carrier_configuration
 from . import ir_actions_report
 from . import res_company
 from . import res_config_settings
@@ -13,3 +14,4 @@ from . import stock_picking_parcel
 from . import stock_picking_portal
 from . import stock_picking_tracking_event
 from . import stock_picking_watch
+from . import stock_warehouse

@@ -2,7 +2,7 @@ import json
 from urllib.parse import quote
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..shipment_rules import is_web_url
 
@@ -16,7 +16,10 @@ class DeliveryCarrier(models.Model):
     (like core's), safe tracking links and the booking guard. The webhook
     and the in-house provider extend delivery.carrier in their own files."""
 
-    _inherit = "delivery.carrier"
+    # mail: a carrier's own problems (refused settings) go to its chatter and
+    # an activity
+    _name = "delivery.carrier"
+    _inherit = ("delivery.carrier", "mail.thread", "mail.activity.mixin")
 
     tracking_create_label = fields.Boolean(
         "Create Shipping Labels",
@@ -168,6 +171,15 @@ class DeliveryCarrier(models.Model):
         _tracking_booking_record, even if that transaction rolled back) adopts
         it; only the others are booked."""
         self.ensure_one()
+        if self.sudo().tracking_config_error:
+            # nothing asked of a carrier that refused the settings
+            raise UserError(
+                self.env._(
+                    "%(method)s waits until its settings are fixed: %(error)s",
+                    method=self.name,
+                    error=self.sudo().tracking_config_error,
+                )
+            )
         lookup = self._tracking_provider_method("booking_lookup")
         if not lookup:
             return super().send_shipping(pickings)

@@ -150,8 +150,18 @@ class StockPicking(models.Model):
     def _tracking_shipment_failed(self, error, carrier_shipment_id=False):
         """The booking failed: label pending, retried by the scheduler after
         the back-off, or later when the carrier's answer says so (its
-        provider's <delivery_type>_shipment_retry_delay)."""
+        provider's <delivery_type>_shipment_retry_delay). A refusal of the
+        method's own settings (<delivery_type>_configuration_error) is the
+        method's: the delivery waits for them, not retried meanwhile (see
+        delivery_carrier_configuration)."""
         self.ensure_one()
+        carrier = self.carrier_id
+        refused = carrier and carrier._tracking_configuration_error(error)
+        if refused:
+            carrier._tracking_config_failed(refused)
+        if carrier.sudo().tracking_config_error:
+            self._tracking_shipment_waits(carrier_shipment_id)
+            return
         failures = self.tracking_poll_failures + 1
         delay = tracking_backoff(failures)
         if self.carrier_id:
@@ -175,6 +185,26 @@ class StockPicking(models.Model):
                 carrier=self.carrier_id.name,
                 error=str(error),
             ),
+        )
+
+    def _tracking_shipment_waits(self, carrier_shipment_id=False):
+        """Label pending until the method's settings are fixed, then due at
+        once (no next attempt: the scheduler skips only methods whose
+        settings are refused); the method's one activity, not one per
+        delivery, asks for the fix."""
+        vals = {"shipment_state": "label_pending", "tracking_next_poll_at": False}
+        if carrier_shipment_id:
+            vals["carrier_shipment_id"] = carrier_shipment_id
+        self.write(vals)
+        self.message_post(
+            body=self.env._(
+                "The shipment waits until the settings of %(carrier)s are fixed "
+                "(the carrier refused them); it is sent as soon as they are "
+                "saved again. %(error)s",
+                carrier=self.carrier_id.name,
+                error=self.carrier_id.sudo().tracking_config_error,
+            ),
+            message_type="notification",
         )
 
     def cancel_shipment(self):

@@ -40,9 +40,14 @@ class StockPicking(models.Model):
             if carrier_ids is None
             else SQL("carrier_id IN %s", tuple(carrier_ids) or (None,))
         )
+        self.env["delivery.carrier"].flush_model(["tracking_config_error"])
+        # a method whose settings the carrier refused is asked nothing until
+        # they are fixed (see delivery_carrier_configuration)
         return SQL(
             """shipment_state IN %s AND state = 'done' AND %s
-               AND (tracking_next_poll_at IS NULL OR tracking_next_poll_at <= %s)""",
+               AND (tracking_next_poll_at IS NULL OR tracking_next_poll_at <= %s)
+               AND carrier_id NOT IN (SELECT id FROM delivery_carrier
+                                       WHERE tracking_config_error IS NOT NULL)""",
             tuple(states),
             carriers,
             fields.Datetime.now(),
@@ -234,7 +239,14 @@ class StockPicking(models.Model):
             with self.env.cr.savepoint():
                 failures = carrier._tracking_update(self) or {}
         except Exception as error:  # noqa: BLE001 - they back off, the run goes on
-            failures = dict.fromkeys(self.ids, str(error))
+            failures = dict.fromkeys(self.ids, error)
+        # a refusal of the method's settings stops its polls until fixed
+        refused = next(
+            filter(None, map(carrier._tracking_configuration_error, failures.values())),
+            None,
+        )
+        if refused:
+            carrier._tracking_config_failed(refused)
         now = fields.Datetime.now()
         for picking in self:
             if picking.id not in failures:

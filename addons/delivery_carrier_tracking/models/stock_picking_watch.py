@@ -112,8 +112,21 @@ class StockPicking(models.Model):
                 "tracking_watch_label_hours"
             ).items()
         ]
+        # waiting for their method's settings: the method's activity says so
+        refused = (
+            self.env["delivery.carrier"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("tracking_config_error", "!=", False)])
+        )
         return expression.AND(
-            [[("shipment_state", "=", "label_pending")], expression.OR(parts)]
+            [
+                [
+                    ("shipment_state", "=", "label_pending"),
+                    ("carrier_id", "not in", refused.ids),
+                ],
+                expression.OR(parts),
+            ]
         )
 
     @api.model

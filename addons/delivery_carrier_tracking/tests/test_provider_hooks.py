@@ -90,3 +90,55 @@ class TestProviderHooks(TrackingCommon):
         self.assertEqual(calls, [picking])
         picking._tracking_set_number("WB100")  # unchanged: not called again
         self.assertEqual(calls, [picking])
+
+    def test_configuration_error_dispatch(self):
+        """A refusal the provider calls the method's own (its
+        <type>_configuration_error) is recorded once on the method: its
+        deliveries wait without retries, it is hidden at checkout, and
+        "Retry Now" sends them."""
+        refusal = "carrier: your key is refused"
+
+        def fixed_send_shipping(_carrier, _pickings):
+            raise ConnectionRefusedError(refusal)
+
+        def fixed_configuration_error(_carrier, error):
+            return str(error) if str(error) == refusal else None
+
+        self._patch_provider("fixed_send_shipping", fixed_send_shipping)
+        self._patch_provider("fixed_configuration_error", fixed_configuration_error)
+        first = self._validate(self._create_picking())
+        second = self._validate(self._create_picking())
+        self.assertEqual(self.carrier.tracking_config_error, refusal)
+        self.assertEqual(
+            (first | second).mapped("shipment_state"), ["label_pending"] * 2
+        )
+        self.assertFalse((first | second).activity_ids)
+        self.assertEqual(len(self.carrier.activity_ids), 1)
+        self.assertIn(refusal, str(self.carrier.activity_ids.note))
+        Picking = self.env["stock.picking"]
+        self.assertFalse(
+            set(Picking._tracking_due_ids(["label_pending"], 10)) & set(first.ids)
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [(0, 0, {"product_id": self.product.id})],
+            }
+        )
+        self.assertFalse(self.carrier._is_available_for_order(order))
+        self.assertFalse(self.carrier.rate_shipment(order)["success"])
+
+        self._patch_provider(
+            "fixed_send_shipping",
+            lambda _carrier, pickings: [
+                {"exact_price": 1.0, "tracking_number": f"OK{p.id}"} for p in pickings
+            ],
+        )
+        self.assertIs(self.carrier.action_tracking_config_retry(), True)
+        self.assertFalse(self.carrier.tracking_config_error)
+        self.assertFalse(self.carrier.activity_ids)
+        self.assertTrue(self.carrier._is_available_for_order(order))
+        Picking._cron_tracking_update()
+        self.assertEqual(
+            (first | second).mapped("shipment_state"), ["label_created"] * 2
+        )

@@ -190,3 +190,38 @@ class TestCheckoutServices(BiteshipStandInMixin, HttpCaseWithUserPortal):
                 "/shop/biteship/set_service",
                 {"dm_id": self.carrier.id, "service": "jne:reg"},
             )
+
+    def test_refused_key_hides_the_method(self):
+        """Biteship refuses the shop's key (HTTP 400, 40000001): the first
+        shopper reads a sentence of ours, never Biteship's words about the
+        key; the method is hidden from the next ones, who cost no request;
+        one activity waits for the administrator."""
+        self.carrier.biteship_api_key = "biteship_test.revoked"
+        cart = self._cart()
+        rate = self.make_jsonrpc_request(
+            "/shop/get_delivery_rate", {"dm_id": self.carrier.id}
+        )
+        self.assertFalse(rate["success"])
+        self.assertIn("not available at the moment", rate["error_message"])
+        self.assertNotIn("key", rate["error_message"].lower())
+        self.assertEqual(self.server.requests, 1)
+        self.assertNotIn(self.carrier, cart._get_delivery_methods())
+        self.assertIn(self.fixed, cart._get_delivery_methods())
+        form = self.make_jsonrpc_request("/shop/delivery_methods", {})
+        self.assertIn("Kurir Toko", form)
+        self.assertNotIn("Biteship couriers", form)
+
+        self.authenticate(None, None)
+        self.make_jsonrpc_request(
+            "/shop/cart/update_json", {"product_id": self.product.id, "add_qty": 1}
+        )
+        form = self.make_jsonrpc_request("/shop/delivery_methods", {})
+        self.assertNotIn("Biteship couriers", form)
+        with self.assertRaisesRegex(JsonRpcException, "UserError"):
+            self.make_jsonrpc_request(
+                "/shop/get_delivery_rate", {"dm_id": self.carrier.id}
+            )
+        self.assertEqual(self.server.requests, 1)
+        activity = self.carrier.activity_ids
+        self.assertEqual(activity.user_id, self.env.ref("base.user_admin"))
+        self.assertIn("Authentication for your key is failed", str(activity.note))
