@@ -10,3 +10,4 @@ from . import test_real_payloads_tracking
 from . import test_tracking_link
 from . import test_webhook
 from . import test_webhook_account
+from . import test_real_payloads

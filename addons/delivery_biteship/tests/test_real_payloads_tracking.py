@@ -8,7 +8,6 @@ poll (the stand-in serving the file's body)."""
 import copy
 import json
 from datetime import datetime
-from pathlib import Path
 
 from odoo import fields
 from odoo.addons.delivery_biteship.biteship.status import parse_time
@@ -22,18 +21,10 @@ from odoo.addons.delivery_biteship.biteship.tracking import (
 )
 from odoo.tests import BaseCase, new_test_user, tagged
 
-from .common import BiteshipCommon
+from .common import REAL_PAYLOADS, BiteshipCommon, real_payload
 
-# <repository>/../shared/biteship_real_payloads: beside the clone, never in it
-PAYLOADS = (
-    Path(__file__).resolve().parents[3].parent / "shared" / "biteship_real_payloads"
-)
 SECRET = "whsec-real-0123456789"
 HEADER = "X-Biteship-Signature"
-
-
-def real_payload(name):
-    return json.loads((PAYLOADS / name).read_bytes())
 
 
 def _dropping_off(day, hour, minute):
@@ -293,9 +284,9 @@ class TestRealPayloadsRead(BaseCase):
         files = {
             path.name
             for pattern in ("webhook_*", "tracking_*", "order_retrieve_*")
-            for path in PAYLOADS.glob(f"{pattern}.json")
+            for path in REAL_PAYLOADS.glob(f"{pattern}.json")
         }
-        self.assertEqual(len(files), 12, PAYLOADS)
+        self.assertEqual(len(files), 12, REAL_PAYLOADS)
         self.assertEqual(set(TRACKING_PAYLOADS), files)
 
     def test_webhooks(self):
@@ -555,7 +546,7 @@ class TestRealPayloadsReplay(BiteshipCommon):
             with self.subTest(name):
                 picking = self._booked()
                 before = fields.Datetime.now()
-                self._replay_webhook(picking, (PAYLOADS / name).read_bytes())
+                self._replay_webhook(picking, (REAL_PAYLOADS / name).read_bytes())
                 self.assertEqual(picking.shipment_state, expected["shipment_state"])
                 events = picking.tracking_event_ids
                 self.assertEqual(events.mapped("status_code"), expected["recorded"])
@@ -615,7 +606,7 @@ class TestRealPayloadsReplay(BiteshipCommon):
             "webhook_order_status_3_real_return_in_transit_gojek.json",
             "webhook_order_status_2_real_returned_gojek.json",
         ):
-            self._replay_webhook(picking, (PAYLOADS / name).read_bytes())
+            self._replay_webhook(picking, (REAL_PAYLOADS / name).read_bytes())
         self.assertEqual(picking.shipment_state, "returned")
         self.assertEqual(
             picking.tracking_event_ids.mapped("status_code"),
