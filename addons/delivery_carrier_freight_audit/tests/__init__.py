@@ -1,0 +1,2 @@
+from . import test_freight_audit
+from . import test_freight_rules
