@@ -101,6 +101,7 @@ class DeliveryCarrier(models.Model):
                 "courier_company": courier.get("company")
                 or payload.get("courier_company"),
                 "biteship_courier": courier,
+                "biteship_order": order,
             }
         ]
 

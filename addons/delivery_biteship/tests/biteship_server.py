@@ -274,7 +274,7 @@ class BiteshipStandIn:
                         "fee"
                     ],
                     proof_of_delivery_fee=0,
-                    shippment_fee=order["price"],  # sic, as Biteship spells it
+                    shippment_fee=courier["shipment_fee"],  # sic, as Biteship spells it
                     updated_at=self._now().isoformat(),
                 )
             else:
@@ -593,6 +593,7 @@ class BiteshipStandIn:
                     "driver_phone": None,
                     "driver_plate_number": None,
                     "insurance": {"amount": 0, "fee": 0, "note": ""},
+                    "shipment_fee": price,
                 },
                 "delivery": {"type": body["delivery_type"], "note": body.get("note")},
                 "items": items,
@@ -601,12 +602,40 @@ class BiteshipStandIn:
                 "status": "confirmed",
                 "history": [],
             }
+            order["price"] = self._order_price(order)
             if self.waybill_on_create:
                 order["courier"]["waybill_id"] = self._next_waybill(order)
             self._push_history(order, "confirmed", "Order has been confirmed")
             self.orders[order_id] = order
             self.orders_created += 1
             return 200, self._order_view(order, "Order successfully created")
+
+    @staticmethod
+    def _order_price(order):
+        """An order's price is its shipment fee plus its fees: orders/retrieve
+        shows courier.shipment_fee 25000 + courier.insurance.fee 2500 = price
+        27500, orders/create a price with its cash_on_delivery fee in it.
+        https://biteship.com/id/docs/api/orders/retrieve
+        https://biteship.com/id/docs/api/orders/create"""
+        destination = order["destination"]
+        return (
+            order["courier"]["shipment_fee"]
+            + order["courier"]["insurance"]["fee"]
+            + destination["cash_on_delivery"]["fee"]
+            + (destination.get("proof_of_delivery") or {}).get("fee", 0)
+        )
+
+    def reweigh(self, order_id, weight_kg):
+        """The courier weighed the parcel (a regular courier's fee is per
+        kilogram, rounded up): the shipment fee and price follow, as Biteship
+        then tells with an ``order.price`` webhook; returns the new price."""
+        with self.lock:
+            order = self.orders[order_id]
+            courier = order["courier"]
+            per_kg = COURIERS[courier["company"]][courier["type"]][1]
+            courier["shipment_fee"] = per_kg * max(1, math.ceil(weight_kg))
+            order["price"] = self._order_price(order)
+            return order["price"]
 
     @staticmethod
     def _order_coordinates(body):
@@ -791,6 +820,9 @@ class BiteshipStandIn:
             except ValueError as e:
                 raise ApiError(400, str(e), 40000002) from e
             return 200, {"success": True}
+        match = re.match(r"^/_control/orders/([^/]+)/reweigh$", path)
+        if match and match.group(1) in self.orders:
+            return 200, {"price": self.reweigh(match.group(1), float(body["weight"]))}
         match = re.match(r"^/_control/orders/([^/]+)/driver$", path)
         if match and match.group(1) in self.orders:
             self.set_driver(match.group(1), body.get("name"), body.get("phone"))

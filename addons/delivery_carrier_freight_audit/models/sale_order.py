@@ -61,7 +61,7 @@ class SaleOrder(models.Model):
 
     def _freight_analytic_distribution(self):
         """The analytic distribution a delivery's freight cost is posted
-        with: the order's shipping line's, else the one all its lines share;
+        with: the order's shipping line's, else the one its other lines share;
         none for a delivery without order."""
         lines = self.sudo().order_line.filtered(lambda line: not line.display_type)
         shipping = lines.filtered(
@@ -69,5 +69,6 @@ class SaleOrder(models.Model):
         )[:1]
         if shipping:
             return shipping.analytic_distribution
-        shared = {json.dumps(line.analytic_distribution, sort_keys=True) for line in lines}
-        return lines[:1].analytic_distribution if len(shared) == 1 else False
+        goods = lines.filtered(lambda line: not line.is_delivery)
+        shared = {json.dumps(line.analytic_distribution, sort_keys=True) for line in goods}
+        return goods[:1].analytic_distribution if len(shared) == 1 else False

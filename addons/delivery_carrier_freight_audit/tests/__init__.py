@@ -1,2 +1,4 @@
 from . import test_freight_audit
+from . import test_freight_roles
 from . import test_freight_rules
+from . import test_freight_settlement

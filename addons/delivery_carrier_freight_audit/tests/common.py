@@ -1,4 +1,5 @@
 from odoo.tests import Form
+from odoo.tools import html2plaintext
 
 from odoo.addons.delivery_carrier_tracking.tests.common import TrackingCommon
 
@@ -60,6 +61,15 @@ class FreightCommon(TrackingCommon):
         response = self._post_webhook(self.carrier, body, SECRET)
         picking.invalidate_recordset()
         return response
+
+    @staticmethod
+    def _notes(record, text):
+        """The record's chatter messages containing `text`, as plain text."""
+        return [
+            html2plaintext(message.body)
+            for message in record.message_ids
+            if text in html2plaintext(message.body or "")
+        ]
 
     def _activities(self, picking):
         return picking.activity_ids.filtered(
