@@ -64,6 +64,10 @@ MATRIX = {
     "picking.send_to_shipper": (D, D, A, D, D),
     "picking.send_to_shipper_not_done": (D, D, D, D, D),
     "picking.cancel_shipment": (D, D, A, D, D),
+    # delivery_carrier_freight_audit: a delivery's costs for warehouse users
+    # (core shows them its shipping cost), the report for managers only
+    "picking.read_freight_costs": (D, D, A, D, D),
+    "freight_report.read": (D, D, D, D, D),
 }
 CELLS = [
     pytest.param(action, role, expected, id=f"{action}-{role}-{expected}")
@@ -622,6 +626,34 @@ def check_cancel(world, ctx, result):
     assert not values["carrier_tracking_ref"]
 
 
+def run_read_freight_costs(client, ctx):
+    return client.execute(
+        "stock.picking",
+        "read",
+        [ctx["picking"]],
+        fields=["freight_booked", "freight_final", "freight_cost_ids"],
+    )
+
+
+def check_read_freight_costs(world, ctx, result):
+    [row] = result
+    assert row["freight_booked"] == row["freight_final"] == 10000.0, row
+    assert len(row["freight_cost_ids"]) == 1
+
+
+def run_read_freight_report(client, ctx):
+    return client.execute(
+        "stock.picking.freight.report",
+        "search_read",
+        [("picking_id", "=", ctx["picking"])],
+        fields=["quoted", "final"],
+    )
+
+
+def check_read_freight_report(world, ctx, result):
+    assert [row["final"] for row in result] == [10000.0]
+
+
 def mine_order(world):
     return {"order": world.mine}
 
@@ -719,6 +751,18 @@ ACTIONS = {
         "run": run_cancel,
         "snapshot": picking_snapshot,
         "check": check_cancel,
+    },
+    "picking.read_freight_costs": {
+        "prepare": lambda world: {"picking": world.mine_picking},
+        "run": run_read_freight_costs,
+        "snapshot": picking_snapshot,
+        "check": check_read_freight_costs,
+    },
+    "freight_report.read": {
+        "prepare": lambda world: {"picking": world.mine_picking},
+        "run": run_read_freight_report,
+        "snapshot": picking_snapshot,
+        "check": check_read_freight_report,
     },
 }
 

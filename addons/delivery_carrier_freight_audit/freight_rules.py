@@ -20,12 +20,12 @@ FEES = ("cod_fee", "insurance_fee", "proof_of_delivery_fee")
 
 
 def clean_amount(value):
-    """A carrier's amount as a float, None when it gave none; ValueError
-    for anything else than a finite number (a bool is no number)."""
+    """A carrier's amount as a float, None when it gave none; TypeError for
+    anything but a number (a bool is none), ValueError for an infinite one."""
     if value is None or value is False:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{value!r:.32} is not a number")
+        raise TypeError(f"{value!r:.32} is not a number")
     if not math.isfinite(value):
         raise ValueError(f"{value!r} is not a finite number")
     return float(value)

@@ -17,12 +17,15 @@ unique per account (40002060 with the existing order in ``details``), the
 cancellation reason code and the cancellable statuses (40002053), amounts in
 whole rupiah, ``order.status`` webhooks without a time, as Biteship sends them,
 and cash on delivery (amount up to IDR 15,000,000, payout window, couriers
-without COD refused with 40002009; rates give each service's COD fee).
+without COD refused with 40002009; rates give each service's COD fee). An
+order's price is its ``courier.shipment_fee`` plus its fees; a re-weighed
+parcel changes both, as Biteship's ``order.price`` webhook then reports.
 
 Usable three ways: imported (``BiteshipStandIn().start()``), standalone
 (``python biteship_server.py --port 8099 --api-key KEY``) and driven over HTTP
-through ``/_control/...`` (faults, status changes, webhooks, counters) by tests
-that run it as a separate process. It imports nothing from Odoo.
+through ``/_control/...`` (faults, status changes, re-weighing, webhooks,
+counters) by tests that run it as a separate process. It imports nothing from
+Odoo.
 """
 
 import argparse

@@ -1,9 +1,8 @@
 import json
 from pathlib import Path
 
-from odoo.tests import tagged
-
 from odoo.addons.delivery_biteship.tests.common import BiteshipCommon
+from odoo.tests import tagged
 
 SECRET = "whsec-freight-0123456789"
 HEADER = "X-Biteship-Signature"
@@ -48,9 +47,7 @@ class TestBiteshipFreight(BiteshipCommon):
         [booked] = picking.freight_cost_ids
         self.assertEqual((booked.amount, booked.shipping_fee), (1.69, 1.69))
         self.assertEqual(json.loads(booked.raw_values)["order"]["price"], 27000)
-        self.assertEqual(
-            (picking.freight_quoted, picking.freight_booked), (1.5, 1.69)
-        )
+        self.assertEqual((picking.freight_quoted, picking.freight_booked), (1.5, 1.69))
         self.assertEqual(picking.freight_service, "JNE REG")
         self.env.flush_all()  # committed long before Biteship calls back
 
@@ -104,7 +101,7 @@ class TestBiteshipFreight(BiteshipCommon):
             (6.25, 0.63, 6.25, 0.13, -0.76),
         )
         self.assertEqual(report.reason, "cod_fee")
+        self.assertEqual(report.reason_keys, "cod_fee,weight,other,proof_of_delivery")
         self.assertEqual(
-            report.reason_keys, "cod_fee,weight,other,proof_of_delivery"
+            json.loads(report.raw_values)["webhook"]["shippment_fee"], 10000
         )
-        self.assertEqual(json.loads(report.raw_values)["webhook"]["shippment_fee"], 10000)

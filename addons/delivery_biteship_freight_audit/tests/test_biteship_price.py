@@ -37,7 +37,9 @@ class TestBiteshipPrice(BaseCase):
         self.assertEqual(set(parts.values()), {None})
 
     def test_orders_of_the_docs(self):
-        price, parts, raw = price_details(payload("order_retrieve_response_1_docs.json"))
+        price, parts, raw = price_details(
+            payload("order_retrieve_response_1_docs.json")
+        )
         self.assertEqual(price, 27500)
         self.assertEqual(
             parts,

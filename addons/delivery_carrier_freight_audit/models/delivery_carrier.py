@@ -10,7 +10,8 @@ class DeliveryCarrier(models.Model):
         free-shipping rule), with the provider's ``price_details`` when its
         result has them (its parts, see stock.picking._freight_values)."""
         results = super().send_shipping(pickings)
-        for picking, result in zip(pickings, results, strict=True):
+        # not strict: core itself only reads the first result, of one delivery
+        for picking, result in zip(pickings, results, strict=False):
             picking._freight_record(
                 "booked", result.get("exact_price") or 0.0, result.get("price_details")
             )

@@ -33,12 +33,10 @@ class ResCompany(models.Model):
     )
     freight_journal_id = fields.Many2one(
         "account.journal",
-        "Freight Journal",
         domain="[('type', '=', 'general')]",
     )
     freight_accrual_account_id = fields.Many2one(
         "account.account",
-        "Freight Accrual Account",
         help="A current liability the carrier's bills are booked against.",
     )
     freight_rebill_invoiced = fields.Boolean(

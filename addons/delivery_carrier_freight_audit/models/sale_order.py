@@ -22,9 +22,11 @@ class SaleOrder(models.Model):
         res = super().set_delivery_line(carrier, amount)
         for order in self.sudo():
             line = order.order_line.filtered(
-                lambda line, carrier=carrier: line.is_delivery
-                and line.product_id == carrier.product_id
-                and not line.freight_picking_id
+                lambda line, carrier=carrier: (
+                    line.is_delivery
+                    and line.product_id == carrier.product_id
+                    and not line.freight_picking_id
+                )
             ).sorted("id")[-1:]
             order.freight_quote_amount = line.tax_id.compute_all(
                 amount,
@@ -70,5 +72,7 @@ class SaleOrder(models.Model):
         if shipping:
             return shipping.analytic_distribution
         goods = lines.filtered(lambda line: not line.is_delivery)
-        shared = {json.dumps(line.analytic_distribution, sort_keys=True) for line in goods}
+        shared = {
+            json.dumps(line.analytic_distribution, sort_keys=True) for line in goods
+        }
         return goods[:1].analytic_distribution if len(shared) == 1 else False

@@ -131,7 +131,9 @@ class StockPicking(models.Model):
         Cost = self.env["stock.picking.freight.cost"].sudo()
         if kind == "cancelled" and not picking.freight_booked_at:
             return Cost
-        picking._tracking_lock()  # a resend racing its original: one record
+        # No lock of our own: a resend racing its original also writes the
+        # delivery's figures, so the later one fails to serialize and is
+        # retried, then finds the record.
         values = picking._freight_values(price, details)
         last = picking.freight_cost_ids.sorted("id")[-1:]
         if kind != "booked" and last.report_key == values["report_key"]:
@@ -182,11 +184,11 @@ class StockPicking(models.Model):
         details = details or {}
         try:
             if not isinstance(details, dict):
-                raise ValueError("an object was expected")
+                raise TypeError("an object was expected")
             amount = clean_amount(price) or 0.0
             parts = {key: clean_amount(details.get(key)) for key in COMPONENTS}
             weight = clean_amount(details.get("weight"))
-        except ValueError as error:
+        except (TypeError, ValueError) as error:
             raise ValidationError(
                 self.env._(
                     "The carrier's price details for %(picking)s are not valid: "

@@ -27,7 +27,7 @@ class StockPickingFreightCost(models.Model):
     )
     company_id = fields.Many2one(related="picking_id.company_id", store=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    carrier_id = fields.Many2one("delivery.carrier", "Carrier", readonly=True)
+    carrier_id = fields.Many2one("delivery.carrier", readonly=True)
     kind = fields.Selection(
         [
             ("booked", "Booked"),

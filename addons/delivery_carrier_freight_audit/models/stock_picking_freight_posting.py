@@ -17,7 +17,9 @@ class StockPicking(models.Model):
         self.ensure_one()
         currency = self.company_id.currency_id
         posted = sum(
-            c.posted_amount for c in self.freight_cost_ids if c.move_id.state == "posted"
+            c.posted_amount
+            for c in self.freight_cost_ids
+            if c.move_id.state == "posted"
         )
         amount = currency.round(self.freight_final - posted)
         if currency.is_zero(amount):
@@ -43,13 +45,20 @@ class StockPicking(models.Model):
         missing = [
             label
             for label, value in (
-                (self.env._("a Freight Journal (Inventory settings)"), company.freight_journal_id),
+                (
+                    self.env._("a Freight Journal (Inventory settings)"),
+                    company.freight_journal_id,
+                ),
                 (
                     self.env._("a Freight Accrual Account (Inventory settings)"),
                     company.freight_accrual_account_id,
                 ),
                 (
-                    self.env._("an expense account on the product %(product)s of the delivery method", product=product.display_name),
+                    self.env._(
+                        "an expense account on the product %(product)s of the "
+                        "delivery method",
+                        product=product.display_name,
+                    ),
                     expense,
                 ),
             )

@@ -12,7 +12,10 @@ class StockPicking(models.Model):
     def _prepare_sale_delivery_line_vals(self):
         # The line core bills this delivery's real cost with, found again by
         # the carrier's corrections.
-        return {**super()._prepare_sale_delivery_line_vals(), "freight_picking_id": self.id}
+        return {
+            **super()._prepare_sale_delivery_line_vals(),
+            "freight_picking_id": self.id,
+        }
 
     def _freight_rebill(self):
         """After a carrier's correction of the delivery's cost
@@ -73,8 +76,7 @@ class StockPicking(models.Model):
             self.env["sale.order.line"].create(vals)
         order.message_post(
             body=self.env._(
-                "Shipping of %(picking)s rebilled at the carrier's price "
-                "%(price)s.",
+                "Shipping of %(picking)s rebilled at the carrier's price %(price)s.",
                 picking=self.name,
                 price=format_amount(self.env, self.carrier_price, currency),
             ),

@@ -17,14 +17,14 @@ class StockPickingFreightReport(models.Model):
 
     picking_id = fields.Many2one("stock.picking", "Delivery", readonly=True)
     date = fields.Datetime("Booked On", readonly=True)
-    carrier_id = fields.Many2one("delivery.carrier", "Carrier", readonly=True)
+    carrier_id = fields.Many2one("delivery.carrier", readonly=True)
     service = fields.Char("Courier Service", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     reason = fields.Selection(REASONS, "Why the Cost Changed", readonly=True)
-    quoted = fields.Monetary("Quoted", readonly=True)
-    booked = fields.Monetary("Booked", readonly=True)
-    final = fields.Monetary("Final", readonly=True)
+    quoted = fields.Monetary(readonly=True)
+    booked = fields.Monetary(readonly=True)
+    final = fields.Monetary(readonly=True)
     correction = fields.Monetary(
         "Carrier's Correction", readonly=True, help="Final less booked."
     )

@@ -1,7 +1,6 @@
+from odoo.addons.delivery_carrier_tracking.tests.common import TrackingCommon
 from odoo.tests import Form
 from odoo.tools import html2plaintext
-
-from odoo.addons.delivery_carrier_tracking.tests.common import TrackingCommon
 
 SECRET = "freight-audit-secret"
 ACTIVITY_TYPE = "delivery_carrier_freight_audit.mail_activity_type_freight_cost"

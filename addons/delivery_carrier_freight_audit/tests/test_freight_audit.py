@@ -121,6 +121,8 @@ class TestFreightAudit(FreightCommon):
         )
         self.assertEqual(response.status_code, 200, response.text)
         unbooked.invalidate_recordset()
-        self.assertEqual((unbooked.freight_booked, unbooked.freight_final), (11.0, 11.0))
+        self.assertEqual(
+            (unbooked.freight_booked, unbooked.freight_final), (11.0, 11.0)
+        )
         self.assertFalse(unbooked.freight_cost_ids.reason)
         self.assertFalse(self._activities(unbooked))

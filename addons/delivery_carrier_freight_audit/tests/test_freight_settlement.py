@@ -42,7 +42,11 @@ class TestFreightPosting(FreightCommon):
         """Expense balance of the delivery's posted entries, per entry."""
         moves = picking.freight_cost_ids.move_id.filtered(lambda m: m.state == "posted")
         return [
-            sum(m.line_ids.filtered(lambda l: l.account_id == self.expense).mapped("balance"))
+            sum(
+                m.line_ids.filtered(lambda l: l.account_id == self.expense).mapped(
+                    "balance"
+                )
+            )
             for m in moves
         ]
 
@@ -83,7 +87,9 @@ class TestFreightPosting(FreightCommon):
         order.order_line.analytic_distribution = {str(self.analytic.id): 100}
         order.order_line.filtered("is_delivery").analytic_distribution = False
         picking = self._ship(order)
-        line = picking.freight_cost_ids.move_id.line_ids.filtered("analytic_distribution")
+        line = picking.freight_cost_ids.move_id.line_ids.filtered(
+            "analytic_distribution"
+        )
         self.assertEqual(line.account_id, self.expense)
 
     def test_missing_account_noted_and_price_kept(self):
