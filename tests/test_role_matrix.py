@@ -79,6 +79,10 @@ MATRIX = {
     # delivery_carrier_tracking: "Retry Now" on a method whose settings the
     # carrier refused, for Inventory / Sales managers only
     "carrier.action_tracking_config_retry": (D, D, D, D, D),
+    # delivery_carrier_freight_audit: a delivery's costs for warehouse users
+    # (core shows them its shipping cost), the report for managers only
+    "picking.read_freight_costs": (D, D, A, D, D),
+    "freight_report.read": (D, D, D, D, D),
 }
 CELLS = [
     pytest.param(action, role, expected, id=f"{action}-{role}-{expected}")
@@ -654,6 +658,34 @@ def check_config_retry(world, ctx, result):
     assert not carrier_snapshot(world, ctx)["tracking_config_error"]
 
 
+def run_read_freight_costs(client, ctx):
+    return client.execute(
+        "stock.picking",
+        "read",
+        [ctx["picking"]],
+        fields=["freight_booked", "freight_final", "freight_cost_ids"],
+    )
+
+
+def check_read_freight_costs(world, ctx, result):
+    [row] = result
+    assert row["freight_booked"] == row["freight_final"] == 10000.0, row
+    assert len(row["freight_cost_ids"]) == 1
+
+
+def run_read_freight_report(client, ctx):
+    return client.execute(
+        "stock.picking.freight.report",
+        "search_read",
+        [("picking_id", "=", ctx["picking"])],
+        fields=["quoted", "final"],
+    )
+
+
+def check_read_freight_report(world, ctx, result):
+    assert [row["final"] for row in result] == [10000.0]
+
+
 def mine_order(world):
     return {"order": world.mine}
 
@@ -799,6 +831,18 @@ ACTIONS = {
         "run": run_config_retry,
         "snapshot": carrier_snapshot,
         "check": check_config_retry,
+    },
+    "picking.read_freight_costs": {
+        "prepare": lambda world: {"picking": world.mine_picking},
+        "run": run_read_freight_costs,
+        "snapshot": picking_snapshot,
+        "check": check_read_freight_costs,
+    },
+    "freight_report.read": {
+        "prepare": lambda world: {"picking": world.mine_picking},
+        "run": run_read_freight_report,
+        "snapshot": picking_snapshot,
+        "check": check_read_freight_report,
     },
 }
 

@@ -80,6 +80,7 @@ class DeliveryCarrier(models.Model):
                 "courier_company": news["courier"]["company"]
                 or hint["courier"]["company"],
                 "biteship_news": news,
+                "biteship_order": order,
             }
         ]
 

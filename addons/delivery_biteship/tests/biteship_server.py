@@ -19,7 +19,9 @@ whole rupiah, the order statuses Biteship documents, ``order.status``
 webhooks shaped as real ones (``updated_at`` in UTC), public tracking answers
 without ``link``, and cash on delivery (amount up to IDR 15,000,000, payout
 window, couriers without COD refused with 40002009; rates give each service's
-COD fee).
+COD fee). An order's price is its ``courier.shipment_fee`` plus its fees; a
+re-weighed parcel changes both, as Biteship's ``order.price`` webhook then
+reports.
 
 Recorded answers (real payloads) can be served for given requests (``serve``).
 
@@ -29,8 +31,9 @@ as it is, whatever was sent (the request is kept in ``replayed``).
 
 Usable three ways: imported (``BiteshipStandIn().start()``), standalone
 (``python biteship_server.py --port 8099 --api-key KEY``) and driven over HTTP
-through ``/_control/...`` (faults, status changes, webhooks, counters) by tests
-that run it as a separate process. It imports nothing from Odoo.
+through ``/_control/...`` (faults, status changes, re-weighing, webhooks,
+counters) by tests that run it as a separate process. It imports nothing from
+Odoo.
 """
 
 import argparse
@@ -214,8 +217,9 @@ class BiteshipStandIn:
             self.link_format = "https://track.biteship.com/{tracking_id}"
             self._waybills = itertools.count(1)
             # (method, path) -> (status, body): a recorded Biteship answer
-            # served as it is (see serve)
-            self.canned = {}
+            # served as it is for every such request once the key is checked
+            # (see serve; replay's canned answers come before the key check)
+            self.served = {}
 
     def start(self):
         self._httpd = ThreadingHTTPServer((self.host, self.port), _Handler)
@@ -282,7 +286,7 @@ class BiteshipStandIn:
         """Answer `method` `path` with a recorded Biteship answer (a real
         payload) once the API key is checked, instead of this stand-in's own."""
         with self.lock:
-            self.canned[(method, path)] = (status, body)
+            self.served[(method, path)] = (status, body)
 
     def set_status(self, order_id, status, note=None, when=None):
         """Move an order on, as the courier would; returns the history entry.
@@ -363,7 +367,7 @@ class BiteshipStandIn:
                         "fee"
                     ],
                     proof_of_delivery_fee=0,
-                    shippment_fee=order["price"],  # sic, as Biteship spells it
+                    shippment_fee=courier["shipment_fee"],  # sic, as Biteship spells it
                     updated_at=self._now().isoformat(),
                 )
             else:
@@ -701,6 +705,7 @@ class BiteshipStandIn:
                     "driver_phone": None,
                     "driver_plate_number": None,
                     "insurance": {"amount": 0, "fee": 0, "note": ""},
+                    "shipment_fee": price,
                 },
                 "delivery": {"type": body["delivery_type"], "note": body.get("note")},
                 "items": items,
@@ -709,12 +714,40 @@ class BiteshipStandIn:
                 "status": "confirmed",
                 "history": [],
             }
+            order["price"] = self._order_price(order)
             if self.waybill_on_create:
                 order["courier"]["waybill_id"] = self._next_waybill(order)
             self._push_history(order, "confirmed", "Order has been confirmed")
             self.orders[order_id] = order
             self.orders_created += 1
             return 200, self._order_view(order, "Order successfully created")
+
+    @staticmethod
+    def _order_price(order):
+        """An order's price is its shipment fee plus its fees: orders/retrieve
+        shows courier.shipment_fee 25000 + courier.insurance.fee 2500 = price
+        27500, orders/create a price with its cash_on_delivery fee in it.
+        https://biteship.com/id/docs/api/orders/retrieve
+        https://biteship.com/id/docs/api/orders/create"""
+        destination = order["destination"]
+        return (
+            order["courier"]["shipment_fee"]
+            + order["courier"]["insurance"]["fee"]
+            + destination["cash_on_delivery"]["fee"]
+            + (destination.get("proof_of_delivery") or {}).get("fee", 0)
+        )
+
+    def reweigh(self, order_id, weight_kg):
+        """The courier weighed the parcel (a regular courier's fee is per
+        kilogram, rounded up): the shipment fee and price follow, as Biteship
+        then tells with an ``order.price`` webhook; returns the new price."""
+        with self.lock:
+            order = self.orders[order_id]
+            courier = order["courier"]
+            per_kg = COURIERS[courier["company"]][courier["type"]][1]
+            courier["shipment_fee"] = per_kg * max(1, math.ceil(weight_kg))
+            order["price"] = self._order_price(order)
+            return order["price"]
 
     @staticmethod
     def _order_coordinates(body):
@@ -868,9 +901,9 @@ class BiteshipStandIn:
             if verb == method and match:
                 self._check_auth(headers)
                 with self.lock:
-                    canned = self.canned.get((method, path))
-                if canned:
-                    return canned
+                    served = self.served.get((method, path))
+                if served:
+                    return served
                 args = list(match.groups())
                 if method == "POST":
                     if not isinstance(body, dict):
@@ -915,6 +948,9 @@ class BiteshipStandIn:
             except ValueError as e:
                 raise ApiError(400, str(e), 40000002) from e
             return 200, {"success": True}
+        match = re.match(r"^/_control/orders/([^/]+)/reweigh$", path)
+        if match and match.group(1) in self.orders:
+            return 200, {"price": self.reweigh(match.group(1), float(body["weight"]))}
         match = re.match(r"^/_control/orders/([^/]+)/driver$", path)
         if match and match.group(1) in self.orders:
             self.set_driver(match.group(1), body.get("name"), body.get("phone"))

@@ -82,12 +82,15 @@ class TestBiteshipSlowCarrier(BiteshipStandInMixin, TransactionCase):
     LATENCY = 2.0
 
     def setUp(self):
+        # Registered first, so run last: after the test's savepoint is rolled
+        # back, which releases the rows the test transaction locked (its
+        # records pointing at the committed delivery).
+        self.addCleanup(self._retire_records)
         super().setUp()
         # No waybill at creation: no label PDF, which needs a report server.
         self.server.waybill_on_create = False
         with self.registry.cursor() as cr:
             self.ids = self._create_records(api.Environment(cr, SUPERUSER_ID, {}))
-        self.addCleanup(self._retire_records)
 
     def _create_records(self, env):
         mail_setting = env.company.tracking_number_mail

@@ -13,13 +13,16 @@ class TestBiteshipIdempotency(BiteshipStandInMixin, TransactionCase):
     """Real concurrent transactions: the records are committed, then removed."""
 
     def setUp(self):
+        # Registered first, so run last: after the test's savepoint is rolled
+        # back, which releases the rows the test transaction locked (its
+        # records pointing at the committed delivery).
+        self.addCleanup(self._remove_records)
         super().setUp()
         # No waybill at creation: no label PDF, which needs a running server.
         self.server.waybill_on_create = False
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             self.ids = self._create_records(env)
-        self.addCleanup(self._remove_records)
 
     def _create_records(self, env):
         carrier, partner, product, idr_rate = self._create_shop(

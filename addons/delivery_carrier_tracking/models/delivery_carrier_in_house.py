@@ -127,8 +127,9 @@ class DeliveryCarrier(models.Model):
     @api.model
     def _tracking_generic_webhook_events(self, payload):
         """{"tracking_number", "carrier_shipment_id", "new_tracking_number",
-        "price", "events": [{"id", "time" (ISO 8601), "status" (a shipment
-        state), "status_code", "description", "location"}]} -> contract's list."""
+        "price", "price_details", "events": [{"id", "time" (ISO 8601), "status"
+        (a shipment state), "status_code", "description", "location"}]} ->
+        contract's list."""
         if not isinstance(payload, dict) or not isinstance(
             payload.get("events", []), list
         ):
@@ -162,5 +163,6 @@ class DeliveryCarrier(models.Model):
                 "new_tracking_number": payload.get("new_tracking_number") or False,
                 # checked where it is applied (picking._tracking_set_price)
                 "price": payload.get("price", False),
+                "price_details": payload.get("price_details") or False,
             }
         ]

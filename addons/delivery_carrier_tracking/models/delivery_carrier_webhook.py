@@ -87,7 +87,9 @@ class DeliveryCarrier(models.Model):
                 # False means "no price" (0.0 is a price)
                 price = shipment.get("price")
                 if price is not None and price is not False:
-                    picking._tracking_set_price(price)
+                    picking._tracking_set_price(
+                        price, details=shipment.get("price_details")
+                    )
                 picking._tracking_apply_events(
                     shipment.get("events") or [], parcels=parcels
                 )

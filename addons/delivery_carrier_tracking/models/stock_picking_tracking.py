@@ -54,10 +54,12 @@ class StockPicking(models.Model):
             self.carrier_id._tracking_number_set(self)
         return True
 
-    def _tracking_set_price(self, price):
+    def _tracking_set_price(self, price, details=None):  # pylint: disable=unused-argument
         """Record the price the carrier now charges for the shipment (e.g.
         after re-weighing), in the company's currency, with the carrier's
-        margins as core applies them at shipping. Returns whether it changed."""
+        margins as core applies them at shipping. Returns whether it changed.
+        `details`: the carrier's breakdown of that price (the contract's
+        ``price_details``), for extensions that audit freight costs."""
         self.ensure_one()
         if (
             isinstance(price, bool)

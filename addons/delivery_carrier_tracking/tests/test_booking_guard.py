@@ -68,6 +68,10 @@ class TestBookingGuard(TransactionCase):
     workers must see each other's work."""
 
     def setUp(self):
+        # Registered first, so run last: after the test's savepoint is rolled
+        # back, which releases the rows the test transaction locked (its
+        # records pointing at the committed delivery).
+        self.addCleanup(self._remove_records)
         super().setUp()
         self.carrier_api = StandInCarrierApi()
         model_class = type(self.env["delivery.carrier"])
@@ -101,7 +105,6 @@ class TestBookingGuard(TransactionCase):
                 "carrier": carrier.id,
                 "picking": picking.id,
             }
-        self.addCleanup(self._remove_records)
 
     def _remove_records(self):
         with self.registry.cursor() as cr:

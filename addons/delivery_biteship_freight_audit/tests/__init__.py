@@ -1,0 +1,2 @@
+from . import test_biteship_freight
+from . import test_biteship_price

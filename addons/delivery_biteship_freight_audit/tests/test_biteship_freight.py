@@ -1,0 +1,107 @@
+import json
+from pathlib import Path
+
+from odoo.addons.delivery_biteship.tests.common import BiteshipCommon
+from odoo.tests import tagged
+
+SECRET = "whsec-freight-0123456789"
+HEADER = "X-Biteship-Signature"
+PAYLOADS = Path(__file__).resolve().parents[3].parent / "shared/biteship_real_payloads"
+
+
+@tagged("post_install", "-at_install")
+class TestBiteshipFreight(BiteshipCommon):
+    """Biteship's prices through the booking and its order.price webhook, as
+    the stand-in sends them (amounts rupiah, 16,000 to the company's USD)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.biteship.tracking_webhook_secret = SECRET
+        cls.env.company.write(
+            {"freight_threshold_amount": 0.0, "freight_threshold_percent": 10.0}
+        )
+
+    def _webhook(self, payload):
+        status, body = self.server.send_webhook(
+            f"{self.base_url()}/delivery_tracking/webhook/{self.biteship.id}",
+            payload,
+            SECRET,
+            header_name=HEADER,
+        )
+        self.assertEqual(status, 200, body)
+        return json.loads(body)
+
+    def _shipped_order(self):
+        order = self._sale_order()
+        order.set_delivery_line(self.biteship, 1.5)
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.write({"quantity": 3, "picked": True})
+        return self._validate(picking)
+
+    def test_reweighed_parcel(self):
+        picking = self._shipped_order()
+        order_id = picking.carrier_shipment_id
+        # 3 x 0.75 kg: 3 kg at JNE REG's 9,000 a kg
+        [booked] = picking.freight_cost_ids
+        self.assertEqual((booked.amount, booked.shipping_fee), (1.69, 1.69))
+        self.assertEqual(json.loads(booked.raw_values)["order"]["price"], 27000)
+        self.assertEqual((picking.freight_quoted, picking.freight_booked), (1.5, 1.69))
+        self.assertEqual(picking.freight_service, "JNE REG")
+        self.env.flush_all()  # committed long before Biteship calls back
+
+        self.assertEqual(self.server.reweigh(order_id, 9.2), 90000)
+        payload = self.server.webhook_payload("order.price", order_id)
+        self.assertEqual(payload["shippment_fee"], 90000)
+        self.assertEqual(self._webhook(payload)["applied"], 1)
+        self._webhook(payload)  # Biteship's Resend button
+        picking.invalidate_recordset()
+        self.assertEqual(len(picking.freight_cost_ids), 2)
+        report = picking.freight_cost_ids[-1]
+        self.assertEqual((report.previous_amount, report.amount), (1.69, 5.63))
+        self.assertEqual((report.shipping_fee, report.reason), (5.63, "weight"))
+        self.assertEqual(json.loads(report.raw_values)["webhook"], payload)
+        self.assertEqual(picking.carrier_price, 5.63)
+        self.assertEqual(len(picking.activity_ids.filtered("summary")), 1)
+
+    def test_order_price_webhook_of_the_docs_replayed(self):
+        """The docs' order.price, sent for an order of ours whose answer
+        carries its price but not its shipment and COD fees: the webhook's
+        are used (those the answer has win, it is what Biteship says now)."""
+        picking = self._shipped_order()
+        order_id = picking.carrier_shipment_id
+        self.env.flush_all()
+        docs = json.loads((PAYLOADS / "webhook_order_price_1_docs.json").read_text())
+        with self.server.lock:
+            order = self.server.orders[order_id]
+            order["price"] = docs["price"]
+            del order["courier"]["shipment_fee"]
+            del order["destination"]["cash_on_delivery"]["fee"]
+            waybill = order["courier"]["waybill_id"]
+        payload = dict(
+            docs,
+            order_id=order_id,
+            courier_tracking_id=order["courier"]["tracking_id"],
+            courier_waybill_id=waybill,
+        )
+        self.assertEqual(self._webhook(payload)["applied"], 1)
+        picking.invalidate_recordset()
+        report = picking.freight_cost_ids[-1]
+        # 100,000 = 10,000 shipping + 100,000 COD + 2,000 proof of delivery,
+        # less 12,000 the docs' parts leave unexplained
+        self.assertEqual(
+            (
+                report.amount,
+                report.shipping_fee,
+                report.cod_fee,
+                report.proof_of_delivery_fee,
+                report.other_fee,
+            ),
+            (6.25, 0.63, 6.25, 0.13, -0.76),
+        )
+        self.assertEqual(report.reason, "cod_fee")
+        self.assertEqual(report.reason_keys, "cod_fee,weight,other,proof_of_delivery")
+        self.assertEqual(
+            json.loads(report.raw_values)["webhook"]["shippment_fee"], 10000
+        )
