@@ -4,8 +4,7 @@ def post_init_hook(env):
     pickings = env["stock.picking"].search(
         [
             ("carrier_id.delivery_type", "=", "biteship"),
-            ("scorecard_courier", "=", False),
-            ("shipment_state", "not in", [False, "label_pending", "cancelled"]),
+            ("shipment_booked_at", "!=", False),
         ]
     )
     for picking in pickings:

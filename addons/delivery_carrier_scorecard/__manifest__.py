@@ -17,4 +17,5 @@
         "views/stock_picking_views.xml",
         "views/res_config_settings_views.xml",
     ],
+    "post_init_hook": "post_init_hook",
 }

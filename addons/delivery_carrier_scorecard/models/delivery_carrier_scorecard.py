@@ -39,8 +39,8 @@ AGGREGATES = (
 
 
 class DeliveryCarrierScorecard(models.Model):
-    """One row per booked parcel of a done delivery, with what the courier
-    made of it; the scorecard is its aggregates (SQL, through _read_group).
+    """One row per booked parcel of a delivery, with what the courier made
+    of it; the scorecard is its aggregates (SQL, through _read_group).
     Rates are averages of 100/0 per row over the rows they apply to (the
     others are NULL), so any grouping weighs them by parcel."""
 
@@ -65,16 +65,11 @@ class DeliveryCarrierScorecard(models.Model):
             "company_id",
             "carrier_id",
             "partner_id",
-            "picking_type_id",
-            "state",
-            "date_done",
             "scorecard_courier",
             "scorecard_service",
             "shipment_booked_at",
         ],
-        "stock.picking.type": ["code"],
         "res.partner": ["state_id", "country_id"],
-        "delivery.carrier": ["name"],
     }
 
     parcel_id = fields.Many2one("stock.picking.parcel", "Parcel", readonly=True)
@@ -151,7 +146,9 @@ class DeliveryCarrierScorecard(models.Model):
         )
 
     def _view_query(self):
-        booked = SQL("COALESCE(picking.shipment_booked_at, picking.date_done)")
+        # Parcels and their delivery only (the delivery address for the
+        # province): every dimension is stamped on the delivery at booking,
+        # so the report is one hash join over the booked parcels.
         finished = SQL("parcel.shipment_state IN ('delivered', 'returned')")
         measured = SQL("%s AND parcel.weight > 0", finished)
         return SQL(
@@ -161,12 +158,11 @@ class DeliveryCarrierScorecard(models.Model):
                    picking.id AS picking_id,
                    picking.company_id AS company_id,
                    picking.carrier_id AS carrier_id,
-                   COALESCE(picking.scorecard_courier, carrier.name->>'en_US')
-                       AS courier,
+                   picking.scorecard_courier AS courier,
                    COALESCE(picking.scorecard_service, '') AS service,
                    partner.state_id AS state_id,
                    partner.country_id AS country_id,
-                   %(booked)s AS booked_at,
+                   picking.shipment_booked_at AS booked_at,
                    parcel.shipment_state AS shipment_state,
                    1 AS parcel_count,
                    (parcel.scorecard_picked_up_at IS NOT NULL)::int
@@ -179,12 +175,11 @@ class DeliveryCarrierScorecard(models.Model):
                    CASE parcel.scorecard_punctuality
                        WHEN %(on_time)s THEN 100.0 WHEN %(late)s THEN 0.0
                    END AS on_time_rate,
-                   GREATEST(EXTRACT(EPOCH FROM
-                       parcel.scorecard_picked_up_at - %(booked)s) / 86400.0, 0)
-                       AS pickup_days,
+                   GREATEST(EXTRACT(EPOCH FROM parcel.scorecard_picked_up_at
+                       - picking.shipment_booked_at) / 86400.0, 0) AS pickup_days,
                    CASE WHEN parcel.shipment_state = 'delivered' THEN
-                       GREATEST(EXTRACT(EPOCH FROM
-                           parcel.scorecard_delivered_at - %(booked)s) / 86400.0, 0)
+                       GREATEST(EXTRACT(EPOCH FROM parcel.scorecard_delivered_at
+                           - picking.shipment_booked_at) / 86400.0, 0)
                    END AS delivery_days,
                    CASE WHEN %(finished)s THEN
                        CASE WHEN parcel.scorecard_exception THEN 100.0 ELSE 0.0 END
@@ -204,15 +199,10 @@ class DeliveryCarrierScorecard(models.Model):
                    END AS cost_per_kg
               FROM stock_picking_parcel parcel
               JOIN stock_picking picking ON picking.id = parcel.picking_id
-              JOIN stock_picking_type picking_type
-                ON picking_type.id = picking.picking_type_id
               LEFT JOIN res_partner partner ON partner.id = picking.partner_id
-              LEFT JOIN delivery_carrier carrier ON carrier.id = picking.carrier_id
-             WHERE picking.state = 'done'
-               AND picking_type.code = 'outgoing'
+             WHERE picking.shipment_booked_at IS NOT NULL
                AND parcel.shipment_state NOT IN ('label_pending', 'cancelled')
             """,
-            booked=booked,
             finished=finished,
             measured=measured,
             on_time=ON_TIME,

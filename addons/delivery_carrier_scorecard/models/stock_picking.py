@@ -28,7 +28,12 @@ class StockPicking(models.Model):
         help="The quoted delivery time's upper bound in days (0: not quoted).",
     )
     shipment_booked_at = fields.Datetime(
-        "Shipment Booked On", copy=False, readonly=True
+        "Shipment Booked On",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="When the shipment was booked with the carrier: the deliveries "
+        "the courier scorecard counts.",
     )
 
     def _tracking_shipment_created(self):
@@ -45,16 +50,24 @@ class StockPicking(models.Model):
 
     def _scorecard_record_booking(self):
         """Stamp courier, service, quoted time and booking time on the
-        deliveries booked for the first time (later calls change nothing)."""
-        for picking in self.filtered(
-            lambda p: p.carrier_id and not p.shipment_booked_at
-        ):
+        deliveries to customers booked for the first time; later calls
+        change nothing."""
+        for picking in self._scorecard_unbooked():
             picking.write(
                 {
                     **picking._scorecard_booking_vals(),
                     "shipment_booked_at": fields.Datetime.now(),
                 }
             )
+
+    def _scorecard_unbooked(self):
+        return self.filtered(
+            lambda p: (
+                p.carrier_id
+                and p.picking_type_code == "outgoing"
+                and not p.shipment_booked_at
+            )
+        )
 
     def _scorecard_booking_vals(self):
         """Courier, service and quoted time of the booked delivery."""

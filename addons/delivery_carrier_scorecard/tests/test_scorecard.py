@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from ..hooks import post_init_hook
 from .common import ScorecardCommon
 
 
@@ -265,3 +266,27 @@ class TestScorecard(ScorecardCommon):
                 [],
                 {},
             )
+
+    def test_deliveries_booked_before_the_module(self):
+        picking = self._ship(events=[("picked_up", 1), ("delivered", 30)])
+        picking.write(
+            {
+                "shipment_booked_at": False,
+                "scorecard_courier": False,
+                "shipment_promise_days": 0.0,
+            }
+        )
+        self.assertFalse(picking.parcel_ids.scorecard_punctuality)
+        self.assertFalse(self._scorecard())
+        picking.date_done = self.start
+        post_init_hook(self.env)
+        self.assertEqual(
+            (
+                picking.shipment_booked_at,
+                picking.scorecard_courier,
+                picking.shipment_promise_days,
+            ),
+            (self.start, "Kurir Skor A", 2.0),
+        )
+        self.assertEqual(picking.parcel_ids.scorecard_punctuality, "on_time")
+        self.assertEqual(self._scorecard()["Kurir Skor A", ""]["on_time_rate"], 100.0)
