@@ -13,6 +13,9 @@
         "web.assets_frontend": [
             "delivery_biteship_scorecard/static/src/js/checkout.js",
         ],
+        "web.assets_tests": [
+            "delivery_biteship_scorecard/static/tests/tours/*.js",
+        ],
     },
     "post_init_hook": "post_init_hook",
     "auto_install": True,

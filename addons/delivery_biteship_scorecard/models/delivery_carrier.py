@@ -31,7 +31,7 @@ class DeliveryCarrier(models.Model):
         booked = (picking.biteship_courier_company, picking.biteship_courier_type)
         return order.biteship_service_duration if chosen == booked else ""
 
-    def _biteship_scorecard_checkout_keys(self, order):
+    def _biteship_scorecard_checkout_keys(self, _order):
         """One courier service, or none for a rate-shopping method: each of
         its services carries its own badge (the checkout's service list)."""
         if self.biteship_rate_shopping:

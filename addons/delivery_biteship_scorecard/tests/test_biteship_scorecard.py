@@ -139,6 +139,7 @@ class TestBiteshipScorecard(BiteshipCommon, ScorecardCommon):
         )
         shopper.partner_id.write(
             {
+                "email": "biteship.shopper@example.com",
                 "street": "Jl. Braga 2",
                 "city": "Bandung",
                 "zip": "40111",
@@ -176,6 +177,10 @@ class TestBiteshipScorecard(BiteshipCommon, ScorecardCommon):
         html = self.make_jsonrpc_request("/shop/delivery_methods")
         self.assertEqual(html.count('name="o_scorecard_badge"'), 1)
         self.assertRegex(html, r"Biteship JNE REG</label>\s*<span[^>]*>On time 67 %")
+        # as the browser renders them
+        self.start_tour(
+            "/shop/checkout", "delivery_biteship_scorecard_badges", login=shopper.login
+        )
         website.scorecard_badges = False
         summary = self.make_jsonrpc_request(
             "/shop/set_delivery_method", {"dm_id": self.shopping.id}

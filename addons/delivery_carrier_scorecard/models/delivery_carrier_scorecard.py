@@ -72,14 +72,14 @@ class DeliveryCarrierScorecard(models.Model):
         "res.partner": ["state_id", "country_id"],
     }
 
-    parcel_id = fields.Many2one("stock.picking.parcel", "Parcel", readonly=True)
+    parcel_id = fields.Many2one("stock.picking.parcel", readonly=True)
     picking_id = fields.Many2one("stock.picking", "Delivery", readonly=True)
-    company_id = fields.Many2one("res.company", "Company", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     carrier_id = fields.Many2one("delivery.carrier", "Delivery Method", readonly=True)
     courier = fields.Char(readonly=True)
     service = fields.Char("Courier Service", readonly=True)
     state_id = fields.Many2one("res.country.state", "Province", readonly=True)
-    country_id = fields.Many2one("res.country", "Country", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
     booked_at = fields.Datetime("Booked On", readonly=True)
     shipment_state = fields.Selection(SHIPMENT_STATES, readonly=True)
     parcel_count = fields.Integer("Parcels", readonly=True)

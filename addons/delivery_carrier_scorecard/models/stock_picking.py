@@ -37,8 +37,9 @@ class StockPicking(models.Model):
     )
 
     def _tracking_shipment_created(self):
-        super()._tracking_shipment_created()
+        res = super()._tracking_shipment_created()
         self._scorecard_record_booking()
+        return res
 
     def _tracking_set_number(self, tracking_number, parcels=None):
         changed = super()._tracking_set_number(tracking_number, parcels=parcels)
