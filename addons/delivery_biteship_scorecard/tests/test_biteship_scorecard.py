@@ -57,16 +57,20 @@ class TestBiteshipScorecard(BiteshipCommon, ScorecardCommon):
             biteship_timeout=2.0,
         )
 
-    def _chosen_service_delivery(self, service):
+    def _chosen_service_delivery(self, service, user=None):
         order = self._sale_order()
         order._biteship_choose_service(self.shopping, service)
         order.action_confirm()
         picking = order.picking_ids
         picking.move_ids.write({"quantity": 3, "picked": True})
-        return self._validate(picking)
+        return self._validate(picking.with_user(user or self.env.user)).sudo()
 
     def test_booked_service_and_quoted_duration(self):
-        picking = self._chosen_service_delivery("jnt:ez")
+        # validated by a warehouse user without sales rights
+        clerk = new_test_user(
+            self.env, login="scorecard.warehouse", groups="stock.group_stock_user"
+        )
+        picking = self._chosen_service_delivery("jnt:ez", clerk)
         self.assertEqual(
             (
                 picking.scorecard_courier,

@@ -54,9 +54,11 @@ class StockPicking(models.Model):
         deliveries to customers booked for the first time; later calls
         change nothing."""
         for picking in self._scorecard_unbooked():
+            # what was booked is a fact of the shop, whoever validated (a
+            # warehouse user may not read the sale order)
             picking.write(
                 {
-                    **picking._scorecard_booking_vals(),
+                    **picking.sudo()._scorecard_booking_vals(),
                     "shipment_booked_at": fields.Datetime.now(),
                 }
             )

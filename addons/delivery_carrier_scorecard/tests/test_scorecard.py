@@ -44,6 +44,14 @@ class TestScorecard(ScorecardCommon):
         self.assertEqual(picking.shipment_booked_at, booked - timedelta(hours=1))
         self.assertEqual(picking.shipment_promise, "1 - 2 days")
 
+    def test_warehouse_user_books(self):
+        clerk = new_test_user(
+            self.env, login="scorecard.warehouse", groups="stock.group_stock_user"
+        )
+        picking = self._create_picking(self.courier_a).with_user(clerk)
+        self._validate(picking)
+        self.assertEqual(picking.sudo().scorecard_courier, "Kurir Skor A")
+
     def test_waybill_typed_later_is_the_booking(self):
         counter = self._create_carrier(
             "Kurir Loket", tracking_create_label=False, shipment_promise="1 - 3 Hours"
