@@ -298,3 +298,33 @@ class TestScorecard(ScorecardCommon):
         )
         self.assertEqual(picking.parcel_ids.scorecard_punctuality, "on_time")
         self.assertEqual(self._scorecard()["Kurir Skor A", ""]["on_time_rate"], 100.0)
+
+    def test_back_office_menus_and_views(self):
+        menus = self.env.ref(
+            "delivery_carrier_scorecard.menu_delivery_carrier_scorecard"
+        ) | self.env.ref(
+            "delivery_carrier_scorecard.menu_delivery_carrier_scorecard_sale"
+        )
+        action = self.env.ref(
+            "delivery_carrier_scorecard.action_delivery_carrier_scorecard"
+        )
+        for groups, visible in (
+            ("stock.group_stock_manager", "menu_delivery_carrier_scorecard"),
+            ("sales_team.group_sale_manager", "menu_delivery_carrier_scorecard_sale"),
+        ):
+            manager = new_test_user(self.env, login=f"menu.{groups}", groups=groups)
+            shown = menus.with_user(manager)._filter_visible_menus()
+            self.assertEqual(
+                list(shown.get_external_id().values()),
+                [f"delivery_carrier_scorecard.{visible}"],
+            )
+            views = (
+                self.env[action.res_model]
+                .with_user(manager)
+                .get_views([(False, "graph"), (False, "list"), (False, "pivot")])
+            )
+            self.assertEqual(set(views["views"]), {"graph", "list", "pivot"})
+        clerk = new_test_user(
+            self.env, login="menu.clerk", groups="stock.group_stock_user"
+        )
+        self.assertFalse(menus.with_user(clerk)._filter_visible_menus())
