@@ -1,0 +1,85 @@
+from odoo import fields, models
+
+from ..scorecard_rules import promise_days
+
+
+class StockPicking(models.Model):
+    """What the scorecard needs of a delivery, written once when its shipment
+    is booked: the courier and service it went with, the delivery time the
+    customer was quoted, and when."""
+
+    _inherit = "stock.picking"  # pylint: disable=consider-merging-classes-inherited
+
+    scorecard_courier = fields.Char(
+        "Courier", copy=False, readonly=True, index="btree_not_null"
+    )
+    scorecard_service = fields.Char("Courier Service", copy=False, readonly=True)
+    shipment_promise = fields.Char(
+        "Quoted Delivery Time",
+        copy=False,
+        readonly=True,
+        help="The delivery time quoted for this delivery's service when it "
+        "was booked (e.g. '1 - 2 days'); the courier scorecard measures it.",
+    )
+    shipment_promise_days = fields.Float(
+        "Quoted Days",
+        copy=False,
+        readonly=True,
+        help="The quoted delivery time's upper bound in days (0: not quoted).",
+    )
+    shipment_booked_at = fields.Datetime(
+        "Shipment Booked On",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="When the shipment was booked with the carrier: the deliveries "
+        "the courier scorecard counts.",
+    )
+
+    def _tracking_shipment_created(self):
+        res = super()._tracking_shipment_created()
+        self._scorecard_record_booking()
+        return res
+
+    def _tracking_set_number(self, tracking_number, parcels=None):
+        changed = super()._tracking_set_number(tracking_number, parcels=parcels)
+        # a waybill typed after a drop-off is the booking of carriers
+        # without an API
+        if changed:
+            self._scorecard_record_booking()
+        return changed
+
+    def _scorecard_record_booking(self):
+        """Stamp courier, service, quoted time and booking time on the
+        deliveries to customers booked for the first time; later calls
+        change nothing."""
+        for picking in self._scorecard_unbooked():
+            # what was booked is a fact of the shop, whoever validated (a
+            # warehouse user may not read the sale order)
+            picking.write(
+                {
+                    **picking.sudo()._scorecard_booking_vals(),
+                    "shipment_booked_at": fields.Datetime.now(),
+                }
+            )
+
+    def _scorecard_unbooked(self):
+        return self.filtered(
+            lambda p: (
+                p.carrier_id
+                and p.picking_type_code == "outgoing"
+                and not p.shipment_booked_at
+            )
+        )
+
+    def _scorecard_booking_vals(self):
+        """Courier, service and quoted time of the booked delivery."""
+        self.ensure_one()
+        courier, service = self.carrier_id._scorecard_courier_service(self)
+        promise = self.carrier_id._scorecard_promise(self)
+        return {
+            "scorecard_courier": courier or False,
+            "scorecard_service": service or False,
+            "shipment_promise": promise or False,
+            "shipment_promise_days": promise_days(promise) or 0.0,
+        }

@@ -1,0 +1,2 @@
+from . import test_scorecard_rules
+from . import test_scorecard
