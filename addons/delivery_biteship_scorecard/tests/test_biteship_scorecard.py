@@ -1,22 +1,19 @@
 import json
 import unittest
 from datetime import datetime
-from pathlib import Path
 
-from odoo.addons.delivery_biteship.tests.common import API_KEY, BiteshipCommon
+from odoo.addons.delivery_biteship.biteship.tracking import tracking_news
+from odoo.addons.delivery_biteship.tests.common import (
+    API_KEY,
+    REAL_PAYLOADS,
+    BiteshipCommon,
+    real_payload,
+)
 from odoo.addons.delivery_carrier_scorecard.scorecard_rules import promise_days
 from odoo.addons.delivery_carrier_scorecard.tests.common import ScorecardCommon
 from odoo.tests import new_test_user, tagged
 
 from ..hooks import post_init_hook
-
-# Payloads people outside the project captured from Biteship (see its README):
-# <repository>/../shared/biteship_real_payloads
-PAYLOADS = Path(__file__).resolve().parents[3].parent / "shared/biteship_real_payloads"
-
-
-def payload(name):
-    return json.loads((PAYLOADS / name).read_text())
 
 
 class TestQuotedDurations(unittest.TestCase):
@@ -24,7 +21,7 @@ class TestQuotedDurations(unittest.TestCase):
         """Each service of the captured rates answers: its `duration` text
         reads as the upper bound of shipment_duration_range in its unit."""
         checked = 0
-        for path in sorted(PAYLOADS.glob("*rates*response*.json")):
+        for path in sorted(REAL_PAYLOADS.glob("*rates*response*.json")):
             answer = json.loads(path.read_text())
             for entry in answer.get("pricing") or answer.get("rates") or [answer]:
                 span = entry.get("shipment_duration_range")
@@ -95,7 +92,7 @@ class TestBiteshipScorecard(BiteshipCommon, ScorecardCommon):
         picking = self._chosen_service_delivery("jnt:ez")
         picking.shipment_booked_at = datetime(2023, 3, 9, 1, 0)  # 08:00 WIB
         picking._biteship_apply_tracking(
-            payload("tracking_response_1_real_public_jnt.json")
+            tracking_news(real_payload("tracking_response_1_real_public_jnt.json"))
         )
         parcel = picking.parcel_ids
         self.assertEqual(parcel.shipment_state, "delivered")
