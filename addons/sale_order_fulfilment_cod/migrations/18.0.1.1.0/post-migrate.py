@@ -7,8 +7,10 @@ def migrate(cr, version):
     hook (_is_fulfilment_agreed: COD orders to collect) was loaded: compute
     it again for the COD orders."""
     env = api.Environment(cr, SUPERUSER_ID, {})
-    orders = env["sale.order"].with_context(active_test=False).search(
-        [("is_cod", "=", True)]
+    orders = (
+        env["sale.order"]
+        .with_context(active_test=False)
+        .search([("is_cod", "=", True)])
     )
     env.add_to_compute(orders._fields["fulfilment_may_automate"], orders)
     env.flush_all()
