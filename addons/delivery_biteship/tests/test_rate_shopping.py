@@ -15,15 +15,10 @@ class TestBiteshipRateShopping(BiteshipCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.shopping = cls._create_carrier(
+        cls.shopping = cls._create_biteship_carrier(
             "Biteship couriers",
-            delivery_type="biteship",
-            tracking_create_label=False,
-            biteship_api_key=API_KEY,
-            biteship_base_url=cls.server.url,
             biteship_rate_shopping=True,
             biteship_services=SIX,
-            biteship_timeout=2.0,
         )
         cls.idr = cls.env.ref("base.IDR")
 

@@ -4,7 +4,6 @@ from datetime import datetime
 
 from odoo.addons.delivery_biteship.biteship.tracking import tracking_news
 from odoo.addons.delivery_biteship.tests.common import (
-    API_KEY,
     REAL_PAYLOADS,
     BiteshipCommon,
     real_payload,
@@ -43,15 +42,10 @@ class TestBiteshipScorecard(BiteshipCommon, ScorecardCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.shopping = cls._create_carrier(
+        cls.shopping = cls._create_biteship_carrier(
             "Biteship couriers",
-            delivery_type="biteship",
-            tracking_create_label=False,
-            biteship_api_key=API_KEY,
-            biteship_base_url=cls.server.url,
             biteship_rate_shopping=True,
             biteship_services="jne:reg, jnt:ez, sicepat:reg, anteraja:reg",
-            biteship_timeout=2.0,
         )
 
     def _chosen_service_delivery(self, service, user=None):
