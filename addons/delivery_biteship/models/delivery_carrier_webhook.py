@@ -53,6 +53,14 @@ class DeliveryCarrier(models.Model):
         except BiteshipNotFound:
             return []  # not an order of this account (by Biteship's code)
         except BiteshipError as error:
+            # A revoked key: the method's error, recorded as by checkout,
+            # booking and poll. Answered 200 with nothing applied: an error
+            # answer would only make Biteship resend it against the same key,
+            # and the poll reads the order's status once the key is fixed.
+            refused = self.biteship_configuration_error(error)
+            if refused:
+                self._tracking_config_failed(refused)
+                return []
             raise self._biteship_error(
                 error, self.env._("confirm webhook of order %s", order_id)
             ) from error

@@ -104,6 +104,38 @@ class TestBiteshipConfigurationError(BiteshipCommon):
         self.assertEqual(len(self.server.orders), 3)
         self.assertTrue(self.biteship.rate_shipment(order)["success"])
 
+    def test_webhook_met_with_a_revoked_key(self):
+        """A webhook is confirmed with Biteship (GET /v1/orders/:id): refused
+        for the key, it records the method's error like the cron, answers
+        200 and applies nothing; the poll catches up once the key is fixed."""
+        self.biteship.tracking_webhook_secret = "whsec-config-0123456789"
+        shipped = self._ship()
+        self.env.flush_all()
+        self.server.api_key = "biteship_test.the-new-key"
+        self.server.set_status(shipped.carrier_shipment_id, "picked")
+        payload = self.server.webhook_payload(
+            "order.status", shipped.carrier_shipment_id
+        )
+        url = f"{self.base_url()}/delivery_tracking/webhook/{self.biteship.id}"
+        for _resent in range(2):
+            status, body = self.server.send_webhook(
+                url,
+                payload,
+                "whsec-config-0123456789",
+                header_name="X-Biteship-Signature",
+            )
+            self.assertEqual(status, 200, body)
+            self.assertIn('"applied": 0', body)
+        self.env.invalidate_all()
+        self.assertIn(BITESHIP_SAYS, self.biteship.tracking_config_error)
+        self.assertEqual(len(self._activities()), 1)
+        self.assertEqual(shipped.shipment_state, "label_created")
+
+        self.biteship.biteship_api_key = self.server.api_key
+        shipped.tracking_next_poll_at = fields.Datetime.now() - timedelta(minutes=1)
+        self._cron()
+        self.assertEqual(shipped.shipment_state, "picked_up")
+
     def test_retry_now_for_inventory_managers(self):
         self.biteship.biteship_api_key = REVOKED
         self.server.api_key = API_KEY
