@@ -4,7 +4,7 @@ import math
 import psycopg2.errors
 from odoo import fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
 from ..shipment_rules import (
     CARRIER_STATES,
@@ -205,6 +205,16 @@ class StockPicking(models.Model):
                 limit=1,
             )
             if not seen_before:
+                # Two deliveries meeting the same new status at once see none
+                # of each other's events: both update the carrier's row, so
+                # the later fails to serialize, is retried and then sees it.
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE delivery_carrier SET write_date = write_date "
+                        "WHERE id = %s",
+                        carrier.id,
+                    )
+                )
                 self._tracking_warn_once(
                     lambda env, status=status: env._(
                         "Map carrier status %(status)s", status=status

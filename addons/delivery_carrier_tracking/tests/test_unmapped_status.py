@@ -1,9 +1,12 @@
+import threading
 from datetime import datetime, timedelta
 
+import psycopg2.errors
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
-from .common import TrackingCommon
+from .common import TrackingCommon, create_ready_delivery
 
 T0 = datetime(2026, 3, 2, 8, 0)
 
@@ -115,3 +118,88 @@ class TestUnmappedStatus(TrackingCommon):
             ).summary,
             "Map carrier status rejected_by_recipient",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestUnmappedStatusAtOnce(TransactionCase):
+    """Two deliveries of one carrier meet the same new status in two
+    transactions at once (two webhooks): one "map" activity, not two.
+    TransactionCase with committed records: each must see the other's."""
+
+    def setUp(self):
+        self.addCleanup(self._remove_records)
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            first = create_ready_delivery(
+                env, {"name": "Unmapped race courier", "delivery_type": "fixed"}
+            )
+            second = first.copy({"carrier_id": first.carrier_id.id})
+            second.action_confirm()
+            second.action_assign()
+            second.move_ids.write({"quantity": 1, "picked": True})
+            for picking in first | second:
+                picking.carrier_tracking_ref = f"RACE{picking.id}"
+            self.ids = {
+                "pickings": (first | second).ids,
+                "carrier": first.carrier_id.id,
+                "products": (
+                    first.carrier_id.product_id | first.move_ids.product_id
+                ).ids,
+            }
+
+    def _remove_records(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            pickings = env["stock.picking"].browse(self.ids["pickings"])
+            partners = pickings.partner_id
+            pickings.tracking_event_ids.unlink()
+            pickings.unlink()
+            env["delivery.carrier"].browse(self.ids["carrier"]).unlink()
+            env["product.product"].browse(self.ids["products"]).unlink()
+            partners.unlink()
+
+    def test_two_deliveries_at_once_one_activity(self):
+        barrier = threading.Barrier(2, timeout=30)
+        outcomes = []
+
+        def worker(picking_id, hours):
+            for attempt in range(3):
+                try:
+                    with self.registry.cursor() as cr:
+                        env = api.Environment(cr, SUPERUSER_ID, {})
+                        picking = env["stock.picking"].browse(picking_id)
+                        cr.execute("SELECT 1")  # the snapshot is taken
+                        if not attempt:
+                            barrier.wait()
+                        picking._tracking_apply_events(
+                            [_event(hours, None, "held_by_customs_race")]
+                        )
+                    outcomes.append("ok")  # committed
+                    return
+                except psycopg2.errors.SerializationFailure:
+                    outcomes.append("retried")
+
+        threads = [
+            threading.Thread(target=worker, args=(picking_id, hours))
+            for hours, picking_id in enumerate(self.ids["pickings"], 1)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        self.assertEqual(sorted(outcomes), ["ok", "ok", "retried"])
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            activities = env["mail.activity"].search(
+                [
+                    ("res_model", "=", "stock.picking"),
+                    ("res_id", "in", self.ids["pickings"]),
+                    ("summary", "=", "Map carrier status held_by_customs_race"),
+                ]
+            )
+            self.assertEqual(len(activities), 1)
+            events = env["stock.picking.tracking.event"].search(
+                [("picking_id", "in", self.ids["pickings"])]
+            )
+            self.assertEqual(len(events), 2)
