@@ -120,7 +120,8 @@ class DeliveryCarrier(models.Model):
                 self.env._(
                     "%(service)s does not collect returns from this customer's "
                     "address (Biteship offers no such service for the route).",
-                    service=f"{company} {service}".upper(),
+                    # no f-string in the call: babel's export would skip it
+                    service=" ".join((company, service)).upper(),
                 )
             )
         methods = offered["collection_methods"]

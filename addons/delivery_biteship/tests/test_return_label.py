@@ -21,7 +21,7 @@ class TestBiteshipReturnLabel(BiteshipCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.warehouse.partner_id.name = "Gudang Toko"
+        cls.warehouse.partner_id.name = "Gudang Pusat"
         cls.stock_user = new_test_user(
             cls.env, "bs_return_stock", groups="stock.group_stock_user"
         )
@@ -44,7 +44,7 @@ class TestBiteshipReturnLabel(BiteshipCommon):
         self.assertEqual(body["origin_contact_email"], "budi@example.com")
         self.assertIn("Jl. Merdeka 17", body["origin_address"])
         self.assertEqual(body["origin_postal_code"], 40111)
-        self.assertEqual(body["destination_contact_name"], "Gudang Toko")
+        self.assertEqual(body["destination_contact_name"], "Gudang Pusat")
         self.assertEqual(body["destination_postal_code"], 10110)
         self.assertEqual(body["origin_collection_method"], "pickup")
         self.assertEqual(body["courier_company"], "jne")
@@ -66,7 +66,8 @@ class TestBiteshipReturnLabel(BiteshipCommon):
         self.assertEqual(label.name, f"LabelReturn-biteship-{waybill}.pdf")
         [page] = self._pdf_pages(label.sudo())
         self.assertIn("RETURN", page)
-        self.assertIn("Budi Santoso", page.split("To", 1)[0])
+        sender, _recipient = page.split(" TO ", 1)
+        self.assertIn("Budi Santoso", sender)
         # a second click, the return module again: Biteship's order adopted
         returned.print_return_label()
         self.biteship.get_return_label(returned.sudo())

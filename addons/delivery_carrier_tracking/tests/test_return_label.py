@@ -18,7 +18,7 @@ class TestReturnLabel(TrackingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.warehouse.partner_id.write(
-            {"name": "Gudang Toko", "phone": "+62 21 555 0100"}
+            {"name": "Gudang Pusat", "phone": "+62 21 555 0100"}
         )
         cls.carrier.tracking_webhook_secret = SECRET
         cls.stock_user = new_test_user(
@@ -72,10 +72,10 @@ class TestReturnLabel(TrackingCommon):
         self.assertNotIn(label, delivery.tracking_label_ids)
         [page] = self._pdf_pages(label)
         self.assertIn("RETURN", page)
-        sender, recipient = page.split("To", 1)
+        sender, recipient = page.split(" TO ", 1)
         self.assertIn("Budi Santoso", sender)
         self.assertIn("Jl. Merdeka 17", sender)
-        self.assertIn("Gudang Toko", recipient)
+        self.assertIn("Gudang Pusat", recipient)
         self.assertIn(number, recipient)
         # a second call (a click, the return module again): the same
         self.carrier.get_return_label(returned)
