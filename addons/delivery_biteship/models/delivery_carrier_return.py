@@ -28,10 +28,11 @@ class DeliveryCarrier(models.Model):
 
     @api.depends("delivery_type")
     def _compute_can_generate_return(self):
-        super()._compute_can_generate_return()
+        res = super()._compute_can_generate_return()
         for carrier in self:
             if carrier.delivery_type == "biteship":
                 carrier.can_generate_return = True
+        return res
 
     def biteship_get_return_label(
         self,
@@ -116,12 +117,13 @@ class DeliveryCarrier(models.Model):
         key = f"{company}:{service}"
         offered = next((s for s in rate_services(answer) if s["key"] == key), None)
         if not offered or not offered["collection_methods"]:
+            # outside the call: babel's export skips a call with an f-string
+            label = f"{company} {service}".upper()
             raise UserError(
                 self.env._(
                     "%(service)s does not collect returns from this customer's "
                     "address (Biteship offers no such service for the route).",
-                    # no f-string in the call: babel's export would skip it
-                    service=" ".join((company, service)).upper(),
+                    service=label,
                 )
             )
         methods = offered["collection_methods"]

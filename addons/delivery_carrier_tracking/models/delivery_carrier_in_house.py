@@ -25,10 +25,11 @@ class DeliveryCarrier(models.Model):
 
     @api.depends("delivery_type")
     def _compute_can_generate_return(self):
-        super()._compute_can_generate_return()
+        res = super()._compute_can_generate_return()
         for carrier in self:
             if carrier.delivery_type in IN_HOUSE_TYPES:
                 carrier.can_generate_return = True
+        return res
 
     def fixed_send_shipping(self, pickings):
         return self._tracking_in_house_ship(
