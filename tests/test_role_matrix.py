@@ -76,6 +76,10 @@ MATRIX = {
     # warehouse's (delivery_carrier_tracking_label_print)
     "label.read_pdf": (A, A, A, A, D),
     "picking.action_print_shipping_labels": (D, D, A, D, D),
+    # delivery_carrier_tracking: returns, the carrier side; the return label
+    # (core's button) and the receipt by scan are the warehouse's
+    "picking.print_return_label": (D, D, A, D, D),
+    "picking.action_open_by_tracking_number": (D, D, A, D, D),
     # delivery_carrier_tracking: "Retry Now" on a method whose settings the
     # carrier refused, for Inventory / Sales managers only
     "carrier.action_tracking_config_retry": (D, D, D, D, D),
@@ -717,6 +721,55 @@ def check_print_labels(world, ctx, result):
     assert result["context"]["active_ids"] == [ctx["picking"]], result
 
 
+def prepare_return(world, label=False):
+    """A return of one unit of a new delivered order, made with core's wizard
+    (which clears the carrier; the return module keeps it: set again here);
+    with `label`, its return label made by the administrator."""
+    admin = world.admin
+    order = world.order(world.users["sales_own"].uid, world.portal_partner)
+    delivery = world.ship(order, world.carrier)
+    wizard = admin.execute("stock.return.picking", "create", {"picking_id": delivery})
+    lines = read_one(admin, "stock.return.picking", wizard, ["product_return_moves"])
+    admin.execute(
+        "stock.return.picking.line",
+        "write",
+        lines["product_return_moves"],
+        {"quantity": 1.0},
+    )
+    returned = admin.execute("stock.return.picking", "action_create_returns", [wizard])[
+        "res_id"
+    ]
+    admin.execute("stock.picking", "write", [returned], {"carrier_id": world.carrier})
+    ctx = {"picking": returned}
+    if label:
+        assert admin.execute("stock.picking", "print_return_label", [returned])
+        ctx["number"] = picking_snapshot(world, ctx)["carrier_tracking_ref"]
+    return ctx
+
+
+def run_print_return_label(client, ctx):
+    return client.execute("stock.picking", "print_return_label", [ctx["picking"]])
+
+
+def check_return_label(world, ctx, result):
+    assert result is True
+    values = picking_snapshot(world, ctx)
+    assert values["carrier_tracking_ref"].startswith("RTN"), values
+    assert values["shipment_state"] == "label_created", values
+    assert len(values["tracking_label_ids"]) == 1
+
+
+def run_scan(client, ctx):
+    return client.execute(
+        "stock.picking", "action_open_by_tracking_number", ctx["number"]
+    )
+
+
+def check_scan(world, ctx, result):
+    assert result["res_model"] == "stock.picking"
+    assert result["res_id"] == ctx["picking"]
+
+
 ACTIONS = {
     "order.read_mine": read_order("mine"),
     "order.read_other": read_order("other"),
@@ -826,6 +879,18 @@ ACTIONS = {
         "snapshot": picking_snapshot,
         "check": check_print_labels,
     },
+    "picking.print_return_label": {
+        "prepare": prepare_return,
+        "run": run_print_return_label,
+        "snapshot": picking_snapshot,
+        "check": check_return_label,
+    },
+    "picking.action_open_by_tracking_number": {
+        "prepare": lambda world: prepare_return(world, label=True),
+        "run": run_scan,
+        "snapshot": picking_snapshot,
+        "check": check_scan,
+    },
     "carrier.action_tracking_config_retry": {
         "prepare": prepare_refused_carrier,
         "run": run_config_retry,
@@ -863,6 +928,8 @@ def test_matrix_covers_every_public_method():
         "cancel_shipment",
         "action_print_shipping_labels",
         "action_tracking_config_retry",
+        "print_return_label",
+        "action_open_by_tracking_number",
     } <= methods
     assert set(ACTIONS) == set(MATRIX)
 

@@ -12,6 +12,7 @@
         "security/security.xml",
         "report/shipping_label_report.xml",
         "data/ir_cron_data.xml",
+        "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/stock_picking_watch_data.xml",
         "views/delivery_carrier_views.xml",

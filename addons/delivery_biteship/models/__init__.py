@@ -1,6 +1,7 @@
 from . import delivery_carrier
 from . import delivery_carrier_payload
 from . import delivery_carrier_rates
+from . import delivery_carrier_return
 from . import delivery_carrier_shipping
 from . import delivery_carrier_tracking
 from . import delivery_carrier_webhook

@@ -170,18 +170,20 @@ class DeliveryCarrier(models.Model):
             if part
         )
 
-    def _biteship_order_payload(self, picking):
-        picking._tracking_check_shipping_data()
+    def _biteship_shop_partner(self, picking):
+        """(partner, phone) of the shop's end of a picking's Biteship order:
+        its warehouse's address. Raises a UserError naming what Biteship
+        needs and the address lacks."""
         company = picking.company_id
-        origin = self._biteship_origin_partner(
+        shop = self._biteship_origin_partner(
             picking.picking_type_id.warehouse_id, company
         )
-        origin_phone = origin.phone or origin.mobile or company.phone
+        phone = shop.phone or shop.mobile or company.phone
         missing = [
             label
             for label, value in (
-                (self.env._("street"), origin.street),
-                (self.env._("phone"), origin_phone),
+                (self.env._("street"), shop.street),
+                (self.env._("phone"), phone),
             )
             if not value
         ]
@@ -190,12 +192,41 @@ class DeliveryCarrier(models.Model):
                 self.env._(
                     "The warehouse address %(partner)s is missing %(fields)s, which "
                     "Biteship needs for the pickup.",
-                    partner=origin.display_name,
+                    partner=shop.display_name,
                     fields=", ".join(missing),
                 )
             )
+        return shop, phone
+
+    def _biteship_order_payload(self, picking):
+        """orders/create body of a delivery: from the warehouse to the
+        customer, collected the way the warehouse hands parcels over."""
+        picking._tracking_check_shipping_data()
+        shop, shop_phone = self._biteship_shop_partner(picking)
         dest = picking.partner_id
-        courier_company, courier_type = self._biteship_courier(picking)
+        return self._biteship_order_body(
+            picking,
+            (shop, shop_phone, self.env._("origin")),
+            (dest, dest.phone or dest.mobile, self.env._("delivery")),
+            self._biteship_courier(picking),
+            self._biteship_collection_method(picking.picking_type_id.warehouse_id),
+        )
+
+    def _biteship_order_body(self, picking, origin, destination, courier, collection):
+        """orders/create body of a picking's parcel between two addresses.
+
+        :param origin: (partner, phone, role) of the pickup location, the
+            role naming it in errors
+        :param destination: (partner, phone, role) of the destination
+        :param courier: (courier company, service)
+        :param collection: origin_collection_method (pickup, drop_off)
+        """
+        company = picking.company_id
+        (origin, origin_phone, origin_role), (dest, dest_phone, dest_role) = (
+            origin,
+            destination,
+        )
+        courier_company, courier_type = courier
         coordinates = self._biteship_shipping_coordinates(origin, dest, courier_company)
         # core's packages (one per package, plus the unpacked goods), each
         # with its weight and the products in it
@@ -224,20 +255,14 @@ class DeliveryCarrier(models.Model):
             "origin_contact_name": origin.name or company.name,
             "origin_contact_phone": origin_phone,
             "origin_address": self._biteship_address(origin),
-            "origin_postal_code": self._biteship_postal_code(
-                origin, self.env._("origin")
-            ),
+            "origin_postal_code": self._biteship_postal_code(origin, origin_role),
             "destination_contact_name": dest.name,
-            "destination_contact_phone": dest.phone or dest.mobile,
+            "destination_contact_phone": dest_phone,
             "destination_contact_email": dest.email or "",
             "destination_address": self._biteship_address(dest),
-            "destination_postal_code": self._biteship_postal_code(
-                dest, self.env._("delivery")
-            ),
+            "destination_postal_code": self._biteship_postal_code(dest, dest_role),
             **coordinates,
-            "origin_collection_method": self._biteship_collection_method(
-                picking.picking_type_id.warehouse_id
-            ),
+            "origin_collection_method": collection,
             "courier_company": courier_company,
             "courier_type": courier_type,
             "delivery_type": "now",

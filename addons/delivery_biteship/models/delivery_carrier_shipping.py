@@ -34,8 +34,16 @@ class DeliveryCarrier(models.Model):
         return [self._biteship_ship(picking) for picking in pickings]
 
     def _biteship_ship(self, picking):
+        order = self._biteship_create_order(
+            picking, self._biteship_order_payload(picking)
+        )
+        return self.biteship_booking_adopt(picking, order)
+
+    def _biteship_create_order(self, picking, payload):
+        """Create the picking's Biteship order from `payload` (orders/create
+        body), journaled at once for the booking guard; returns Biteship's
+        order (a lost answer's order adopted under its reference)."""
         client = self._biteship_client()
-        payload = self._biteship_order_payload(picking)
         for attempt in range(1, MAX_REFERENCES + 1):
             payload["reference_id"] = self._biteship_reference(picking, attempt)
             try:
@@ -80,7 +88,7 @@ class DeliveryCarrier(models.Model):
         # Committed at once, outside this transaction: a rollback or crash
         # after this point makes a retry adopt this order, not create another.
         self._tracking_booking_record(picking, order_id, payload["reference_id"])
-        return self.biteship_booking_adopt(picking, order)
+        return order
 
     def biteship_shipment_retry_delay(self, error):
         """Biteship's answer sets when the scheduler tries a failed booking

@@ -204,6 +204,8 @@ class BiteshipStandIn:
             self.requests = 0
             # bodies of the rates requests received (tests count and read them)
             self.rates_requests = []
+            # bodies of the orders/create requests received, accepted or not
+            self.order_requests = []
             self.faults = []
             # route name -> [[status, body, count], ...] (see replay)
             self.canned = {}
@@ -245,12 +247,15 @@ class BiteshipStandIn:
 
     # -- switches used by tests ------------------------------------------------
 
-    def inject(self, kind, count=1, delay=3.0):
-        """Make the next ``count`` API requests fail with ``kind`` (see FAULTS)."""
+    def inject(self, kind, count=1, delay=3.0, route=None):
+        """Make the next ``count`` API requests (to ``route``, a name of
+        ROUTES, if given) fail with ``kind`` (see FAULTS)."""
         if kind not in FAULTS:
             raise ValueError(f"unknown fault {kind!r}, expected one of {FAULTS}")
+        if route is not None and route not in {name for *_r, name in self.ROUTES}:
+            raise ValueError(f"unknown route {route!r}")
         with self.lock:
-            self.faults.append([kind, count, delay])
+            self.faults.append([kind, count, delay, route])
 
     def replay(self, route, body, status=200, count=1):
         """Answer the next ``count`` requests to ``route`` (a name of ROUTES,
@@ -272,11 +277,16 @@ class BiteshipStandIn:
                     return canned[0], canned[1]
         return None
 
-    def _take_fault(self):
+    def _take_fault(self, method, path):
         with self.lock:
             if not self.faults:
                 return None
             fault = self.faults[0]
+            if fault[3] is not None and not any(
+                verb == method and pattern.match(path) and name == fault[3]
+                for verb, pattern, name in self.ROUTES
+            ):
+                return None
             fault[1] -= 1
             if fault[1] <= 0:
                 self.faults.pop(0)
@@ -593,6 +603,16 @@ class BiteshipStandIn:
         return int(amount)
 
     def create_order(self, body):
+        # Returns (reverse orders) are ordinary orders whose pickup location
+        # (origin_*) is the customer and destination the shop: orders/create
+        # has no return endpoint nor field, so they meet every rule below
+        # (required contacts, postal code or coordinates of both ends,
+        # coordinates for instant couriers, the service's
+        # available_collection_method, cash on delivery only where the
+        # courier collects it).
+        # https://biteship.com/id/docs/api/orders/create
+        with self.lock:
+            self.order_requests.append(body)
         for key, code in ORDER_REQUIRED.items():
             if not body.get(key):
                 raise ApiError(400, f"{key} is required", code)
@@ -1021,7 +1041,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._answer(*standin.control(method, path, body))
             with standin.lock:
                 standin.requests += 1
-            fault = standin._take_fault()
+            fault = standin._take_fault(method, path)
             if fault:
                 kind, delay = fault
                 if kind == "timeout":

@@ -395,6 +395,42 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         self.assertEqual(picking.shipment_state, "returned")
         self.assertEqual(order.cod_state, "failed")
 
+    def test_return_of_a_cod_order_books_no_cash_and_moves_no_money(self):
+        """The customer sends goods of a collected COD order back: the return
+        is a Biteship order without cash on delivery, and its parcel's news
+        (delivered to the shop, or sent back to the customer) never moves the
+        order's cash: the COD triggers read deliveries only."""
+        order = self._cart(self.jne)
+        self.pay_cod(order)
+        delivery = self.ship(order)
+        self._webhook(delivery, "delivered")
+        self.assertEqual(order.cod_state, "collected")
+        collection = order.cod_collection_move_id
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=delivery.id, active_model="stock.picking")
+            .create({})
+        )
+        wizard.product_return_moves.quantity = 1.0
+        returned = self.env["stock.picking"].browse(
+            wizard.action_create_returns()["res_id"]
+        )
+        returned.carrier_id = self.jne  # kept by the return module
+        self.assertEqual(returned._get_cod_amount_to_collect(), 0.0)
+        returned.print_return_label()
+        body = self.server.order_requests[-1]
+        self.assertEqual(body["reference_id"], returned.name)
+        self.assertNotIn("destination_cash_on_delivery", body)
+        self.assertNotIn("destination_cash_on_delivery_type", body)
+        booked = self.server.orders[returned.carrier_shipment_id]
+        self.assertEqual(booked["destination"]["cash_on_delivery"]["amount"], 0)
+        for status in ("return_in_transit", "delivered"):
+            self._webhook(returned, status)
+            self.assertEqual(order.cod_state, "collected")
+            self.assertEqual(order.cod_collection_move_id, collection)
+            self.assertFalse(order.fulfilment_exception)
+        self.assertEqual(returned.shipment_state, "delivered")
+
     def test_rejected_and_disposed_parcels_are_not_collected(self):
         for status in ("rejected", "disposed"):
             order = self._cart(self.jne)

@@ -12,6 +12,7 @@ from . import stock_picking_tracking
 from . import stock_picking_scheduler
 from . import stock_picking_parcel
 from . import stock_picking_portal
+from . import stock_picking_return
 from . import stock_picking_tracking_event
 from . import stock_picking_watch
 from . import stock_warehouse

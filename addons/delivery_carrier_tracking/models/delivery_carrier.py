@@ -180,10 +180,27 @@ class DeliveryCarrier(models.Model):
                     error=self.sudo().tracking_config_error,
                 )
             )
-        lookup = self._tracking_provider_method("booking_lookup")
-        if not lookup:
+        if not self._tracking_provider_method("booking_lookup"):
             return super().send_shipping(pickings)
-        adopt = self._tracking_provider_method("booking_adopt")
+        return self._tracking_book_once(
+            pickings,
+            super().send_shipping,
+            self._tracking_provider_method("booking_adopt"),
+        )
+
+    def _tracking_book_once(self, pickings, book, adopt):
+        """The booking guard: under each picking's booking lock, a picking
+        whose shipment the carrier already accepted (journaled with
+        _tracking_booking_record, even if that transaction rolled back) gets
+        adopt(picking, shipment); book(others) books the others. Returns
+        their results in the order of `pickings`. Shipping (send_shipping)
+        and return labels (a provider's <delivery_type>_get_return_label)
+        go through it alike.
+
+        :param book: pickings -> list of results, one per picking
+        :param adopt: (picking, the carrier's shipment) -> result
+        """
+        lookup = self._tracking_provider_method("booking_lookup")
         journal = self.env["delivery.carrier.booking"]
         results, to_book = {}, pickings.browse()
         for picking in pickings:
@@ -193,7 +210,7 @@ class DeliveryCarrier(models.Model):
             else:
                 results[picking.id] = adopt(picking, shipment)
         if to_book:
-            booked = super().send_shipping(to_book)
+            booked = book(to_book)
             results.update(zip(to_book.ids, booked, strict=True))
         return [results[picking.id] for picking in pickings]
 

@@ -6,8 +6,10 @@ from odoo.exceptions import UserError
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 from ..shipment_rules import CARRIER_STATES, SHIPMENT_STATES
+from .delivery_carrier import IN_HOUSE_TYPES
 
 LABEL_REPORT = "delivery_carrier_tracking.action_report_shipping_label"
+RETURN_SEQUENCE = "delivery_carrier_tracking.return_label"
 
 
 class DeliveryCarrier(models.Model):
@@ -20,6 +22,14 @@ class DeliveryCarrier(models.Model):
     # ------------------------------------------------------------------ #
     # In-house provider: sequence numbers and QWeb labels
     # ------------------------------------------------------------------ #
+
+    @api.depends("delivery_type")
+    def _compute_can_generate_return(self):
+        res = super()._compute_can_generate_return()
+        for carrier in self:
+            if carrier.delivery_type in IN_HOUSE_TYPES:
+                carrier.can_generate_return = True
+        return res
 
     def fixed_send_shipping(self, pickings):
         return self._tracking_in_house_ship(
@@ -43,6 +53,44 @@ class DeliveryCarrier(models.Model):
         self._tracking_attach_labels(pickings)
         return results
 
+    def fixed_get_return_label(
+        self,
+        pickings,
+        tracking_number=None,  # pylint: disable=unused-argument
+        origin_date=None,  # pylint: disable=unused-argument
+    ):
+        return self._tracking_in_house_return_label(pickings)
+
+    def base_on_rule_get_return_label(
+        self,
+        pickings,
+        tracking_number=None,  # pylint: disable=unused-argument
+        origin_date=None,  # pylint: disable=unused-argument
+    ):
+        return self._tracking_in_house_return_label(pickings)
+
+    def _tracking_in_house_return_label(self, pickings):
+        """Core's return label contract for carriers without an API: each
+        return receipt gets a number of the return sequence as its tracking
+        number and a QWeb return label (the shipping label's layout, from the
+        customer to the warehouse), once: a second call returns the same.
+        The parcel is then tracked like any (webhook, number typed later)."""
+        pickings._tracking_check_return_label()
+        todo = pickings.browse()
+        for picking in pickings:
+            picking._tracking_lock()  # two clicks, two workers: one number
+            if not picking.carrier_tracking_ref:
+                picking._tracking_check_shipping_data()
+                picking.carrier_tracking_ref = self.env["ir.sequence"].next_by_code(
+                    RETURN_SEQUENCE
+                )
+                picking._tracking_shipment_created()
+            if not picking.tracking_label_ids:
+                todo |= picking
+        if todo:
+            self._tracking_attach_labels(todo)
+        return pickings.tracking_label_ids
+
     def fixed_cancel_shipment(self, pickings):
         if not self.tracking_create_label:
             return super().fixed_cancel_shipment(pickings)
@@ -53,7 +101,10 @@ class DeliveryCarrier(models.Model):
 
     def _tracking_attach_labels(self, pickings):
         """Render the labels of all pickings in one report run (a page per
-        parcel) and attach each page to its parcel."""
+        parcel) and attach each page to its parcel: shipping labels with
+        core's shipping prefix, those of return parcels (from the customer to
+        the warehouse) with core's return prefix, where core's
+        return_label_ids and the portal find them."""
         pickings = pickings.sudo()
         pickings._tracking_ensure_parcels()
         report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
@@ -70,9 +121,14 @@ class DeliveryCarrier(models.Model):
                     parcels=len(parcels),
                 )
             )
-        prefix = self._get_delivery_label_prefix()
         pages = iter(reader.pages)
         for picking in pickings:
+            returning = picking._tracking_is_return()
+            prefix = (
+                self.get_return_label_prefix()
+                if returning
+                else self._get_delivery_label_prefix()
+            )
             count = len(picking.parcel_ids)
             vals_list = []
             for index, parcel in enumerate(picking.parcel_ids, start=1):
@@ -96,13 +152,15 @@ class DeliveryCarrier(models.Model):
             for parcel, label in zip(picking.parcel_ids, labels, strict=True):
                 parcel.label_id = label
             picking.message_post(
-                body=self.env._(
+                body=self.env._("Return label for %(carrier)s.", carrier=self.name)
+                if returning
+                else self.env._(
                     "Shipping label(s) for %(carrier)s.", carrier=self.name
                 ),
                 attachment_ids=labels.ids,
             )
-        # the computed list of labels is cached for the transaction
-        pickings.invalidate_recordset(["tracking_label_ids"])
+        # the computed lists of labels are cached for the transaction
+        pickings.invalidate_recordset(["tracking_label_ids", "return_label_ids"])
 
     # ------------------------------------------------------------------ #
     # In-house provider: tracking links

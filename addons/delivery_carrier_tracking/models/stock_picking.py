@@ -149,17 +149,26 @@ class StockPicking(models.Model):
         self.env["stock.picking.parcel"]._ensure_pickings(self)
 
     def _compute_tracking_label_ids(self):
+        """The labels of the picking's parcels: its shipping labels, or for a
+        return parcel its return labels (core's prefixes)."""
         labels = self.env["ir.attachment"].search(
             [
                 ("res_model", "=", "stock.picking"),
                 ("res_id", "in", self.ids),
+                "|",
                 ("name", "=like", "LabelShipping-%"),
+                ("name", "=like", "LabelReturn-%"),
             ],
             order="id",
         )
         for picking in self:
+            prefix = (
+                "LabelReturn-" if picking._tracking_is_return() else "LabelShipping-"
+            )
             picking.tracking_label_ids = labels.filtered(
-                lambda a, p=picking: a.res_id == p.id
+                lambda a, p=picking, prefix=prefix: (
+                    a.res_id == p.id and a.name.startswith(prefix)
+                )
             )
 
     @api.model

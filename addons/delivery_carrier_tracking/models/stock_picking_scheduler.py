@@ -34,7 +34,9 @@ class StockPicking(models.Model):
     @api.model
     def _tracking_due_condition(self, states, carrier_ids=None):
         """SQL condition of the done deliveries in `states` that are due,
-        of these carriers (None: of any carrier)."""
+        of these carriers (None: of any carrier), and of the return parcels
+        on their way (receipts not received yet: the parcel travels before
+        the warehouse validates it)."""
         carriers = (
             SQL("carrier_id IS NOT NULL")
             if carrier_ids is None
@@ -44,13 +46,25 @@ class StockPicking(models.Model):
         # a method whose settings the carrier refused is asked nothing until
         # they are fixed (see delivery_carrier_configuration)
         return SQL(
-            """shipment_state IN %s AND state = 'done' AND %s
+            """shipment_state IN %s AND %s AND %s
                AND (tracking_next_poll_at IS NULL OR tracking_next_poll_at <= %s)
                AND carrier_id NOT IN (SELECT id FROM delivery_carrier
                                        WHERE tracking_config_error IS NOT NULL)""",
             tuple(states),
+            self._tracking_shipping_condition(),
             carriers,
             fields.Datetime.now(),
+        )
+
+    @api.model
+    def _tracking_shipping_condition(self):
+        """SQL: pickings whose parcel travels: done deliveries, and return
+        receipts from the moment they exist until the warehouse received
+        them (and after: late carrier news of a parcel still counts)."""
+        return SQL(
+            """(state = 'done' OR (state NOT IN ('draft', 'cancel')
+                AND picking_type_id IN (SELECT id FROM stock_picking_type
+                                         WHERE code = 'incoming')))"""
         )
 
     @api.model

@@ -249,6 +249,10 @@ class StockPicking(models.Model):
         )
 
     def _tracking_mail_customer(self, template_xmlid):
+        # A return parcel is the customer's own sending: the mails about a
+        # parcel coming to them (number, shipped, delivered) are not for it.
+        if self._tracking_is_return():
+            return
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if template:
             self.with_context(force_send=True).message_post_with_source(

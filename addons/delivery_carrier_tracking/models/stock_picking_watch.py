@@ -80,7 +80,16 @@ class StockPicking(models.Model):
 
     @api.model
     def _watch_base_domain(self):
-        return [("state", "=", "done"), ("carrier_id", "!=", False)]
+        # as the scheduler's _tracking_shipping_condition: done deliveries
+        # and return parcels on their way
+        return [
+            ("carrier_id", "!=", False),
+            "|",
+            ("state", "=", "done"),
+            "&",
+            ("picking_type_code", "=", "incoming"),
+            ("state", "not in", ("draft", "cancel")),
+        ]
 
     @api.model
     def _watch_reason_domains(self):

@@ -264,6 +264,22 @@ class TrackingCommon(HttpCase):
         self.assertEqual(picking.state, "done")
         return picking
 
+    def _create_return(self, picking, qty=1.0, carrier=None):
+        """A return of `qty` of each product of a done delivery, made with
+        core's wizard (which clears the carrier: the return module keeps it;
+        here it is set again), ready to receive."""
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=picking.id, active_model="stock.picking")
+            .create({})
+        )
+        wizard.product_return_moves.quantity = qty
+        returned = self.env["stock.picking"].browse(
+            wizard.action_create_returns()["res_id"]
+        )
+        returned.carrier_id = carrier or picking.carrier_id
+        return returned
+
     def _pdf_pages(self, attachment):
         reader = PdfFileReader(io.BytesIO(attachment.raw), strict=False)
         # wkhtmltopdf separates words with tabs

@@ -39,6 +39,8 @@ class StockPicking(models.Model):
             ._search([("order_line.invoice_lines.move_id", "in", unpaid)])
         )
         domains["invoice_unpaid"] = [
+            # a return parcel delivered to the shop owes nothing
+            ("picking_type_code", "=", "outgoing"),
             ("shipment_state", "=", "delivered"),
             ("sale_id", "in", orders),
         ]

@@ -29,6 +29,8 @@ class StockPickingParcel(models.Model):
     def _tracking_milestone(self):
         """The customer's milestone this parcel has reached, or False."""
         self.ensure_one()
+        if self.picking_id._tracking_is_return():
+            return False  # the customer's own parcel back to the shop
         milestone = MILESTONE_OF_STATE.get(self.shipment_state)
         if milestone == "shipped" and not (
             self.tracking_number and self.picking_id.state == "done"
