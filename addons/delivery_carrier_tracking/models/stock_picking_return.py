@@ -18,9 +18,10 @@ class StockPicking(models.Model):
     def _tracking_is_return(self):
         """Whether this picking's parcel travels from the customer to the
         warehouse (a return receipt with a carrier): its label goes the other
-        way, and the customer mails about deliveries are not for it."""
+        way, and the customer mails about deliveries are not for it. A
+        receipt of purchased goods is none, carrier or not."""
         self.ensure_one()
-        return self.picking_type_code == "incoming"
+        return self.picking_type_code == "incoming" and bool(self.return_id)
 
     def _tracking_check_return_label(self):
         """Raise a UserError naming the picking and why core's return label

@@ -63,6 +63,7 @@ class StockPicking(models.Model):
         them (and after: late carrier news of a parcel still counts)."""
         return SQL(
             """(state = 'done' OR (state NOT IN ('draft', 'cancel')
+                AND return_id IS NOT NULL
                 AND picking_type_id IN (SELECT id FROM stock_picking_type
                                          WHERE code = 'incoming')))"""
         )

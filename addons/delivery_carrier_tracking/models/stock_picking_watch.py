@@ -87,7 +87,9 @@ class StockPicking(models.Model):
             "|",
             ("state", "=", "done"),
             "&",
+            "&",
             ("picking_type_code", "=", "incoming"),
+            ("return_id", "!=", False),
             ("state", "not in", ("draft", "cancel")),
         ]
 
