@@ -527,6 +527,10 @@ class SaleReturn(models.Model):
             return
         try:
             with self.env.cr.savepoint():
+                # core's return_label_ids is computed without dependencies:
+                # read after the provider's attachments (core gives them their
+                # portal tokens), not from an earlier read.
+                picking.invalidate_recordset(["return_label_ids"])
                 carrier.get_return_label(picking)
         except Exception as error:  # pylint: disable=broad-except
             _logger.warning("Return label of %s failed", picking.name, exc_info=True)

@@ -1,1 +1,3 @@
 from . import test_returns
+from . import test_labels
+from . import test_portal
