@@ -48,7 +48,7 @@ class ReturnPortal(CustomerPortal):
         error = None
         if request.httprequest.method == "POST":
             try:
-                lines = self._parse_return_lines(order, post)
+                lines = self._parse_return_lines(post)
                 photo = self._read_photo()
                 request.env["sale.return"]._request(
                     order, lines, note=post.get("note"), photo=photo
@@ -72,7 +72,7 @@ class ReturnPortal(CustomerPortal):
             },
         )
 
-    def _parse_return_lines(self, order, post):
+    def _parse_return_lines(self, post):
         lines = []
         for key, value in post.items():
             if not key.startswith("qty_") or not (value or "").strip():

@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from .sale_return import LOCK_ERRORS
+from .sale_return import APPROVE_GROUP, LOCK_ERRORS
 
 
 class SaleOrder(models.Model):
@@ -51,6 +51,10 @@ class SaleOrder(models.Model):
         ):
             raise UserError(self.env._("You can only return your own orders."))
         if not self.env.user._is_portal():
+            # On the customer's behalf: whoever may approve it (salespeople).
+            self.env["sale.return"]._check_group(
+                APPROVE_GROUP, self.env._("Requesting a return")
+            )
             self.check_access("write")
         photo = None
         if photo_data:

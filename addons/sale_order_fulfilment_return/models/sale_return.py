@@ -277,10 +277,9 @@ class SaleReturn(models.Model):
         if not self.env.su and not self.env.user.has_group(group):
             raise AccessError(
                 self.env._(
-                    "%(what)s needs %(group)s rights: %(returns)s.",
+                    "%(what)s needs %(group)s rights.",
                     what=what,
-                    group=self.env.ref(group).full_name,
-                    returns=", ".join(self.mapped("name")),
+                    group=self.env.ref(group).sudo().full_name,
                 )
             )
 

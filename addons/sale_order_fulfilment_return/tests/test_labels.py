@@ -19,14 +19,14 @@ def can_return(carriers):
         carrier.can_generate_return = True
 
 
-def make_label(carrier, pickings, tracking_number=None, origin_date=None):
+def make_label(carrier, pickings, *_args, **_kwargs):
     for picking in pickings:
         picking.message_post(
             attachments=[(f"{carrier.get_return_label_prefix()}-{picking.id}.pdf", PDF)]
         )
 
 
-def refuse_label(carrier, pickings, tracking_number=None, origin_date=None):
+def refuse_label(_carrier, pickings, *_args, **_kwargs):
     pickings.carrier_tracking_ref = "HALF-WRITTEN"
     raise ValueError("carrier refused the pickup address")
 
