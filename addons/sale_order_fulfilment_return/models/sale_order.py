@@ -124,11 +124,18 @@ class SaleOrder(models.Model):
 
     def _return_lock(self):
         """Lock the order's row: two requests, or a request and an approval,
-        are checked against the quantity rule one after the other."""
+        are checked against the quantity rule one after the other. The row
+        is also touched: a transaction whose snapshot predates this one's
+        commit then fails to lock it (a serialization error) instead of
+        checking the quantities against returns it cannot see."""
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
                     "SELECT id FROM sale_order WHERE id IN %s FOR NO KEY UPDATE NOWAIT",
+                    [tuple(self.ids)],
+                )
+                self.env.cr.execute(
+                    "UPDATE sale_order SET write_date = write_date WHERE id IN %s",
                     [tuple(self.ids)],
                 )
         except LOCK_ERRORS as error:
