@@ -6,7 +6,6 @@ check what this module does with its answer or its failure."""
 
 from unittest.mock import patch
 
-from odoo.addons.delivery.models.delivery_carrier import DeliveryCarrier
 from odoo.tests import tagged
 
 from .common import ReturnCase
@@ -36,8 +35,9 @@ class TestReturnLabel(ReturnCase):
     def provider(self, label):
         self.carrier.get_return_label_from_portal = True
         self.carrier.invalidate_recordset(["can_generate_return"])
+        # on the registry's class: above every module's provider methods
         return patch.multiple(
-            DeliveryCarrier,
+            type(self.env["delivery.carrier"]),
             _compute_can_generate_return=can_return,
             fixed_get_return_label=label,
             create=True,

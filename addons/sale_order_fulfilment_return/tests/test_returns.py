@@ -361,7 +361,10 @@ class TestReturnRefund(ReturnCase):
         self.receive(ret)
         self.assertEqual(ret.state, "received")
         self.assertFalse(ret.refund_move_id)
-        self.assertIn("no posted invoice", ret.activity_ids.note)
+        activity = ret.activity_ids.filtered(
+            lambda a: a.activity_type_id.name == "Return Refund"
+        )
+        self.assertIn("no posted invoice", activity.note)
 
 
 @tagged("post_install", "-at_install")
