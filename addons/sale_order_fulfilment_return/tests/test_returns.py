@@ -2,7 +2,7 @@ import xmlrpc.client
 
 from odoo.addons.sale_order_fulfilment.tests.common import create_order, pay
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import ReturnCase
 
@@ -170,6 +170,14 @@ class TestReturnApproval(ReturnCase):
         self.assertEqual(len(ret.return_picking_ids), 1)
         # the goods asked for still count until they come back
         self.assertEqual(self.goods_line(order)._get_returnable_qty(), 1.0)
+        # the order shows its returns (the form as the salesperson)
+        form = Form(order.with_user(self.own))
+        self.assertEqual(form.return_count, 1)
+        self.assertEqual(
+            order.with_user(self.own).return_ids.mapped("state"), ["approved"]
+        )
+        action = order.with_user(self.own).action_view_returns()
+        self.assertEqual(self.env["sale.return"].search(action["domain"]), ret)
 
     def test_core_return_wizard_keeps_carrier_only_with_return_labels(self):
         """Outside this flow, stock_delivery's reset stays for carriers
