@@ -1,0 +1,30 @@
+{
+    "name": "Sale Order Fulfilment: Customer Returns",
+    "summary": "Customers request returns in the portal or from the tracking "
+    "link; approval, return picking with its carrier, label, refund",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "license": "LGPL-3",
+    "author": "Fulfilment Team",
+    "website": "https://github.com/fulfilment-team/odoo-fulfilment",
+    "depends": [
+        "sale_order_fulfilment",
+        "delivery_carrier_tracking",
+        "website_delivery_tracking",
+        "portal",
+    ],
+    "data": [
+        "security/sale_return_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/mail_template_data.xml",
+        "data/sale_return_reason_data.xml",
+        "views/sale_return_views.xml",
+        "views/sale_return_reason_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/sale_portal_templates.xml",
+        "report/sale_return_report_views.xml",
+    ],
+}

@@ -1,0 +1,97 @@
+from odoo import fields, models, tools
+
+
+class SaleReturnReport(models.Model):
+    """Delivered and returned quantities side by side, per product, courier,
+    reason and origin: the return rate is returned / delivered over any
+    grouping (origin 'carrier' rows make the return-to-sender rate)."""
+
+    _name = "sale.return.report"
+    _description = "Return Rates"
+    _auto = False
+    _order = "date desc"
+
+    date = fields.Datetime(readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    categ_id = fields.Many2one("product.category", string="Category", readonly=True)
+    carrier_id = fields.Many2one("delivery.carrier", string="Courier", readonly=True)
+    reason_id = fields.Many2one("sale.return.reason", readonly=True)
+    # sale.return's origins, whatever modules add to them.
+    origin = fields.Selection(
+        selection=lambda self: self.env["sale.return"]._fields["origin"].selection,
+        readonly=True,
+        help="Who sent the goods back; empty on delivered rows.",
+    )
+    company_id = fields.Many2one("res.company", readonly=True)
+    website_id = fields.Many2one("website", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    qty_delivered = fields.Float("Delivered Qty", readonly=True)
+    qty_returned = fields.Float("Returned Qty", readonly=True)
+    parcels_delivered = fields.Integer("Delivered Parcels", readonly=True)
+    return_count = fields.Integer("Returned Lines", readonly=True)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            f"""
+            CREATE OR REPLACE VIEW {self._table} AS (
+                SELECT
+                    -m.id AS id,
+                    p.date_done AS date,
+                    m.product_id,
+                    pt.categ_id,
+                    COALESCE(p.carrier_id, so.carrier_id) AS carrier_id,
+                    NULL::integer AS reason_id,
+                    NULL::varchar AS origin,
+                    so.company_id,
+                    so.website_id,
+                    so.id AS order_id,
+                    so.user_id,
+                    m.quantity AS qty_delivered,
+                    0.0 AS qty_returned,
+                    CASE WHEN m.id = (
+                        SELECT min(m2.id) FROM stock_move m2
+                        WHERE m2.picking_id = p.id AND m2.state = 'done'
+                    ) THEN 1 ELSE 0 END AS parcels_delivered,
+                    0 AS return_count
+                FROM stock_move m
+                JOIN stock_picking p ON p.id = m.picking_id
+                JOIN stock_picking_type t ON t.id = p.picking_type_id
+                JOIN sale_order_line sol ON sol.id = m.sale_line_id
+                JOIN sale_order so ON so.id = sol.order_id
+                JOIN product_product pp ON pp.id = m.product_id
+                JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                WHERE m.state = 'done' AND t.code = 'outgoing'
+                UNION ALL
+                SELECT
+                    l.id AS id,
+                    r.create_date AS date,
+                    sol.product_id,
+                    pt.categ_id,
+                    COALESCE(
+                        (SELECT rp.carrier_id FROM stock_picking rp
+                         WHERE rp.sale_return_id = r.id
+                         ORDER BY rp.id LIMIT 1),
+                        so.carrier_id
+                    ) AS carrier_id,
+                    l.reason_id,
+                    r.origin,
+                    r.company_id,
+                    so.website_id,
+                    so.id AS order_id,
+                    so.user_id,
+                    0.0 AS qty_delivered,
+                    l.quantity AS qty_returned,
+                    0 AS parcels_delivered,
+                    1 AS return_count
+                FROM sale_return_line l
+                JOIN sale_return r ON r.id = l.return_id
+                JOIN sale_order_line sol ON sol.id = l.sale_line_id
+                JOIN sale_order so ON so.id = r.order_id
+                JOIN product_product pp ON pp.id = sol.product_id
+                JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                WHERE r.state NOT IN ('refused', 'cancelled')
+            )
+            """
+        )

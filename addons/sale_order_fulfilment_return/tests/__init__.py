@@ -1,0 +1,5 @@
+from . import test_returns
+from . import test_labels
+from . import test_portal
+from . import test_i18n
+from . import test_concurrency

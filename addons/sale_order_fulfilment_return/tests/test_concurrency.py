@@ -1,0 +1,127 @@
+"""Two requests for the same goods at the same moment, in real committed
+transactions: the order's row lock lets one pass the quantity rule."""
+
+import threading
+
+from odoo import SUPERUSER_ID, api
+from odoo.addons.sale_order_fulfilment.tests.common import (
+    create_order,
+    create_product,
+)
+from odoo.modules.registry import Registry
+from odoo.tests.common import BaseCase, get_db_name, tagged
+from odoo.tools import mute_logger
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentRequests(BaseCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        cls.addClassCleanup(cls.clean_up)
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            # No carrier: the delivered order stays out of the carriers'
+            # watch lists and scorecards of other tests (done moves cannot
+            # be deleted afterwards).
+            product = create_product(env, name="Kain Batik Race")
+            partner = env["res.partner"].create({"name": "Pelanggan Balapan"})
+            order = create_order(env, partner, product, qty=1.0)
+            order.action_confirm()
+            picking = order.picking_ids
+            picking.move_ids.write({"quantity": 1.0, "picked": True})
+            picking._action_done()
+            cls.order_id = order.id
+            cls.line_id = order.order_line.id
+            cls.product_id = product.id
+            cls.reason_id = env.ref(
+                "sale_order_fulfilment_return.return_reason_damaged"
+            ).id
+
+    @classmethod
+    def clean_up(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["sale.return"].search([("order_id", "=", cls.order_id)]).unlink()
+            env["product.product"].browse(cls.product_id).active = False
+
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(self.clean_returns)
+        self.lines = [
+            {"sale_line_id": self.line_id, "quantity": 1.0, "reason_id": self.reason_id}
+        ]
+
+    def clean_returns(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["sale.return"].search([("order_id", "=", self.order_id)]).unlink()
+
+    def request(self, outcomes, before=None, after=None):
+        """One worker's request in its own committed transaction; `before`
+        runs once its snapshot is taken, `after` once it is over."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            order = env["sale.order"].browse(self.order_id)
+            order.order_line.mapped("qty_delivered")  # the snapshot
+            if before:
+                before()
+            try:
+                env["sale.return"]._request(order, self.lines)
+                # a real, concurrent transaction: it must commit
+                cr.commit()  # pylint: disable=invalid-commit
+                outcomes.append("ok")
+            except Exception as error:  # noqa: BLE001 - the loser's error
+                cr.rollback()
+                outcomes.append(type(error).__name__)
+        if after:
+            after()
+
+    def run_workers(self, *workers):
+        threads = [threading.Thread(target=worker) for worker in workers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+    def assert_one_return(self, outcomes):
+        self.assertEqual(sorted(outcomes), ["UserError", "ok"])
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            returns = env["sale.return"].search([("order_id", "=", self.order_id)])
+            self.assertEqual(returns.line_ids.mapped("quantity"), [1.0])
+
+    @mute_logger("odoo.sql_db")
+    def test_two_requests_at_once_one_passes(self):
+        barrier = threading.Barrier(2)
+        outcomes = []
+
+        def worker():
+            self.request(outcomes, before=lambda: barrier.wait(timeout=10))
+
+        self.run_workers(worker, worker)
+        self.assert_one_return(outcomes)
+
+    @mute_logger("odoo.sql_db")
+    def test_request_on_a_snapshot_older_than_another_is_refused(self):
+        """The second request started before the first committed: it cannot
+        see the first return, and must not pass the rule without it."""
+        snapshot_taken, first_committed = threading.Event(), threading.Event()
+        outcomes = []
+
+        def late():
+            self.request(
+                outcomes,
+                before=lambda: (
+                    snapshot_taken.set(),
+                    first_committed.wait(timeout=30),
+                ),
+            )
+
+        def early():
+            snapshot_taken.wait(timeout=30)
+            self.request(outcomes, after=first_committed.set)
+
+        self.run_workers(late, early)
+        self.assert_one_return(outcomes)

@@ -1,0 +1,2 @@
+from . import sale_return_refuse
+from . import stock_return_picking
