@@ -1,1 +1,6 @@
-from . import test_milestone_concurrency, test_milestone_mails, test_tracking_page
+from . import (
+    test_milestone_concurrency,
+    test_milestone_mails,
+    test_tracking_attempt_concurrency,
+    test_tracking_page,
+)
