@@ -34,9 +34,10 @@ server's request log), cron jobs run; and both ways side by side. Exit status
 
 Usage:
     .venv/bin/python bench/bench_two_servers.py --db DB --conf CONF
-        [--orders 200] [--events 1000] [--clients 16] [--biteship 30]
-        [--latency 0.2] [--port 18160] [--time-limit 420] [--ways 1,2]
+        [--orders 80] [--events 400] [--clients 12] [--biteship 20]
+        [--latency 0.2] [--port 18160] [--time-limit 600] [--ways 1,2]
 
+--time-limit: seconds for each way, set-up included (as bench_load's).
 --db needs our modules installed and no open connection; the copies
 <db>_one and <db>_two are dropped at the end (--keep keeps them). Ports: the
 one server on --port, the two on --port + 2 and + 4 (websockets on the next
@@ -52,7 +53,6 @@ import sys
 import tempfile
 import threading
 import time
-from argparse import Namespace
 from concurrent.futures import ThreadPoolExecutor
 
 import odoo
@@ -71,7 +71,6 @@ from bench_load import (
 from common import (
     copy_database,
     drop_database,
-    load_registry,
     parse_args,
     pay,
     set_policy,
@@ -82,6 +81,7 @@ from common import (
     wait_server,
     web_orders,
 )
+from odoo.modules.registry import Registry
 from rr_proxy import RoundRobinProxy
 
 sys.path.insert(
@@ -362,7 +362,7 @@ def run_way(args, servers, standin):
                     options=["--proxy-mode"],
                 )
             )
-        registry = load_registry(Namespace(db=db, conf=args.conf))
+        registry = Registry(db)
         for process, port in zip(processes, ports, strict=True):
             wait_server(process, f"http://127.0.0.1:{port}", 120)
         with registry.cursor() as cr:
@@ -555,6 +555,11 @@ def report(args, ways, load_before, load_after):
     row("deliveries with > 1 shipment", lambda w: w["multi_shipment"])
     row("orders not invoiced + reconciled", lambda w: w["open_orders"])
     row(
+        "deliveries without shipment / payments not processed",
+        lambda w: f"{w['unshipped']} / {w['unprocessed']}",
+    )
+    row("orders or payments waiting at the time limit", lambda w: w["waiting"])
+    row(
         "/track one address: accepted / refused (servers)",
         lambda w: "{address_accepted} / {address_refused} ({address_servers})".format(
             **w["track"]
@@ -611,18 +616,22 @@ def uptime():
 def main():
     args = parse_args(
         __doc__,
-        orders=(int, 200),
-        events=(int, 1000),
-        clients=(int, 16),
-        biteship=(int, 30),
+        orders=(int, 80),
+        events=(int, 400),
+        clients=(int, 12),
+        biteship=(int, 20),
         latency=(float, 0.2),
         port=(int, 18160),
-        time_limit=(int, 420),
+        time_limit=(int, 600),
         keep=(int, 0),
         ways=(str, "1,2"),
     )
     random.seed(22)
+    # parsed once: a second parse_config after a registry was loaded fails
+    # (KeyError load_language), hence no common.load_registry per way
     odoo.tools.config.parse_config(["-c", args.conf, "--log-level", "error"])
+    odoo.tools.config["max_cron_threads"] = 0
+    odoo.modules.module.initialize_sys_path()
     load_before = uptime()
     standin = CountingStandIn(api_key=API_KEY, port=args.port + 9).start()
     try:
