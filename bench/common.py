@@ -151,10 +151,10 @@ def check_port_free(port):
             raise RuntimeError(f"port {port} is in use: {error}") from error
 
 
-def start_server(conf, db, port, log_path, workers=0, cron_threads=0):
+def start_server(conf, db, port, log_path, workers=0, cron_threads=0, options=()):
     """odoo-bin serving only `db` on loopback, requests logged at info in
     `log_path`; with workers, in prefork mode (the websocket server on the
-    next port)."""
+    next port); `options`: more odoo-bin options."""
     check_port_free(port)
     command = [
         sys.executable,
@@ -171,6 +171,7 @@ def start_server(conf, db, port, log_path, workers=0, cron_threads=0):
         *([f"--gevent-port={port + 1}"] if workers else []),
         f"--logfile={log_path}",
         "--log-level=info",
+        *options,
     ]
     # own session: the whole process group (workers, wkhtmltopdf) is ended
     with open(f"{log_path}.out", "w") as output:

@@ -26,9 +26,20 @@ class WebsiteDeliveryTracking(http.Controller):
         """The guest's guess. A right one opens the order's signed page; a
         wrong one, whether the order exists or not, gets the same answer and
         counts against the visitor's address and the typed reference."""
-        Attempt = request.env["website.tracking.attempt"].sudo()
         address = request.httprequest.remote_addr or "-"
-        if Attempt._is_locked(address, order):
+        sale_order = request.env["sale.order"]._tracking_find(
+            request.website, order, secret
+        )
+        # The guesses counted on a cursor of their own, committed (and its
+        # locks released) as soon as this one is recorded; nothing runs on the
+        # request's cursor meanwhile.
+        with request.env.registry.cursor() as cr:
+            Attempt = request.env(cr=cr)["website.tracking.attempt"].sudo()
+            Attempt._lock_guesses(address, order)
+            locked = Attempt._is_locked(address, order)
+            if not locked and not sale_order:
+                Attempt._record_failure(address, order)
+        if locked:
             return self._tracking_render(
                 status=429,
                 order_ref=order[:64],
@@ -36,11 +47,7 @@ class WebsiteDeliveryTracking(http.Controller):
                     "Too many attempts. Please try again in a few minutes."
                 ),
             )
-        sale_order = request.env["sale.order"]._tracking_find(
-            request.website, order, secret
-        )
         if not sale_order:
-            Attempt._record_failure(address, order)
             return self._tracking_render(
                 order_ref=order[:64],
                 error=request.env._(

@@ -1,12 +1,15 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
 # Failed guesses allowed in the window, per address and per typed order
 # reference, before the form refuses to answer (system parameters override).
 DEFAULT_MAX_PER_ADDRESS = 20
 DEFAULT_MAX_PER_ORDER = 5
 DEFAULT_WINDOW_MINUTES = 15
+# first key of the advisory locks of _lock_guesses (any constant of ours)
+LOCK_SPACE = 22040
 
 
 class WebsiteTrackingAttempt(models.Model):
@@ -43,6 +46,29 @@ class WebsiteTrackingAttempt(models.Model):
     @api.model
     def _normalize_reference(self, reference):
         return (reference or "").strip().upper()[:64]
+
+    @api.model
+    def _lock_guesses(self, address, reference):
+        """Make this cursor count and record the guesses of `address` and of
+        `reference` one after the other with every worker of every server on
+        the database: PostgreSQL advisory locks held until its transaction
+        ends, and READ COMMITTED on a cursor just opened, so that each count
+        sees the guesses committed by the previous holder (a repeatable-read
+        snapshot taken before the lock would not, and parallel guesses would
+        all pass the limit). Called on a cursor of its own, committed once
+        the guess is recorded."""
+        cr = self.env.cr
+        if cr.connection.info.transaction_status == TRANSACTION_STATUS_IDLE:
+            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        # always the address first: two guessers never wait for each other
+        # in a circle
+        for key in (
+            f"address:{address}",
+            f"reference:{self._normalize_reference(reference)}",
+        ):
+            cr.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [LOCK_SPACE, key]
+            )
 
     @api.model
     def _is_locked(self, address, reference):
