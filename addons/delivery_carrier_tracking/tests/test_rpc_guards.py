@@ -1,6 +1,6 @@
 import xmlrpc.client
 
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import TrackingCommon
 
@@ -159,3 +159,14 @@ class TestRpcGuards(TrackingCommon):
         picking.invalidate_recordset()
         self.assertEqual(picking.shipment_state, "cancelled")
         self.assertFalse(picking.carrier_tracking_ref)
+
+    def test_salesperson_opens_a_shipped_delivery(self):
+        """The order's Delivery button: a salesperson (no Inventory rights)
+        reads the delivery form with its parcels and tracking events."""
+        picking = self._validate(self._create_picking())
+        self.assertTrue(picking.parcel_ids)
+        form = Form(picking.with_user(self.salesman))
+        self.assertEqual(form.carrier_tracking_ref, picking.carrier_tracking_ref)
+        self.assertEqual(len(form.parcel_ids), len(picking.parcel_ids))
+        events = picking.with_user(self.salesman).tracking_event_ids
+        self.assertEqual(events.ids, picking.tracking_event_ids.ids)
