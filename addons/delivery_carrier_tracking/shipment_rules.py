@@ -51,6 +51,10 @@ POLL_INTERVAL = timedelta(hours=1)
 # How long a provider that answered "too many requests" without saying until
 # when (no Retry-After) is left alone.
 RATE_LIMIT_PAUSE = timedelta(seconds=10)
+# The longest a scheduler run waits for its turn in a provider's request
+# budget (other workers' reservations, a Retry-After) before it leaves that
+# provider to a later run: a cron thread is not spent sleeping.
+BUDGET_MAX_WAIT = 10.0
 BACKOFF_BASE = timedelta(minutes=5)
 BACKOFF_MAX = timedelta(days=1)
 # Consecutive failed polls (about half a day with the back-off) before a

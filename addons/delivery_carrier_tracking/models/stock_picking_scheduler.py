@@ -11,6 +11,7 @@ from odoo.tools import SQL, config, split_every
 from ..rate_budget import RequestPacer
 from ..shipment_rules import (
     ACTIVE_SHIPMENT_STATES,
+    BUDGET_MAX_WAIT,
     CRON_TIME_DEFAULT,
     CRON_TIME_SHARE,
     POLL_FAILURES_WARN,
@@ -199,8 +200,9 @@ class StockPicking(models.Model):
         """Poll one chunk within the provider account's request budget:
         reserve its requests (shared by every worker and server), wait for
         the first slot before taking the rows, so that nothing is held while
-        waiting. An account whose budget is taken or blocked (429) until the
-        deadline is skipped for the rest of the run (`spent`).
+        waiting. An account whose budget is taken or blocked (429) for longer
+        (BUDGET_MAX_WAIT, the deadline) is skipped for the rest of the run
+        (`spent`).
 
         :return: the number of deliveries polled
         """
@@ -208,7 +210,7 @@ class StockPicking(models.Model):
         if account in spent:
             return 0
         wait = carrier._tracking_budget_reserve(
-            len(chunk), max_wait=deadline - time.monotonic()
+            len(chunk), max_wait=min(BUDGET_MAX_WAIT, deadline - time.monotonic())
         )
         if wait is None:
             spent.add(account)

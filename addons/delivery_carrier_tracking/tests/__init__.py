@@ -11,3 +11,4 @@ from . import test_portal_queries
 from . import test_watch
 from . import test_provider_hooks
 from . import test_unmapped_status
+from . import test_poll_budget
