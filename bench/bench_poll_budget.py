@@ -27,8 +27,9 @@ Usage: .venv/bin/python bench/bench_poll_budget.py --db DB --conf odoo.conf
        [--count 10000] [--minutes 60] [--step 5] [--interval 60]
        [--webhook-share 0.7] [--rate 40] [--limit 50] [--latency 0.05]
 
-The database needs delivery_biteship installed. Each way's data is created
-in one transaction that is rolled back at the end.
+The database needs delivery_biteship installed. The shipments are created
+once, in one transaction rolled back at the end; each way is undone after it
+ran (savepoint).
 """
 
 import math
@@ -100,57 +101,57 @@ def start_state(env, ids, args, budget, rng):
     env.invalidate_all()
 
 
-def run_way(registry, server, args, budget):
+def run_way(env, server, args, carrier, pickings, budget):
+    """One way over the simulated hour, undone at the end (savepoint)."""
     from odoo.addons.delivery_biteship.tests.biteship_server import max_in_window
 
-    with registry.cursor() as cr:
-        env = superuser_env(cr)
-        carrier, pickings = make_shipments(env, server, args.count)
-        carrier.write(
-            {
-                "biteship_poll_workers": args.workers,
-                "tracking_poll_interval": args.interval,
-                "tracking_request_rate": args.rate if budget else NO_BUDGET,
-            }
-        )
-        ids = pickings.ids
-        rng = random.Random(22)  # the same draws for both ways
-        start_state(env, ids, args, budget, rng)
-        webhook_chance = 1 - (1 - args.webhook_share) ** (args.step / args.interval)
-        Picking = env["stock.picking"]
-        server.latency = args.latency
-        first_request = len(server.request_times)
-        throttled = server.throttled
-        requests = server.requests
-        stale, poll_seconds, webhooks = [], 0.0, 0
-        for _step in range(args.minutes // args.step):
-            shift_clock(env, ids, args.step)
-            news = [pid for pid in ids if rng.random() < webhook_chance]
-            webhooks += len(news)
-            if budget:
-                Picking.browse(news)._tracking_note_news()
-            else:  # before: a webhook did not move the poll
-                Picking.browse(news).write(
-                    {"tracking_last_news_at": fields.Datetime.now()}
-                )
-            start = time.perf_counter()
-            while Picking._cron_tracking_update(batch_size=200):
-                env.invalidate_all()
-            poll_seconds += time.perf_counter() - start
-            stale.append(staleness(env, ids))
-        times = server.request_times[first_request:]
-        row = {
-            "way": "budget + interval" if budget else "poll everything",
-            "requests": (server.requests - requests) * 60 / args.minutes,
-            "throttled": server.throttled - throttled,
-            "max_per_s": max_in_window(times),
-            "webhooks": webhooks * 60 / args.minutes,
-            "stale_max": max(stale),
-            "stale_end": stale[-1],
-            "poll_s": poll_seconds,
+    env.flush_all()
+    env.cr.execute("SAVEPOINT bench_way")
+    carrier.write(
+        {
+            "biteship_poll_workers": args.workers,
+            "tracking_poll_interval": args.interval,
+            "tracking_request_rate": args.rate if budget else NO_BUDGET,
         }
-        server.latency = 0.0
-        cr.rollback()
+    )
+    ids = pickings.ids
+    rng = random.Random(22)  # the same draws for both ways
+    start_state(env, ids, args, budget, rng)
+    webhook_chance = 1 - (1 - args.webhook_share) ** (args.step / args.interval)
+    Picking = env["stock.picking"]
+    server.latency = args.latency
+    first_request = len(server.request_times)
+    throttled = server.throttled
+    requests = server.requests
+    stale, poll_seconds, webhooks = [], 0.0, 0
+    for _step in range(args.minutes // args.step):
+        shift_clock(env, ids, args.step)
+        news = [pid for pid in ids if rng.random() < webhook_chance]
+        webhooks += len(news)
+        if budget:
+            Picking.browse(news)._tracking_note_news()
+        else:  # before: a webhook did not move the poll
+            Picking.browse(news).write({"tracking_last_news_at": fields.Datetime.now()})
+        start = time.perf_counter()
+        while Picking._cron_tracking_update(batch_size=200):
+            env.invalidate_all()
+        poll_seconds += time.perf_counter() - start
+        stale.append(staleness(env, ids))
+    times = server.request_times[first_request:]
+    row = {
+        "way": "budget + interval" if budget else "poll everything",
+        "requests": (server.requests - requests) * 60 / args.minutes,
+        "throttled": server.throttled - throttled,
+        "max_per_s": max_in_window(times),
+        "webhooks": webhooks * 60 / args.minutes,
+        "stale_max": max(stale),
+        "stale_end": stale[-1],
+        "poll_s": poll_seconds,
+    }
+    server.latency = 0.0
+    env.flush_all()
+    env.cr.execute("ROLLBACK TO SAVEPOINT bench_way")
+    env.invalidate_all()
     return row
 
 
@@ -173,7 +174,15 @@ def main():
     server = BiteshipStandIn(api_key=API_KEY).start()
     server.rate_limit = args.limit
     try:
-        rows = [run_way(registry, server, args, budget) for budget in (False, True)]
+        with registry.cursor() as cr:
+            env = superuser_env(cr)
+            # the same shipments for both ways (each undone after it ran)
+            carrier, pickings = make_shipments(env, server, args.count)
+            rows = [
+                run_way(env, server, args, carrier, pickings, budget)
+                for budget in (False, True)
+            ]
+            cr.rollback()
     finally:
         server.stop()
     print(
