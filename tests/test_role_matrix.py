@@ -83,6 +83,9 @@ MATRIX = {
     # delivery_carrier_tracking: "Retry Now" on a method whose settings the
     # carrier refused, for Inventory / Sales managers only
     "carrier.action_tracking_config_retry": (D, D, D, D, D),
+    # delivery_carrier_tracking: the provider's request budget and the poll
+    # interval are a method's settings, Inventory / Sales managers' to edit
+    "carrier.write_request_budget": (D, D, D, D, D),
     # delivery_carrier_freight_audit: a delivery's costs for warehouse users
     # (core shows them its shipping cost), the report for managers only
     "picking.read_freight_costs": (D, D, A, D, D),
@@ -675,6 +678,29 @@ def check_config_retry(world, ctx, result):
     assert not carrier_snapshot(world, ctx)["tracking_config_error"]
 
 
+def run_write_request_budget(client, ctx):
+    return client.execute(
+        "delivery.carrier",
+        "write",
+        [ctx["carrier"]],
+        {"tracking_request_rate": 99.0, "tracking_poll_interval": 5},
+    )
+
+
+def request_budget_snapshot(world, ctx):
+    return read_one(
+        world.admin,
+        "delivery.carrier",
+        ctx["carrier"],
+        ["tracking_request_rate", "tracking_poll_interval"],
+    )
+
+
+def check_write_request_budget(world, ctx, result):
+    assert result is True
+    assert request_budget_snapshot(world, ctx)["tracking_request_rate"] == 99.0
+
+
 def run_read_freight_costs(client, ctx):
     return client.execute(
         "stock.picking",
@@ -909,6 +935,12 @@ ACTIONS = {
         "run": run_config_retry,
         "snapshot": carrier_snapshot,
         "check": check_config_retry,
+    },
+    "carrier.write_request_budget": {
+        "prepare": lambda world: {"carrier": world.carrier},
+        "run": run_write_request_budget,
+        "snapshot": request_budget_snapshot,
+        "check": check_write_request_budget,
     },
     "picking.read_freight_costs": {
         "prepare": lambda world: {"picking": world.mine_picking},

@@ -46,7 +46,15 @@ MAX_CLOCK_SKEW = timedelta(seconds=300)
 TRACKING_NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_./ ]*$")
 TRACKING_NUMBER_MAX = 64
 CONTROL_CHARS_RE = re.compile(r"[\x00-\x1f\x7f]")
+# Default of a carrier's poll interval (tracking_poll_interval).
 POLL_INTERVAL = timedelta(hours=1)
+# How long a provider that answered "too many requests" without saying until
+# when (no Retry-After) is left alone.
+RATE_LIMIT_PAUSE = timedelta(seconds=10)
+# The longest a scheduler run waits for its turn in a provider's request
+# budget (other workers' reservations, a Retry-After) before it leaves that
+# provider to a later run: a cron thread is not spent sleeping.
+BUDGET_MAX_WAIT = 10.0
 BACKOFF_BASE = timedelta(minutes=5)
 BACKOFF_MAX = timedelta(days=1)
 # Consecutive failed polls (about half a day with the back-off) before a

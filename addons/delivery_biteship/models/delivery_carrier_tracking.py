@@ -1,9 +1,11 @@
+import hashlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from odoo import api, fields, models
+from odoo.addons.delivery_carrier_tracking.rate_budget import RateLimited
 
-from ..biteship import BiteshipClient, BiteshipError
+from ..biteship import BiteshipClient, BiteshipError, BiteshipRateLimited
 from ..biteship.status import BITESHIP_STATUS_DESCRIPTIONS
 from ..biteship.tracking import order_news, tracking_news
 
@@ -33,11 +35,19 @@ class DeliveryCarrier(models.Model):
             for picking in pickings
         ]
         local = threading.local()  # requests sessions are not shared by threads
+        # the scheduler's slots of the account's request budget (none when
+        # called directly)
+        pacer = self.env.context.get("tracking_request_pacer")
 
         def fetch(job):
             """(picking_id, reader, answer, error): the answer is read in
             the caller, where one odd answer fails one delivery."""
             picking_id, tracking_id, order_id, waybill, courier = job
+            if pacer and not pacer.wait():
+                error = RateLimited(
+                    "Not sent: Biteship's rate limit was reached.", pacer.retry_after
+                )
+                return picking_id, None, None, error
             if not hasattr(local, "client"):
                 local.client = BiteshipClient(**client_args)
             client = local.client
@@ -56,6 +66,8 @@ class DeliveryCarrier(models.Model):
                 error = "no Biteship order, tracking id or waybill"
                 return picking_id, None, None, error
             except BiteshipError as error:
+                if pacer and isinstance(error, BiteshipRateLimited):
+                    pacer.stop(error.retry_after)  # the other threads send no more
                 # the error itself: the scheduler reads its retry_after (429)
                 return picking_id, None, None, error
 
@@ -74,6 +86,25 @@ class DeliveryCarrier(models.Model):
             except Exception as error:  # noqa: BLE001 - one odd answer fails one delivery
                 failures[picking_id] = str(error)
         return failures
+
+    def biteship_tracking_rate_account(self):
+        """One request budget per Biteship account (API URL and key), shared
+        by all its delivery methods; the key itself is not stored there."""
+        carrier = self.sudo()
+        account = f"{carrier.biteship_base_url or ''} {carrier.biteship_api_key or ''}"
+        return "biteship:" + hashlib.sha256(account.encode()).hexdigest()[:24]
+
+    def biteship_tracking_default_rate(self):
+        """Biteship allows each account 10 to 50 requests per second by API
+        in production (tracking 50, orders 20, couriers 10) and 5 per second
+        in the sandbox, which is the same URL with a biteship_test. key
+        (https://help.biteship.com/hc/en-us/articles/40080182901145, "Biteship
+        API Rate Limit Restrictions in Production and Sandbox"). The polls
+        take 10 (4 in the sandbox): the rest is left to checkout rates and
+        bookings, which do not spend this budget."""
+        if (self.sudo().biteship_api_key or "").startswith("biteship_test."):
+            return 4.0
+        return 10.0
 
     def biteship_tracking_poll_batch_size(self):
         # one round of parallel requests per batch

@@ -11,3 +11,4 @@ from . import test_tracking_link
 from . import test_webhook
 from . import test_webhook_account
 from . import test_real_payloads
+from . import test_poll_budget

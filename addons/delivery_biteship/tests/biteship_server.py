@@ -23,6 +23,15 @@ COD fee). An order's price is its ``courier.shipment_fee`` plus its fees; a
 re-weighed parcel changes both, as Biteship's ``order.price`` webhook then
 reports.
 
+An optional rate limit (``rate_limit`` requests per second, as Biteship
+limits each account: https://help.biteship.com/hc/en-us/articles/40080182901145,
+"Biteship API Rate Limit Restrictions in Production and Sandbox") answers
+the requests above it in any one-second window with HTTP 429. That page
+documents neither the answer's body nor a Retry-After header: the body is
+Biteship's usual error shape, ``Retry-After`` is sent only when
+``rate_limit_retry_after`` is set. ``request_times`` keeps the arrival time
+(time.monotonic()) of every API request, ``throttled`` counts the 429s.
+
 Recorded answers (real payloads) can be served for given requests (``serve``).
 
 Tests replay captured answers through it: ``replay(route, body, status)``
@@ -37,6 +46,7 @@ Odoo.
 """
 
 import argparse
+import collections
 import hashlib
 import hmac
 import itertools
@@ -178,6 +188,16 @@ def sign_webhook(secret, raw_body, timestamp=None):
     return {"X-Tracking-Timestamp": timestamp, "X-Tracking-Signature": digest}
 
 
+def max_in_window(times, window=1.0):
+    """The most of these sorted times within any `window` seconds."""
+    most, first = 0, 0
+    for last, time_ in enumerate(times):
+        while times[first] <= time_ - window:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
 class ApiError(Exception):
     def __init__(self, status, error, code, details=None, headers=None):
         super().__init__(error)
@@ -213,6 +233,11 @@ class BiteshipStandIn:
             # Some couriers issue the waybill after the order: webhook order.waybill_id.
             self.waybill_on_create = True
             self.latency = 0.0
+            self.rate_limit = None  # requests per second, None: unlimited
+            self.rate_limit_retry_after = None  # seconds, None: no header
+            self.request_times = []
+            self.throttled = 0
+            self._accepted = collections.deque()  # arrivals of the last second
             # Biteship's public tracking page of an order (courier.link), as
             # order.status webhooks show it; None: no link, as orders/create
             # answers it ("link": null)
@@ -276,6 +301,28 @@ class BiteshipStandIn:
                     self.replayed.append((name, body))
                     return canned[0], canned[1]
         return None
+
+    def check_rate_limit(self):
+        """Refuse (429) a request above the rate limit: one that arrived when
+        `rate_limit` others were accepted within the last second."""
+        now = time.monotonic()
+        with self.lock:
+            self.request_times.append(now)
+            if not self.rate_limit:
+                return
+            while self._accepted and self._accepted[0] <= now - 1.0:
+                self._accepted.popleft()
+            if len(self._accepted) < self.rate_limit:
+                self._accepted.append(now)
+                return
+            self.throttled += 1
+            retry_after = self.rate_limit_retry_after
+        raise ApiError(
+            429,
+            "Too many requests",
+            42900001,
+            headers={"Retry-After": str(retry_after)} if retry_after else None,
+        )
 
     def _take_fault(self, method, path):
         with self.lock:
@@ -936,6 +983,16 @@ class BiteshipStandIn:
 
     # -- control (tests running this as a separate process) ---------------------
 
+    def _configure(self, body):
+        if "waybill_on_create" in body:
+            self.waybill_on_create = bool(body["waybill_on_create"])
+        if "latency" in body:
+            self.latency = float(body["latency"])
+        if "rate_limit" in body:
+            self.rate_limit = body["rate_limit"] and int(body["rate_limit"])
+        if "rate_limit_retry_after" in body:
+            self.rate_limit_retry_after = body["rate_limit_retry_after"]
+
     def control(self, method, path, body):
         body = body if isinstance(body, dict) else {}
         if path == "/_control/stats":
@@ -946,6 +1003,8 @@ class BiteshipStandIn:
                     "rates_requests": len(self.rates_requests),
                     "rates_couriers": [r.get("couriers") for r in self.rates_requests],
                     "orders": {k: o["status"] for k, o in self.orders.items()},
+                    "throttled": self.throttled,
+                    "max_requests_per_second": max_in_window(self.request_times),
                 }
         if method != "POST":
             raise ApiError(405, "POST expected", 40500000)
@@ -953,10 +1012,7 @@ class BiteshipStandIn:
             self.reset()
             return 200, {"success": True}
         if path == "/_control/config":
-            if "waybill_on_create" in body:
-                self.waybill_on_create = bool(body["waybill_on_create"])
-            if "latency" in body:
-                self.latency = float(body["latency"])
+            self._configure(body)
             return 200, {"success": True}
         if path == "/_control/fault":
             try:
@@ -1041,6 +1097,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._answer(*standin.control(method, path, body))
             with standin.lock:
                 standin.requests += 1
+            standin.check_rate_limit()
             fault = standin._take_fault(method, path)
             if fault:
                 kind, delay = fault

@@ -2,6 +2,7 @@ from . import delivery_carrier
 from . import delivery_carrier_webhook
 from . import delivery_carrier_in_house
 from . import delivery_carrier_booking
+from . import delivery_carrier_rate_budget
 from . import delivery_carrier_configuration
 from . import ir_actions_report
 from . import res_company

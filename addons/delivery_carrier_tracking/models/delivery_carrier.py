@@ -1,10 +1,12 @@
 import json
+import math
+from datetime import timedelta
 from urllib.parse import quote
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..shipment_rules import is_web_url
+from ..shipment_rules import POLL_INTERVAL, is_web_url
 
 # Core's carriers without an API: this module is their "provider".
 IN_HOUSE_TYPES = ("fixed", "base_on_rule")
@@ -48,6 +50,20 @@ class DeliveryCarrier(models.Model):
         "Inventory settings).",
     )
 
+    # Edited by managers only: delivery.carrier is theirs to write.
+    tracking_request_rate = fields.Float(
+        "Provider Requests per Second",
+        help="Most requests per second Odoo sends to this method's provider "
+        "account, all workers and servers together (tracking polls). 0: the "
+        "provider's default, within its documented limit.",
+    )
+    tracking_poll_interval = fields.Integer(
+        "Poll When Silent For (Minutes)",
+        default=int(POLL_INTERVAL.total_seconds() // 60),
+        help="A shipment on its way is asked about when this carrier sent no "
+        "news of it (webhook or poll) for this long, the longest silent first.",
+    )
+
     @api.depends("delivery_type")
     def _compute_tracking_webhook_url(self):
         base_url = self.get_base_url()
@@ -66,6 +82,22 @@ class DeliveryCarrier(models.Model):
                     self.env._(
                         "The tracking link of %(carrier)s must start with "
                         "http:// or https://.",
+                        carrier=carrier.name,
+                    )
+                )
+
+    @api.constrains("tracking_request_rate", "tracking_poll_interval")
+    def _check_tracking_poll_settings(self):
+        for carrier in self:
+            if not (
+                0 <= carrier.tracking_request_rate < math.inf
+                and carrier.tracking_poll_interval >= 1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(carrier)s: the provider's requests per second cannot "
+                        "be negative and the poll interval is at least one "
+                        "minute.",
                         carrier=carrier.name,
                     )
                 )
@@ -91,8 +123,55 @@ class DeliveryCarrier(models.Model):
     def _tracking_update(self, pickings):
         """Poll the provider; returns {picking_id: error} of failed pickings,
         the error a message or an exception (one with ``retry_after`` seconds,
-        a carrier's Retry-After, is not polled again sooner)."""
+        a carrier's Retry-After, is not polled again sooner). The scheduler
+        passes the reserved request slots as the context's
+        ``tracking_request_pacer`` (rate_budget.RequestPacer): a provider
+        calls its wait() before each request and sends none when it returns
+        False, and its stop(seconds) on a "too many requests" answer."""
         return self._tracking_provider_method("tracking_update")(pickings)
+
+    def _tracking_poll_delta(self):
+        if not self.tracking_poll_interval:  # no carrier
+            return POLL_INTERVAL
+        return timedelta(minutes=self.tracking_poll_interval)
+
+    def _tracking_rate_account(self):
+        """The provider account whose request budget this method spends: the
+        provider's <delivery_type>_tracking_rate_account() (e.g. one per API
+        key, shared by its methods), else the method itself."""
+        self.ensure_one()
+        provider = self._tracking_provider_method("tracking_rate_account")
+        return provider() if provider else f"carrier:{self.id}"
+
+    def _tracking_request_rate(self):
+        """Requests per second allowed: the method's setting, else the
+        provider's <delivery_type>_tracking_default_rate(), else no limit."""
+        self.ensure_one()
+        if self.tracking_request_rate:
+            return self.tracking_request_rate
+        provider = self._tracking_provider_method("tracking_default_rate")
+        return (provider() if provider else 0.0) or math.inf
+
+    def _tracking_budget_reserve(self, count, max_wait):
+        """Reserve `count` requests of the account's shared budget (see
+        delivery.carrier.rate.budget): seconds to wait before the first, or
+        None when the account is blocked or its budget taken for longer than
+        `max_wait`."""
+        self.ensure_one()
+        return self.env["delivery.carrier.rate.budget"]._reserve(
+            self._tracking_rate_account(),
+            self._tracking_request_rate(),
+            count,
+            max_wait,
+        )
+
+    def _tracking_budget_block(self, seconds):
+        """The provider answered "too many requests" (429, Retry-After):
+        nobody of this database calls its account for `seconds`."""
+        self.ensure_one()
+        self.env["delivery.carrier.rate.budget"]._block(
+            self._tracking_rate_account(), seconds
+        )
 
     def _tracking_poll_batch_size(self):
         """Deliveries the scheduler polls in one call to the provider (then

@@ -80,6 +80,9 @@ class DeliveryCarrier(models.Model):
                 unknown += 1
                 continue
             with self.env.cr.savepoint():
+                # news: no poll of it before the carrier's interval (first,
+                # so that a provider may still ask for one sooner below)
+                picking._tracking_note_news()
                 if shipment.get("new_tracking_number"):
                     picking._tracking_set_number(
                         shipment["new_tracking_number"], parcels=parcels

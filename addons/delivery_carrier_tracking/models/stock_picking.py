@@ -55,6 +55,12 @@ class StockPicking(models.Model):
     tracking_next_poll_at = fields.Datetime(
         "Next Tracking Update", copy=False, readonly=True, index=True
     )
+    tracking_last_news_at = fields.Datetime(
+        "Last Carrier News",
+        copy=False,
+        readonly=True,
+        help="When the carrier last told about this shipment (webhook or poll).",
+    )
     tracking_poll_failures = fields.Integer(
         "Tracking Update Failures", copy=False, readonly=True
     )

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..shipment_rules import POLL_INTERVAL, tracking_backoff
+from ..shipment_rules import tracking_backoff
 
 
 class _ShipmentError(Exception):
@@ -140,7 +140,8 @@ class StockPicking(models.Model):
         self.ensure_one()
         vals = {
             "tracking_poll_failures": 0,
-            "tracking_next_poll_at": fields.Datetime.now() + POLL_INTERVAL,
+            "tracking_next_poll_at": fields.Datetime.now()
+            + self.carrier_id._tracking_poll_delta(),
         }
         # only from no state: a state written on the delivery is all parcels'
         if self.shipment_state in (False, "label_pending"):

@@ -8,12 +8,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, config, split_every
 
+from ..rate_budget import RequestPacer
 from ..shipment_rules import (
     ACTIVE_SHIPMENT_STATES,
+    BUDGET_MAX_WAIT,
     CRON_TIME_DEFAULT,
     CRON_TIME_SHARE,
     POLL_FAILURES_WARN,
-    POLL_INTERVAL,
+    RATE_LIMIT_PAUSE,
     tracking_backoff,
 )
 
@@ -179,17 +181,15 @@ class StockPicking(models.Model):
             self._tracking_due_ids(ACTIVE_SHIPMENT_STATES, batch_size, poll_carrier_ids)
         )
         chunks = [
-            chunk
+            (carrier, chunk)
             for carrier, pickings in active.grouped("carrier_id").items()
             for chunk in split_every(carrier._tracking_poll_batch_size(), pickings.ids)
         ]
-        for chunk in chunks:
+        spent = set()  # accounts blocked or without budget until the deadline
+        for carrier, chunk in chunks:
             if time.monotonic() >= deadline:
                 break
-            pickings = self._tracking_take(chunk, ACTIVE_SHIPMENT_STATES)
-            if pickings:
-                pickings._tracking_poll()
-                done += len(pickings)
+            done += self._tracking_poll_chunk(carrier, chunk, deadline, spent)
             self._tracking_cron_commit()
         self.flush_model(
             ["shipment_state", "state", "carrier_id", "tracking_next_poll_at"]
@@ -209,6 +209,36 @@ class StockPicking(models.Model):
             cron._trigger()
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
+
+    @api.model
+    def _tracking_poll_chunk(self, carrier, chunk, deadline, spent):
+        """Poll one chunk within the provider account's request budget:
+        reserve its requests (shared by every worker and server), wait for
+        the first slot before taking the rows, so that nothing is held while
+        waiting. An account whose budget is taken or blocked (429) for longer
+        (BUDGET_MAX_WAIT, the deadline) is skipped for the rest of the run
+        (`spent`).
+
+        :return: the number of deliveries polled
+        """
+        account = carrier._tracking_rate_account()
+        if account in spent:
+            return 0
+        wait = carrier._tracking_budget_reserve(
+            len(chunk), max_wait=min(BUDGET_MAX_WAIT, deadline - time.monotonic())
+        )
+        if wait is None:
+            spent.add(account)
+            return 0
+        time.sleep(wait)
+        pickings = self._tracking_take(chunk, ACTIVE_SHIPMENT_STATES)
+        if not pickings:
+            return 0
+        pacer = RequestPacer(0.0, carrier._tracking_request_rate(), len(chunk))
+        pickings.with_context(tracking_request_pacer=pacer)._tracking_poll()
+        if pacer.retry_after is not None:
+            spent.add(account)
+        return len(pickings)
 
     def _tracking_retry_label(self):
         """One label retry of the scheduler, in its own savepoint: whatever
@@ -263,36 +293,52 @@ class StockPicking(models.Model):
         if refused:
             carrier._tracking_config_failed(refused)
         now = fields.Datetime.now()
+        # "Too many requests" (an error with retry_after: a 429, or a request
+        # the pacer held back after one): no failure of the shipment; the
+        # account is left alone until then, the delivery asked again later.
+        pauses = [
+            error.retry_after or RATE_LIMIT_PAUSE.total_seconds()
+            for error in failures.values()
+            if hasattr(error, "retry_after")
+        ]
+        if pauses:
+            carrier._tracking_budget_block(max(pauses))
         for picking in self:
-            if picking.id not in failures:
-                picking.write(
-                    {
-                        "tracking_poll_failures": 0,
-                        "tracking_next_poll_at": now + POLL_INTERVAL,
-                    }
-                )
+            error = failures.get(picking.id)
+            if error is None:
+                picking._tracking_note_news(now, polled=True)
+                continue
+            if hasattr(error, "retry_after"):
+                pause = error.retry_after or RATE_LIMIT_PAUSE.total_seconds()
+                picking.tracking_next_poll_at = now + timedelta(seconds=pause)
+                _logger.info("Tracking update of %s deferred: %s", picking.name, error)
                 continue
             count = picking.tracking_poll_failures + 1
-            delay = tracking_backoff(count)
-            # a carrier that says when to come back (HTTP 429 Retry-After,
-            # as a provider's error's retry_after seconds) is not asked sooner
-            retry_after = getattr(failures[picking.id], "retry_after", None)
-            if retry_after:
-                delay = max(delay, timedelta(seconds=retry_after))
             picking.write(
                 {
                     "tracking_poll_failures": count,
-                    "tracking_next_poll_at": now + delay,
+                    "tracking_next_poll_at": now + tracking_backoff(count),
                 }
             )
             _logger.info(
-                "Tracking update of %s failed (%s): %s",
-                picking.name,
-                count,
-                failures[picking.id],
+                "Tracking update of %s failed (%s): %s", picking.name, count, error
             )
             if count >= POLL_FAILURES_WARN:
                 picking._tracking_warn_once(
-                    lambda env: env._("Tracking updates failing"),
-                    str(failures[picking.id]),
+                    lambda env: env._("Tracking updates failing"), str(error)
                 )
+
+    def _tracking_note_news(self, now=None, polled=False):
+        """The carrier gave news of these deliveries (a webhook, a poll that
+        worked): the next poll of those on their way waits the carrier's
+        interval from now, and a working poll ends the failure count."""
+        now = now or fields.Datetime.now()
+        for picking in self:
+            vals = {"tracking_last_news_at": now}
+            if picking.shipment_state in ACTIVE_SHIPMENT_STATES:
+                vals["tracking_next_poll_at"] = (
+                    now + picking.carrier_id._tracking_poll_delta()
+                )
+            if polled:
+                vals["tracking_poll_failures"] = 0
+            picking.write(vals)

@@ -12,3 +12,4 @@ from . import test_watch
 from . import test_provider_hooks
 from . import test_unmapped_status
 from . import test_return_label
+from . import test_poll_budget
