@@ -20,7 +20,7 @@ server) post to each delivery, in turn:
 The table gives the median milliseconds and the queries per request of each
 kind; with --sql 1 the queries of one webhook of each kind are printed,
 grouped by statement and table; with --profile N the N functions with the
-most cumulative time over the webhooks (cProfile).
+most cumulative and own time over the webhooks (cProfile).
 
 Usage:
     .venv/bin/python bench/bench_webhook.py --db DB --conf CONF
@@ -158,41 +158,56 @@ def main():
             drop_database(db)
 
 
-def run(args, carrier_id, secret, numbers):
-    client = Client(odoo.http.root)
-    url = f"/delivery_tracking/webhook/{carrier_id}"
-    sql_log = SqlLog()
-    sql_logger = logging.getLogger("odoo.sql_db")
-    sql_logger.addHandler(sql_log)
-    if args.sql:
-        sql_logger.setLevel(logging.DEBUG)
-        sql_logger.propagate = False
-    profiler = cProfile.Profile() if args.profile else None
-    start = datetime.now(timezone.utc) - timedelta(days=2)
-    results = {kind: [] for kind in KINDS}  # (ms, queries)
-    samples = {}  # kind -> queries of its first measured request
+class Requests:
+    """Calls the application and keeps each request's time and queries."""
 
-    def post(kind, path, raw=b"", headers=None, measured=True):
-        sql_log.queries = []
+    def __init__(self, args):
+        self.client = Client(odoo.http.root)
+        self.sql_log = SqlLog()
+        self.profiler = cProfile.Profile() if args.profile else None
+        self.results = {kind: [] for kind in KINDS}  # (ms, queries)
+        self.samples = {}  # kind -> queries of its first measured request
+
+    def post(self, kind, path, raw=b"", headers=None, measured=True):
+        self.sql_log.queries = []
         counter = odoo.sql_db.sql_counter
         webhook = kind != "/web/health"
-        if profiler and webhook and measured:
+        profiler = self.profiler if webhook and measured else None
+        if profiler:
             profiler.enable()
         began = time.perf_counter()
         if webhook:
-            response = client.post(path, data=raw, headers=headers)
+            response = self.client.post(path, data=raw, headers=headers)
         else:
-            response = client.get(path)
+            response = self.client.get(path)
         ms = (time.perf_counter() - began) * 1000
-        if profiler and webhook and measured:
+        if profiler:
             profiler.disable()
         expected = 403 if kind == "forged" else 200
         assert response.status_code == expected, (kind, response.status_code)
         if kind in ("new state", "same state"):
             assert json.loads(response.get_data())["applied"] == 1, kind
         if measured:
-            results[kind].append((ms, odoo.sql_db.sql_counter - counter))
-            samples.setdefault(kind, list(sql_log.queries))
+            self.results[kind].append((ms, odoo.sql_db.sql_counter - counter))
+            self.samples.setdefault(kind, list(self.sql_log.queries))
+
+
+def run(args, carrier_id, secret, numbers):
+    url = f"/delivery_tracking/webhook/{carrier_id}"
+    requests = Requests(args)
+    sql_logger = logging.getLogger("odoo.sql_db")
+    sql_logger.addHandler(requests.sql_log)
+    if args.sql:
+        sql_logger.setLevel(logging.DEBUG)
+        sql_logger.propagate = False
+    start = datetime.now(timezone.utc) - timedelta(days=2)
+
+    def body(number, stage, when, key):
+        payload = {
+            "tracking_number": number,
+            "events": [tracking_event(key, when, *stage)],
+        }
+        return json.dumps(payload).encode()
 
     # a warm-up round: the registry's caches, as a running server has them
     for round_index in range(len(MOVES) // 2):
@@ -201,51 +216,35 @@ def run(args, carrier_id, secret, numbers):
         new_state = round_index == 0 or first[0] != MOVES[2 * round_index - 1][0]
         for index, number in enumerate(numbers):
             when = start + timedelta(hours=3 * round_index, minutes=index)
-
-            def body(stage, when, key, number=number):
-                payload = {
-                    "tracking_number": number,
-                    "events": [tracking_event(key, when, *stage)],
-                }
-                return json.dumps(payload).encode()
-
-            post("/web/health", "/web/health", measured=measured)
-            raw = body(first, when, f"P-{number}-{round_index}-a")
-            post(
-                "new state" if new_state else "same state",
-                url,
-                raw,
-                webhook_headers(secret, raw),
-                measured,
-            )
+            requests.post("/web/health", "/web/health", measured=measured)
+            raw = body(number, first, when, f"P-{number}-{round_index}-a")
+            kind = "new state" if new_state else "same state"
+            requests.post(kind, url, raw, webhook_headers(secret, raw), measured)
             raw2 = body(
-                second, when + timedelta(hours=1), f"P-{number}-{round_index}-b"
+                number, second, when + timedelta(hours=1), f"P-{number}-{round_index}-b"
             )
-            post(
-                "new state" if second[0] != first[0] else "same state",
-                url,
-                raw2,
-                webhook_headers(secret, raw2),
-                measured,
-            )
-            post("resend", url, raw, webhook_headers(secret, raw), measured)
+            kind = "new state" if second[0] != first[0] else "same state"
+            requests.post(kind, url, raw2, webhook_headers(secret, raw2), measured)
+            requests.post("resend", url, raw, webhook_headers(secret, raw), measured)
             forged = dict(
                 webhook_headers(secret, raw), **{"X-Tracking-Signature": "ab" * 32}
             )
-            post("forged", url, raw, forged, measured)
-    sql_logger.removeHandler(sql_log)
+            requests.post("forged", url, raw, forged, measured)
+    sql_logger.removeHandler(requests.sql_log)
     sql_logger.setLevel(logging.NOTSET)
+    sql_logger.propagate = True
+    report(args, requests, len(numbers))
 
+
+def report(args, requests, deliveries):
     print(
-        f"\nOne request at a time, {len(numbers)} deliveries x 2 rounds,"
+        f"\nOne request at a time, {deliveries} deliveries x 2 rounds,"
         " Odoo's WSGI application in this process (no socket)"
     )
     print("| request | requests | median ms | p95 ms | SQL queries (median) |")
     print("|---|---|---|---|---|")
     for kind in KINDS:
-        rows = results[kind]
-        if not rows:
-            continue
+        rows = requests.results[kind]
         times = sorted(ms for ms, __ in rows)
         print(
             f"| {kind} | {len(rows)} | {statistics.median(times):.1f} "
@@ -253,7 +252,7 @@ def run(args, carrier_id, secret, numbers):
             f"| {statistics.median(q for __, q in rows):.0f} |"
         )
     if args.sql:
-        for kind, queries in samples.items():
+        for kind, queries in requests.samples.items():
             print(
                 f"\n{kind}: {len(queries)} queries, "
                 f"{sum(ms for ms, __ in queries):.1f} ms in PostgreSQL"
@@ -263,11 +262,11 @@ def run(args, carrier_id, secret, numbers):
             if args.sql > 1:
                 for ms, query in queries:
                     print(f"    {ms:6.1f} ms  " + " ".join(query.split())[:300])
-    if profiler:
+    if requests.profiler:
         print()
-        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(
-            args.profile
-        )
+        stats = pstats.Stats(requests.profiler, stream=sys.stdout)
+        stats.sort_stats("cumulative").print_stats(args.profile)
+        stats.sort_stats("tottime").print_stats(args.profile)
 
 
 if __name__ == "__main__":
