@@ -29,9 +29,16 @@ tracking numbers that exist when sent), 10 % resends of an event already sent,
 it waits (bounded) for the crons to finish, checks the database and prints the
 figures. Exit status 1 when a check fails.
 
+The ceiling, on the same server with the same clients: for --ceiling-seconds
+before the crons are triggered (idle), and again after the webhooks if the
+crons still run, the clients call Odoo's plainest route (``/web/health``:
+routing, the database's registry and a cursor, nothing of ours); the table
+gives accepted events/s as a share of it (target 60 %).
+
 Usage:
     .venv/bin/python bench/bench_load.py --db DB --conf CONF
         [--orders 500] [--events 2000] [--clients 20] [--time-limit 540]
+        [--ceiling-seconds 20]
 
 --db needs our modules installed and no open connection (it is the template of
 the copy <db>_load, dropped at the end with its filestore; --keep keeps it).
@@ -404,6 +411,48 @@ class Load:
 
 
 # ---------------------------------------------------------------------- #
+# The ceiling: Odoo's plainest route on the same server
+# ---------------------------------------------------------------------- #
+
+CEILING_PATH = "/web/health"  # routing, database selection and a cursor
+
+
+def measure_ceiling(url, clients, seconds):
+    """Requests/s and latencies of `clients` threads calling Odoo's plainest
+    route (CEILING_PATH, nothing of ours) for `seconds`, as Load's clients
+    call the webhook (one requests Session each, back to back)."""
+    deadline = time.monotonic() + seconds
+    lock = threading.Lock()
+    latencies, failures = [], []
+
+    def client():
+        session = requests.Session()
+        while time.monotonic() < deadline:
+            start = time.perf_counter()
+            try:
+                ok = session.get(url + CEILING_PATH, timeout=HTTP_TIMEOUT).ok
+            except requests.RequestException:
+                ok = False
+            ms = (time.perf_counter() - start) * 1000
+            with lock:
+                (latencies if ok else failures).append(ms)
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=client) for _i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    window = max(time.monotonic() - start, 1e-9)
+    return {
+        "rps": len(latencies) / window,
+        "p50": percentile(latencies, 0.5),
+        "p95": percentile(latencies, 0.95),
+        "failures": len(failures),
+    }
+
+
+# ---------------------------------------------------------------------- #
 # Checks
 # ---------------------------------------------------------------------- #
 
@@ -653,6 +702,7 @@ def report(args, load, shipments, checks, summary, log_path):
         ),
         ("shipment state != newest event (info)", checks["state_behind"]),
     ]
+    ceiling, busy = summary["ceiling"], summary["ceiling_busy"]
     checks_table = [
         ("events lost", checks["lost"]),
         ("duplicate event rows", checks["duplicates"]),
@@ -662,7 +712,30 @@ def report(args, load, shipments, checks, summary, log_path):
         # a carrier retries these, but the webhook must not give them
         ("signed events answered 403", len(signed_403)),
         ("HTTP errors (5xx, timeouts)", len(http_errors)),
+        (
+            f"{CEILING_PATH} errors",
+            ceiling["failures"] + (busy["failures"] if busy else 0),
+        ),
     ]
+    rate = len(accepted) / window
+    rows += [
+        (
+            f"ceiling {CEILING_PATH} req/s, idle",
+            f"{ceiling['rps']:.1f}",
+        ),
+        ("  its p50 / p95 ms", f"{ceiling['p50']:.0f} / {ceiling['p95']:.0f}"),
+        ("accepted events/s / ceiling (target 60 %)", f"{rate / ceiling['rps']:.0%}"),
+        (
+            "latency p95 target 200 ms",
+            "met" if percentile(latencies, 0.95) <= 200 else "not met",
+        ),
+    ]
+    if busy:
+        rows += [
+            (f"ceiling {CEILING_PATH} req/s, crons running", f"{busy['rps']:.1f}"),
+            ("  its p50 / p95 ms", f"{busy['p50']:.0f} / {busy['p95']:.0f}"),
+            ("accepted events/s / that ceiling", f"{rate / busy['rps']:.0%}"),
+        ]
     width = max(len(name) for name, __ in rows + checks_table)
     for name, value in rows:
         print(f"{name:<{width}} | {value:>10}")
@@ -699,6 +772,7 @@ def main():
         events=(int, 2000),
         clients=(int, 20),
         time_limit=(int, 540),
+        ceiling_seconds=(int, 20),
         keep=(int, 0),
     )
     random.seed(8)
@@ -722,6 +796,7 @@ def main():
             env = superuser_env(cr)(context={"tracking_disable": True})
             data = prepare(env, args.orders, port)
         print(f"set-up: {time.monotonic() - started:.0f} s", flush=True)
+        ceiling = measure_ceiling(url, args.clients, args.ceiling_seconds)
         trigger_crons(registry, data["crons"])
         run_start = time.monotonic()
         stop = threading.Event()
@@ -738,7 +813,15 @@ def main():
         )
         load.run(args.clients)
         stop.set()
-        summary = {"started": started, "not_sent": len(load.plan)}
+        summary = {
+            "started": started,
+            "not_sent": len(load.plan),
+            "ceiling": ceiling,
+            # the same route again while the crons still work, if they do
+            "ceiling_busy": measure_ceiling(url, args.clients, args.ceiling_seconds)
+            if wait_crons(registry, data["order_ids"], data["crons"], 0)
+            else None,
+        }
         summary["waiting"] = wait_crons(
             registry, data["order_ids"], data["crons"], deadline
         )

@@ -99,7 +99,9 @@ class StockPickingParcel(models.Model):
             delivered = parcel.shipment_state == "delivered" and (
                 parcel.scorecard_delivered_at
             )
-            parcel.scorecard_punctuality = punctuality(
+            # Recomputed at each event of the parcel: the company's time zone
+            # (its company and contact rows) is read only when it decides.
+            parcel.scorecard_punctuality = delivered and punctuality(
                 parcel.scorecard_picked_up_at or picking.shipment_booked_at,
                 delivered,
                 picking.shipment_promise_days,

@@ -28,12 +28,14 @@ class StockPicking(models.Model):
     parcel_ids = fields.One2many(
         "stock.picking.parcel", "picking_id", "Parcels", copy=False
     )
+    # Not tracked in the chatter: its history is the carrier events (time,
+    # status, place) on the delivery; a tracking message on each state was
+    # a mail message, a tracking value and their reads on each webhook.
     shipment_state = fields.Selection(
         SHIPMENT_STATES,
         compute="_compute_shipment_state",
         inverse="_inverse_shipment_state",
         store=True,
-        tracking=True,
         index=True,
         copy=False,
         readonly=True,

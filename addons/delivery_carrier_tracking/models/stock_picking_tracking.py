@@ -121,7 +121,11 @@ class StockPicking(models.Model):
             if parcels != all_parcels and parcels[:1].tracking_number
             else ""
         )
-        recorded = self.tracking_event_ids
+        # the fields read below, in one query (not the ids, then the rows)
+        recorded = Event.search_fetch(
+            [("picking_id", "=", self.id)],
+            ["event_key", "event_time", "shipment_state", "parcel_id"],
+        )
         existing = set(recorded.mapped("event_key"))
         now = fields.Datetime.now()
         vals_list = []
@@ -229,6 +233,8 @@ class StockPicking(models.Model):
         before. Its row is invisible to our snapshot even once we hold the
         delivery's lock, so only the unique key tells."""
         Event = self.env["stock.picking.tracking.event"].sudo()
+        if not vals_list:  # a resent webhook: no savepoint for nothing
+            return Event
         try:
             with self.env.cr.savepoint():
                 return Event.create(vals_list)

@@ -20,8 +20,13 @@ class StockPickingTrackingEvent(models.Model):
         index="btree_not_null",
         help="Empty: the event is about the whole delivery.",
     )
-    carrier_id = fields.Many2one(related="picking_id.carrier_id", store=True)
-    company_id = fields.Many2one(related="picking_id.company_id", store=True)
+    # precompute: in the INSERT of each event, not an UPDATE right after it
+    carrier_id = fields.Many2one(
+        related="picking_id.carrier_id", store=True, precompute=True
+    )
+    company_id = fields.Many2one(
+        related="picking_id.company_id", store=True, precompute=True
+    )
     event_time = fields.Datetime(required=True)
     shipment_state = fields.Selection(
         SHIPMENT_STATES,

@@ -33,14 +33,16 @@ class StockPicking(models.Model):
         user), the poll (cron) or a warehouse user."""
         before = self.shipment_state
         new_events = super()._tracking_apply_events(events, parcels)
-        if (
-            not new_events
-            or self.picking_type_code != "outgoing"
-            or self.state != "done"
-        ):
+        if not new_events or self.state != "done":
             return new_events
+        # the order first: most are not COD, and the operation type would be
+        # one more query on each carrier event
         order = self.sudo().sale_id
-        if not order.is_cod or order.cod_state != "to_collect":
+        if (
+            not order.is_cod
+            or order.cod_state != "to_collect"
+            or self.picking_type_code != "outgoing"
+        ):
             return new_events
         reason = self._cod_failure_reason(new_events)
         if reason:
