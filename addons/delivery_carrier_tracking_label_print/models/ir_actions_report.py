@@ -92,13 +92,22 @@ class IrActionsReport(models.Model):
         if len(bodies) == 1:
             return super()._run_wkhtmltopdf(bodies, report_ref=report_ref, **kwargs)
 
+        # Read here what a run reads (the paper format, report.print_delay):
+        # the runs in threads then find it in the caches and send no query
+        # on this cursor (a cursor of their own would wait, in tests, for
+        # the test server that serves wkhtmltopdf the report CSS).
+        report = self._get_report(report_ref)
+        self._build_wkhtmltopdf_args(
+            report.get_paperformat(),
+            kwargs.get("landscape"),
+            specific_paperformat_args=kwargs.get("specific_paperformat_args"),
+            set_viewport_size=kwargs.get("set_viewport_size"),
+        )
+
         def run(body):
-            # a thread needs its own cursor (reads the paper format)
-            with self.env.registry.cursor() as cr:
-                report = self.with_env(self.env(cr=cr))
-                return super(IrActionsReport, report)._run_wkhtmltopdf(
-                    [body], report_ref=report_ref, **kwargs
-                )
+            return super(IrActionsReport, self)._run_wkhtmltopdf(
+                [body], report_ref=report, **kwargs
+            )
 
         with ThreadPoolExecutor(max_workers=label_processes(10**9)) as pool:
             return merge_pdf(list(pool.map(run, bodies)))
