@@ -168,6 +168,13 @@ def box_shift_mm(old, new):
         return None
     shift = 0.0
     for old_words, new_words in zip(old_pages, new_pages, strict=True):
+        # poppler reads the 2 x 2 cells of an A4 page in an order that a
+        # shift of a fraction of a point can change: pair words by text and
+        # column (no shift across, only down)
+        old_words, new_words = (
+            sorted(words, key=lambda item: (item[0], round(item[1][0]), item[1][1]))
+            for words in (old_words, new_words)
+        )
         if [word for word, _box in old_words] != [word for word, _box in new_words]:
             return None
         for (_word, old_box), (_same, new_box) in zip(
