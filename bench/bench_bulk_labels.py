@@ -1,10 +1,16 @@
 """Benchmark: bulk shipping labels (delivery_carrier_tracking_label_print).
 
-N deliveries with one parcel each, printed three ways in the same run:
-- bulk 10x15: what the module does, every label in one PDF (one wkhtmltopdf run);
-- bulk A4: the same labels, 4 per A4 page (one wkhtmltopdf run);
-- per delivery: the same report run once per delivery (N PDFs, N runs), what
-  printing the deliveries one by one costs.
+N deliveries with one parcel each, every label in one PDF, on both sheets
+(10 x 15 cm, A4 with 4 per page), two ways in the same run on the same data:
+- old: Odoo's report engine alone (context label_print_single_run): one
+  wkhtmltopdf run with the layout's header and footer, barcodes by renderPM;
+- new: what the module does: barcodes drawn by the module (barcodes.py), the
+  sheet split across one wkhtmltopdf process per core, no header/footer pages;
+- new, 1 run: the same in one wkhtmltopdf run (what the split and the merge
+  of the parts bring).
+Both PDFs must have the same pages, page sizes and words, each word's box
+within MAX_SHIFT_MM of its place (pdfinfo, pdftotext -bbox): the bench exits
+non-zero otherwise.
 
 Time, and peak memory of this Odoo process (VmRSS) and of the wkhtmltopdf
 subprocesses: their VmHWM, read from /proc while they run by a sampling thread
@@ -21,7 +27,11 @@ this process. The data is created in one transaction that is rolled back at the 
 
 import io
 import os
+import re
 import resource
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 
@@ -31,6 +41,9 @@ from odoo.tools.pdf import PdfFileReader
 
 REPORT = "delivery_carrier_tracking_label_print.action_report_shipping_labels"
 MB = 1024 * 1024
+# One wkhtmltopdf run places page n of a long document a little lower each
+# page (0.2 mm by page 400); a sheet in parts starts each part afresh.
+MAX_SHIFT_MM = 0.5
 
 
 def _status_kb(pid, key):
@@ -105,8 +118,10 @@ def make_pickings(env, count):
     return pickings
 
 
-def render(env, ids):
-    report = env["ir.actions.report"].with_context(force_report_rendering=True)
+def render(env, ids, old=False):
+    report = env["ir.actions.report"].with_context(
+        force_report_rendering=True, label_print_single_run=old
+    )
     pdf, kind = report._render_qweb_pdf(REPORT, ids)
     assert kind == "pdf" and pdf.startswith(b"%PDF")
     return pdf
@@ -116,8 +131,63 @@ def pages(pdf):
     return len(PdfFileReader(io.BytesIO(pdf), strict=False).pages)
 
 
+def page_words(pdf):
+    """poppler's page sizes (pdfinfo) and words with their boxes in points,
+    per page (pdftotext -bbox)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        info = subprocess.run(
+            ["pdfinfo", "-f", "1", "-l", "100000", file.name],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        bbox = subprocess.run(
+            ["pdftotext", "-bbox", file.name, "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    sizes = re.findall(r"Page +\d+ size: +(.*)", info)
+    pages = [
+        [
+            (word, [float(value) for value in re.findall(r'"([-\d.]+)"', box)])
+            for box, word in re.findall(r"<word ([^>]*)>([^<]*)</word>", page)
+        ]
+        for page in bbox.split("<page ")[1:]
+    ]
+    return sizes, pages
+
+
+def box_shift_mm(old, new):
+    """How far (mm) the furthest word of `new` is from its place in `old`;
+    None when the page sizes or the words differ."""
+    (old_sizes, old_pages), (new_sizes, new_pages) = page_words(old), page_words(new)
+    if old_sizes != new_sizes or len(old_pages) != len(new_pages):
+        return None
+    shift = 0.0
+    for old_words, new_words in zip(old_pages, new_pages, strict=True):
+        # poppler reads the 2 x 2 cells of an A4 page in an order that a
+        # shift of a fraction of a point can change: pair words by text and
+        # column (no shift across, only down)
+        old_words, new_words = (
+            sorted(words, key=lambda item: (item[0], round(item[1][0]), item[1][1]))
+            for words in (old_words, new_words)
+        )
+        if [word for word, _box in old_words] != [word for word, _box in new_words]:
+            return None
+        for (_word, old_box), (_same, new_box) in zip(
+            old_words, new_words, strict=True
+        ):
+            for a, b in zip(old_box, new_box, strict=True):
+                shift = max(shift, abs(a - b) * 25.4 / 72)
+    return shift
+
+
 def measure(name, run):
-    """Runs run() -> list of PDFs; returns its row of the table."""
+    """Runs run() -> list of PDFs; returns its row of the table (and the
+    first PDF, under "pdf")."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     base_rss = _status_kb(os.getpid(), "VmRSS")
     with PeakMemory() as memory:
@@ -136,14 +206,22 @@ def measure(name, run):
         "child_cpu": (after.ru_utime + after.ru_stime)
         - (before.ru_utime + before.ru_stime),
         "size": sum(len(pdf) for pdf in pdfs) / MB,
+        "pdf": pdfs[0],
     }
 
 
 def main():
     args = parse_args(__doc__, count=(int, 500))
     registry = load_registry(args, http=True)
+    # importable once the registry set the addons path
+    from odoo.addons.delivery_carrier_tracking_label_print.models import (
+        ir_actions_report as labels_report,
+    )
+
     port = odoo.tools.config["http_port"]
     count = args.count
+    rows, failures = [], []
+    min_per_process = labels_report.MIN_LABELS_PER_PROCESS
     with registry.cursor() as cr:
         env = superuser_env(cr)
         params = env["ir.config_parameter"]
@@ -152,48 +230,64 @@ def main():
         cr.commit()
         pickings = make_pickings(env, count)
         warehouse = pickings.picking_type_id.warehouse_id
-        # warm-up: report assets, templates
-        render(env, pickings[:1].ids)
-        rows = [
-            measure("bulk 10x15 (this module)", lambda: [render(env, pickings.ids)])
-        ]
-        warehouse.label_print_format = "a4"
-        rows.append(measure("bulk A4, 4 per page", lambda: [render(env, pickings.ids)]))
-        warehouse.label_print_format = False
-        rows.append(
-            measure(
-                "one run per delivery",
-                lambda: [render(env, [picking_id]) for picking_id in pickings.ids],
+        for sheet, fmt in (("10x15", False), ("A4 x 4", "a4")):
+            warehouse.label_print_format = fmt
+            # warm-up: report assets, templates
+            render(env, pickings[:1].ids, old=True)
+            render(env, pickings[:1].ids)
+            old = measure(f"{sheet} old", lambda: [render(env, pickings.ids, old=True)])
+            # the new way in one wkhtmltopdf run: what the parts and their
+            # merge bring
+            labels_report.MIN_LABELS_PER_PROCESS = count + 1
+            one_run = measure(
+                f"{sheet} new, 1 run", lambda: [render(env, pickings.ids)]
             )
-        )
+            labels_report.MIN_LABELS_PER_PROCESS = min_per_process
+            new = measure(f"{sheet} new", lambda: [render(env, pickings.ids)])
+            rows += [old, one_run, new]
+            for row in (one_run, new):
+                shift = box_shift_mm(old["pdf"], row["pdf"])
+                row["shift"] = shift
+                if shift is None or shift > MAX_SHIFT_MM:
+                    failures.append(f"{row['mode']}: the PDF differs from the old one")
         cr.rollback()
         params.set_param("report.url", previous_url)
         cr.commit()
 
-    print(f"\nShipping labels for {count} deliveries, 1 parcel each (wkhtmltopdf)")
+    with open("/proc/loadavg") as loadavg:
+        load = loadavg.read().split()[:3]
+    print(
+        f"\nShipping labels for {count} deliveries, 1 parcel each, in one PDF "
+        f"({len(os.sched_getaffinity(0))} cores, load average {' '.join(load)})"
+    )
     header = (
-        f"{'mode':<26}{'PDFs':>6}{'pages':>7}{'total s':>9}{'ms/label':>10}"
+        f"{'sheet, way':<20}{'pages':>7}{'total s':>9}{'ms/label':>10}"
         f"{'Odoo RSS MB':>13}{'(+growth)':>11}{'wkhtml RSS MB':>15}"
         f"{'wkhtml CPU s':>14}{'PDF MB':>8}"
     )
     print(header)
     for row in rows:
         print(
-            f"{row['mode']:<26}{row['pdfs']:>6}{row['pages']:>7}"
+            f"{row['mode']:<20}{row['pages']:>7}"
             f"{row['seconds']:>9.1f}{row['seconds'] * 1000 / count:>10.1f}"
             f"{row['self_peak']:>13.0f}{row['self_growth']:>+11.0f}"
             f"{row['child_peak']:>15.0f}{row['child_cpu']:>14.1f}{row['size']:>8.1f}"
         )
-    bulk, _a4, single = rows
-    print("ratios per-delivery / bulk 10x15:")
-    for label, key in (
-        ("time", "seconds"),
-        ("wkhtmltopdf CPU", "child_cpu"),
-        ("wkhtmltopdf peak RSS", "child_peak"),
-        ("Odoo peak RSS", "self_peak"),
-        ("PDF bytes", "size"),
-    ):
-        print(f"  {label:<22}{single[key] / bulk[key]:>8.2f}x")
+    for old, _one_run, new in (rows[0:3], rows[3:6]):
+        print(
+            f"{new['mode'].rsplit(' ', 1)[0]}: new way "
+            f"{old['seconds'] / new['seconds']:.1f}x faster "
+            f"({new['seconds']:.1f} s vs {old['seconds']:.1f} s)"
+        )
+    for failure in failures:
+        print(f"FAILED: {failure}")
+    if failures:
+        sys.exit(1)
+    shift = max(row["shift"] for row in rows if "shift" in row)
+    print(
+        "old and new PDFs: same pages, page sizes and words (pdfinfo, pdftotext "
+        f"-bbox); word boxes at most {shift:.2f} mm apart"
+    )
 
 
 if __name__ == "__main__":
