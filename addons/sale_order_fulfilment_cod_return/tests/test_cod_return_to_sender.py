@@ -66,7 +66,9 @@ class TestCodReturnToSender(CodCommon):
         self.assertEqual(invoice.payment_state, "reversed")
         self.assertEqual(self.receivable_balance(order.partner_id), 0.0)
         self.assertEqual(order.fulfilment_state, "exception")
-        self.assertIn("Cash on delivery not collected", order.fulfilment_exception_reason)
+        self.assertIn(
+            "Cash on delivery not collected", order.fulfilment_exception_reason
+        )
         self.assertIn(picking.name, order.fulfilment_exception_reason)
         self.assertEqual(len(picking.return_ids), 1)
 

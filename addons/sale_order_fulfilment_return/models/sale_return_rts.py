@@ -70,9 +70,9 @@ class SaleReturn(models.Model):
             lambda m: m.state == "done" and m.sale_line_id
         ):
             sol = move.sale_line_id
-            quantities[sol] = quantities.get(sol, 0.0) + move.product_uom._compute_quantity(
-                move.quantity, sol.product_uom
-            )
+            quantities[sol] = quantities.get(
+                sol, 0.0
+            ) + move.product_uom._compute_quantity(move.quantity, sol.product_uom)
         if not quantities:
             return self.browse()
         with self.env.cr.savepoint():

@@ -39,9 +39,9 @@ class StockPicking(models.Model):
             and self.state == "done"
             and not self.rts_return_id
         ):
-            event = new_events.filtered(self._rts_is_return_event).sorted(
-                "event_time"
-            )[:1]
+            event = new_events.filtered(self._rts_is_return_event).sorted("event_time")[
+                :1
+            ]
             if event:
                 self.env["sale.return"].sudo()._rts_create(self.sudo(), event)
         return new_events

@@ -166,7 +166,7 @@ class TestReturnToSender(ReturnCase):
         self.assertEqual(self.goods_line(order).qty_delivered, 2.0)
 
     def test_bad_decisions(self):
-        order, picking = self.shipped()
+        _order, picking = self.shipped()
         self.event(picking, "returned")
         ret = picking.rts_return_id
         self.receive(ret)
