@@ -103,6 +103,11 @@ MATRIX = {
     "return.action_refund": (D, D, D, A, D),
     "return_picking.validate": (A, A, A, A, D),
     "return_report.read": (D, D, D, D, D),
+    # return to sender: the carrier's webhook (public visitor, signed) makes
+    # it, the warehouse receives; at receipt salespeople cancel or re-ship,
+    # billing refunds
+    "return.action_rts_decide_cancel": (A, A, D, D, D),
+    "return.action_rts_decide_refund": (D, D, D, A, D),
 }
 CELLS = [
     pytest.param(action, role, expected, id=f"{action}-{role}-{expected}")
@@ -1151,6 +1156,87 @@ RETURN_ACTIONS = {
 ACTIONS.update(RETURN_ACTIONS)
 
 
+def prepare_returned_to_sender(world):
+    """The carrier's webhook reports the parcel returned (public visitor,
+    signed), the warehouse receives the return: a decision is due."""
+    ctx = prepare_delivered(world)
+    admin = world.admin
+    secret = "matrix-rts-secret"
+    admin.execute(
+        "delivery.carrier",
+        "write",
+        [world.carrier],
+        {"tracking_webhook_secret": secret},
+    )
+    picking = e2e_data.delivery_of(admin, ctx["order"])
+    number = read_one(admin, "stock.picking", picking, ["carrier_tracking_ref"])[
+        "carrier_tracking_ref"
+    ]
+    answer = e2e_data.signed_post(
+        f"{admin.url}/delivery_tracking/webhook/{world.carrier}",
+        secret,
+        {
+            "tracking_number": number,
+            "events": [
+                {
+                    "id": f"rts-{number}",
+                    "time": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+                    "status": "returned",
+                    "description": "Alamat tidak ditemukan",
+                }
+            ],
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    [ret] = returns_of(world, ctx)
+    e2e_data.validate_delivery(admin, ret["return_picking_ids"][0])
+    return {**ctx, "return": ret["id"]}
+
+
+def rts_snapshot(world, ctx):
+    return (
+        read_one(world.admin, "sale.return", ctx["return"], ["rts_decision"]),
+        order_snapshot(world, ctx),
+    )
+
+
+def run_rts_decide(decision):
+    def run(client, ctx):
+        return client.execute(
+            "sale.return", "action_rts_decide", [ctx["return"]], decision
+        )
+
+    return run
+
+
+def check_rts_decided(decision, order_state):
+    def check(world, ctx, result):
+        assert result is True
+        ret = read_one(world.admin, "sale.return", ctx["return"], ["rts_decision"])
+        assert ret["rts_decision"] == decision, ret
+        assert order_snapshot(world, ctx)["fulfilment_state"] == order_state
+
+    return check
+
+
+ACTIONS.update(
+    {
+        "return.action_rts_decide_cancel": {
+            "prepare": prepare_returned_to_sender,
+            "run": run_rts_decide("cancel"),
+            "snapshot": rts_snapshot,
+            "check": check_rts_decided("cancel", "exception"),
+        },
+        "return.action_rts_decide_refund": {
+            "prepare": prepare_returned_to_sender,
+            "run": run_rts_decide("refund"),
+            "snapshot": rts_snapshot,
+            "check": check_rts_decided("refund", "shipped"),
+        },
+    }
+)
+
+
 def test_matrix_covers_every_public_method():
     """Every public method our models define has a row (the list from
     `grep "def [a-z]" addons/*/models`, less the carrier-provider hooks that
@@ -1174,6 +1260,8 @@ def test_matrix_covers_every_public_method():
         "action_approve",
         "action_refuse",
         "action_refund",
+        "action_rts_decide_cancel",
+        "action_rts_decide_refund",
     } <= methods
     assert set(ACTIONS) == set(MATRIX)
 

@@ -387,13 +387,21 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         order = self._cart(self.jne)
         self.pay_cod(order)
         picking = self.ship(order)
+        # With the project's modules (sale_order_fulfilment_cod_return): the
+        # parcel coming back is a return to sender, the COD fails when a
+        # person cancels at receipt (tested there).
         self._webhook(picking, "return_in_transit")
-        self.assertEqual(order.cod_state, "failed")
-        self.assertTrue(order.fulfilment_exception)
+        self.assertEqual(order.fulfilment_state, "returning")
+        self.assertFalse(order.fulfilment_may_automate)
         self.assertFalse(order.cod_collection_move_id)
+        ret = picking.rts_return_id
+        self.assertEqual(ret.origin, "carrier")
         self._webhook(picking, "returned")
         self.assertEqual(picking.shipment_state, "returned")
-        self.assertEqual(order.cod_state, "failed")
+        self.assertEqual(picking.rts_return_id, ret)
+        self.assertEqual(len(picking.return_ids), 1)
+        self.assertEqual(order.cod_state, "to_collect")
+        self.assertFalse(order.cod_collection_move_id)
 
     def test_return_of_a_cod_order_books_no_cash_and_moves_no_money(self):
         """The customer sends goods of a collected COD order back: the return

@@ -183,11 +183,13 @@ class SaleOrder(models.Model):
             )
         )
 
-    def _cod_fail(self, reason, picking):
+    def _cod_fail(self, reason):
         """The parcel did not reach the customer (returned, rejected,
         disposed): no cash, nothing booked on the carrier. The unpaid invoice
-        is reversed (Settings), the return delivery prepared for the goods
-        coming back, and the order goes to exception with the reason."""
+        is reversed (Settings) and the order goes to exception with the
+        reason. The goods coming back are received through the return to
+        sender of sale_order_fulfilment_return (its COD bridge calls this at
+        the decision), or core's Return button."""
         self.ensure_one()
         order = self.sudo().with_company(self.company_id)
         order.cod_state = "failed"
@@ -215,12 +217,4 @@ class SaleOrder(models.Model):
                         refunds=", ".join(refunds.mapped("name")),
                     )
                 )
-        returned = picking._cod_prepare_return()
-        if returned:
-            notes.append(
-                self.env._(
-                    "Return %(picking)s is ready for the goods coming back.",
-                    picking=returned.name,
-                )
-            )
         order._fulfilment_set_exception(UserError(" ".join(notes)))

@@ -46,7 +46,7 @@ class StockPicking(models.Model):
             return new_events
         reason = self._cod_failure_reason(new_events)
         if reason:
-            order._cod_fail(reason, self.sudo())
+            order._cod_fail(reason)
         elif self.shipment_state == "delivered" and before != "delivered":
             order._fulfilment_run(CARRIER_EVENT)
         return new_events
@@ -71,18 +71,3 @@ class StockPicking(models.Model):
                     note=note,
                 )
         return ""
-
-    def _cod_prepare_return(self):
-        """The return delivery (core's return wizard, all delivered
-        quantities) for the goods coming back, left for the warehouse to
-        receive; none when one exists already."""
-        self.ensure_one()
-        if self.return_ids.filtered(lambda p: p.state != "cancel"):
-            return self.browse()
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(active_id=self.id, active_model="stock.picking")
-            .create({"picking_id": self.id})
-        )
-        action = wizard.action_create_returns_all()
-        return self.browse(action["res_id"])

@@ -238,13 +238,18 @@ class TestCodFulfilment(CodCommon):
         self.assertEqual(order.cod_state, "collected")
         self.assertEqual(self.receivable_balance(order.partner_id), 0.0)
 
-    def test_returned_parcel(self):
+    def test_rejected_parcel(self):
+        """A parcel the courier rejects brings no cash: the COD fails at the
+        event. (A parcel coming back is the return to sender's, decided at
+        receipt: sale_order_fulfilment_cod_return.)"""
         order = self.cod_cart()
         self.pay_cod(order)
         invoice = order.invoice_ids
         picking = self.ship(order, user=self.warehouse_user)
         self.report(picking, "in_transit")
-        self.report(picking, "returned", description="Recipient refused the parcel")
+        self.report(
+            picking, "exception", status_code="rejected", description="Paket ditolak"
+        )
         self.assertEqual(order.cod_state, "failed")
         self.assertFalse(order.cod_collection_move_id)
         self.assertFalse(
@@ -264,16 +269,13 @@ class TestCodFulfilment(CodCommon):
         self.assertEqual(refund.amount_total, invoice.amount_total)
         self.assertEqual(invoice.payment_state, "reversed")
         self.assertEqual(self.receivable_balance(order.partner_id), 0.0)
-        # exception with the reason, return delivery ready for the goods
+        # exception with the reason; no return picking made here (the return
+        # to sender makes it, once, when the carrier brings a parcel back)
         self.assertTrue(order.fulfilment_exception)
         self.assertEqual(order.fulfilment_state, "exception")
-        self.assertIn("returned", order.fulfilment_exception_reason)
-        self.assertIn("Recipient refused the parcel", order.fulfilment_exception_reason)
-        back = picking.return_ids
-        self.assertEqual(len(back), 1)
-        self.assertEqual(back.picking_type_code, "incoming")
-        self.assertEqual(back.move_ids.product_uom_qty, 1.0)
-        self.assertIn(back.name, order.fulfilment_exception_reason)
+        self.assertIn("rejected", order.fulfilment_exception_reason)
+        self.assertIn("Paket ditolak", order.fulfilment_exception_reason)
+        self.assertFalse(picking.return_ids)
         # the batch leaves it to a person
         self.assertNotIn(
             order, order.search(order._get_fulfilment_todo_domain("batch"))
@@ -288,7 +290,8 @@ class TestCodFulfilment(CodCommon):
         self.assertEqual(order.cod_state, "failed")
         self.assertFalse(order.invoice_ids)
         self.assertTrue(order.fulfilment_exception)
-        self.assertTrue(picking.return_ids)
+        # disposed: nothing comes back to receive
+        self.assertFalse(picking.return_ids)
 
     def test_salesperson_changes_carrier_fee_follows(self):
         order = self.cod_cart().with_user(self.salesman)

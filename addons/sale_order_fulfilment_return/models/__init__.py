@@ -2,8 +2,11 @@ from . import payment_transaction
 from . import res_config_settings
 from . import sale_order
 from . import sale_order_line
+from . import sale_order_rts
 from . import sale_return
 from . import sale_return_line
 from . import sale_return_reason
+from . import sale_return_rts
 from . import stock_picking
+from . import stock_picking_rts
 from . import website

@@ -1,4 +1,5 @@
 from . import test_returns
+from . import test_return_to_sender
 from . import test_labels
 from . import test_portal
 from . import test_i18n

@@ -1,0 +1,1 @@
+from . import test_cod_return_to_sender

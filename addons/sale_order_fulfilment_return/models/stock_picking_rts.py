@@ -1,0 +1,60 @@
+from odoo import fields, models
+
+# What makes an outbound parcel a return to sender: the generic contract's
+# shipment state, and the carriers' own statuses (Biteship's
+# return_in_transit is mapped to "exception", its returned to "returned";
+# see delivery_biteship/biteship/status.py).
+RTS_SHIPMENT_STATES = ("returned",)
+RTS_STATUS_CODES = ("return_in_transit", "returned")
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"  # pylint: disable=consider-merging-classes-inherited
+
+    rts_return_id = fields.Many2one(
+        "sale.return",
+        string="Return to Sender",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The carrier brings this parcel back to the shop: the return and "
+        "its incoming transfer.",
+    )
+
+    def _rts_is_return_event(self, event):
+        """Whether a tracking event says the carrier brings the parcel back
+        (hook for carriers with other return statuses)."""
+        return event.shipment_state in RTS_SHIPMENT_STATES or (
+            (event.status_code or "").lower() in RTS_STATUS_CODES
+        )
+
+    def _tracking_apply_events(self, events, parcels=None):
+        """A return status on a shipped delivery: its return to sender, once
+        (the tracking lock of _tracking_apply_events serialises webhooks and
+        the poll on this delivery; rts_return_id is read after it)."""
+        new_events = super()._tracking_apply_events(events, parcels)
+        if (
+            new_events
+            and self.picking_type_code == "outgoing"
+            and self.state == "done"
+            and not self.rts_return_id
+        ):
+            event = new_events.filtered(self._rts_is_return_event).sorted("event_time")[
+                :1
+            ]
+            if event:
+                self.env["sale.return"].sudo()._rts_create(self.sudo(), event)
+        return new_events
+
+    def _get_fulfilment_shipping_state(self):
+        """A parcel the carrier brings back: "returning" until a person
+        decided; re-shipped, it goes on as its new delivery."""
+        state = super()._get_fulfilment_shipping_state()
+        ret = self.sudo().rts_return_id
+        if not state or not ret:
+            return state
+        if not ret.rts_decision:
+            return "returning"
+        if ret.rts_decision == "reship" and ret.reship_picking_id:
+            return ret.reship_picking_id._get_fulfilment_shipping_state() or state
+        return state
