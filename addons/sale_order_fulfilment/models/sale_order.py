@@ -115,7 +115,9 @@ class SaleOrder(models.Model):
     def _compute_fulfilment_may_automate(self):
         for order in self:
             order.fulfilment_may_automate = (
-                not order.fulfilment_exception and order._is_fulfilment_agreed()
+                not order.fulfilment_exception
+                and order._is_fulfilment_agreed()
+                and not order._is_fulfilment_waiting()
             )
 
     @api.model
@@ -131,6 +133,14 @@ class SaleOrder(models.Model):
         (fulfilment_exception, until a person clicks Fulfil)."""
         self.ensure_one()
         return self.state == "sale" and self.fulfilment_paid
+
+    def _is_fulfilment_waiting(self):
+        """The hook for an agreed order that waits for a person's decision
+        before the automation acts again (e.g. a parcel coming back to the
+        shop): whatever way of paying made it agreed. Fields it reads go in
+        _fulfilment_agreement_depends."""
+        self.ensure_one()
+        return False
 
     @api.depends(lambda self: self._fulfilment_state_depends())
     def _compute_fulfilment_state(self):

@@ -31,11 +31,6 @@ def _skip_reshipped(domain):
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    def _is_fulfilment_agreed(self):
-        # COD's own agreement (sale_order_fulfilment_cod) is an OR: the
-        # return to sender's hold must apply above it.
-        return super()._is_fulfilment_agreed() and not self._rts_is_returning()
-
     @api.model
     def _get_fulfilment_steps(self):
         steps = []

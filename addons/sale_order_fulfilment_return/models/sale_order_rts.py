@@ -34,9 +34,9 @@ class SaleOrder(models.Model):
             if p.picking_type_code == "outgoing" and p.state != "cancel"
         )
 
-    def _is_fulfilment_agreed(self):
+    def _is_fulfilment_waiting(self):
         # A parcel coming back: a person decides (refund, cancel, re-ship).
-        return super()._is_fulfilment_agreed() and not self._rts_is_returning()
+        return super()._is_fulfilment_waiting() or self._rts_is_returning()
 
     def _get_fulfilment_progress(self):
         progress = super()._get_fulfilment_progress()
