@@ -27,11 +27,8 @@ this process. The data is created in one transaction that is rolled back at the 
 
 import io
 import os
-import re
 import resource
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -131,39 +128,14 @@ def pages(pdf):
     return len(PdfFileReader(io.BytesIO(pdf), strict=False).pages)
 
 
-def page_words(pdf):
-    """poppler's page sizes (pdfinfo) and words with their boxes in points,
-    per page (pdftotext -bbox)."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
-        file.write(pdf)
-        file.flush()
-        info = subprocess.run(
-            ["pdfinfo", "-f", "1", "-l", "100000", file.name],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        bbox = subprocess.run(
-            ["pdftotext", "-bbox", file.name, "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    sizes = re.findall(r"Page +\d+ size: +(.*)", info)
-    pages = [
-        [
-            (word, [float(value) for value in re.findall(r'"([-\d.]+)"', box)])
-            for box, word in re.findall(r"<word ([^>]*)>([^<]*)</word>", page)
-        ]
-        for page in bbox.split("<page ")[1:]
-    ]
-    return sizes, pages
-
-
 def box_shift_mm(old, new):
     """How far (mm) the furthest word of `new` is from its place in `old`;
     None when the page sizes or the words differ."""
-    (old_sizes, old_pages), (new_sizes, new_pages) = page_words(old), page_words(new)
+    from odoo.addons.delivery_carrier_tracking_label_print.tests.test_label_print import (  # noqa: E501
+        poppler,
+    )
+
+    (old_sizes, old_pages), (new_sizes, new_pages) = poppler(old), poppler(new)
     if old_sizes != new_sizes or len(old_pages) != len(new_pages):
         return None
     shift = 0.0

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import psycopg2.errors
 from odoo import SUPERUSER_ID, api
 from odoo.sql_db import db_connect
-from odoo.tests import HttpCase
+from odoo.tests import HttpCase, new_test_user
 from odoo.tools.pdf import PdfFileReader
 from PyPDF2.generic import ContentStream
 
@@ -263,6 +263,24 @@ class TrackingCommon(HttpCase):
         self.assertIs(res, True, "validation should not need a wizard")
         self.assertEqual(picking.state, "done")
         return picking
+
+    def _portal_customer_order(self, login):
+        """A portal user for the customer and their confirmed order of two
+        products with the carrier."""
+        portal = new_test_user(
+            self.env, login, groups="base.group_portal", partner_id=self.customer.id
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "carrier_id": self.carrier.id,
+                "order_line": [
+                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 2})
+                ],
+            }
+        )
+        order.action_confirm()
+        return portal, order
 
     def _create_return(self, picking, qty=1.0, carrier=None):
         """A return of `qty` of each product of a done delivery, made with

@@ -239,22 +239,7 @@ class TestParcels(TrackingCommon):
         self.assertEqual(picking.shipment_state, "picked_up")
 
     def test_portal_shows_parcels(self):
-        portal = new_test_user(
-            self.env,
-            "parcel_portal",
-            groups="base.group_portal",
-            partner_id=self.customer.id,
-        )
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "carrier_id": self.carrier.id,
-                "order_line": [
-                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 2})
-                ],
-            }
-        )
-        order.action_confirm()
+        portal, order = self._portal_customer_order("parcel_portal")
         picking = order.picking_ids
         picking.move_ids.write({"quantity": 2, "picked": True})
         line = picking.move_line_ids

@@ -167,22 +167,7 @@ class TestReturnLabel(TrackingCommon):
             ).action_open_by_tracking_number(number)
 
     def test_portal_shows_the_return_parcel(self):
-        portal = new_test_user(
-            self.env,
-            "return_portal",
-            groups="base.group_portal",
-            partner_id=self.customer.id,
-        )
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "carrier_id": self.carrier.id,
-                "order_line": [
-                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 2})
-                ],
-            }
-        )
-        order.action_confirm()
+        portal, order = self._portal_customer_order("return_portal")
         delivery = order.picking_ids
         delivery.move_ids.write({"quantity": 2, "picked": True})
         self._validate(delivery)

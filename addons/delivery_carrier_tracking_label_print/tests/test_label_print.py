@@ -29,7 +29,7 @@ def poppler(pdf):
         file.write(pdf)
         file.flush()
         info = subprocess.run(
-            ["pdfinfo", "-f", "1", "-l", "1000", file.name],
+            ["pdfinfo", "-f", "1", "-l", "100000", file.name],
             capture_output=True,
             text=True,
             check=True,
