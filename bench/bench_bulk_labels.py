@@ -2,12 +2,10 @@
 
 N deliveries with one parcel each, every label in one PDF, on both sheets
 (10 x 15 cm, A4 with 4 per page), two ways in the same run on the same data:
-- old: Odoo's report engine alone (context label_print_single_run): one
+- old: Odoo's report engine alone (context label_print_plain): one
   wkhtmltopdf run with the layout's header and footer, barcodes by renderPM;
-- new: what the module does: barcodes drawn by the module (barcodes.py), the
-  sheet split across one wkhtmltopdf process per core, no header/footer pages;
-- new, 1 run: the same in one wkhtmltopdf run (what the split and the merge
-  of the parts bring).
+- new: what the module does: barcodes drawn by the module (barcodes.py), no
+  header/footer pages.
 Both PDFs must have the same pages, page sizes and words, each word's box
 within MAX_SHIFT_MM of its place (pdfinfo, pdftotext -bbox): the bench exits
 non-zero otherwise.
@@ -117,7 +115,7 @@ def make_pickings(env, count):
 
 def render(env, ids, old=False):
     report = env["ir.actions.report"].with_context(
-        force_report_rendering=True, label_print_single_run=old
+        force_report_rendering=True, label_print_plain=old
     )
     pdf, kind = report._render_qweb_pdf(REPORT, ids)
     assert kind == "pdf" and pdf.startswith(b"%PDF")
@@ -131,9 +129,7 @@ def pages(pdf):
 def box_shift_mm(old, new):
     """How far (mm) the furthest word of `new` is from its place in `old`;
     None when the page sizes or the words differ."""
-    from odoo.addons.delivery_carrier_tracking_label_print.tests.test_label_print import (  # noqa: E501
-        poppler,
-    )
+    from odoo.addons.delivery_carrier_tracking_label_print.pdf_words import poppler
 
     (old_sizes, old_pages), (new_sizes, new_pages) = poppler(old), poppler(new)
     if old_sizes != new_sizes or len(old_pages) != len(new_pages):
@@ -185,15 +181,9 @@ def measure(name, run):
 def main():
     args = parse_args(__doc__, count=(int, 500))
     registry = load_registry(args, http=True)
-    # importable once the registry set the addons path
-    from odoo.addons.delivery_carrier_tracking_label_print.models import (
-        ir_actions_report as labels_report,
-    )
-
     port = odoo.tools.config["http_port"]
     count = args.count
     rows, failures = [], []
-    min_per_process = labels_report.MIN_LABELS_PER_PROCESS
     with registry.cursor() as cr:
         env = superuser_env(cr)
         params = env["ir.config_parameter"]
@@ -208,20 +198,12 @@ def main():
             render(env, pickings[:1].ids, old=True)
             render(env, pickings[:1].ids)
             old = measure(f"{sheet} old", lambda: [render(env, pickings.ids, old=True)])
-            # the new way in one wkhtmltopdf run: what the parts and their
-            # merge bring
-            labels_report.MIN_LABELS_PER_PROCESS = count + 1
-            one_run = measure(
-                f"{sheet} new, 1 run", lambda: [render(env, pickings.ids)]
-            )
-            labels_report.MIN_LABELS_PER_PROCESS = min_per_process
             new = measure(f"{sheet} new", lambda: [render(env, pickings.ids)])
-            rows += [old, one_run, new]
-            for row in (one_run, new):
-                shift = box_shift_mm(old["pdf"], row["pdf"])
-                row["shift"] = shift
-                if shift is None or shift > MAX_SHIFT_MM:
-                    failures.append(f"{row['mode']}: the PDF differs from the old one")
+            rows += [old, new]
+            shift = box_shift_mm(old["pdf"], new["pdf"])
+            new["shift"] = shift
+            if shift is None or shift > MAX_SHIFT_MM:
+                failures.append(f"{new['mode']}: the PDF differs from the old one")
         cr.rollback()
         params.set_param("report.url", previous_url)
         cr.commit()
@@ -245,7 +227,7 @@ def main():
             f"{row['self_peak']:>13.0f}{row['self_growth']:>+11.0f}"
             f"{row['child_peak']:>15.0f}{row['child_cpu']:>14.1f}{row['size']:>8.1f}"
         )
-    for old, _one_run, new in (rows[0:3], rows[3:6]):
+    for old, new in (rows[0:2], rows[2:4]):
         print(
             f"{new['mode'].rsplit(' ', 1)[0]}: new way "
             f"{old['seconds'] / new['seconds']:.1f}x faster "

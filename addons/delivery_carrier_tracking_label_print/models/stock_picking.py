@@ -1,5 +1,5 @@
 from odoo import models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from ..label_formats import DEFAULT_LABEL_FORMAT, LABELS_REPORT_ACTION
 
@@ -23,11 +23,8 @@ class StockPicking(models.Model):
     def _label_print_split(self):
         """(printable, missing): deliveries whose parcels all have a tracking
         number, and the others. Printing never asks a carrier nor a sequence
-        for a number: labels show the numbers the deliveries already have.
-        Printing is the warehouse's: salespeople read deliveries and their
-        parcels, they do not print labels."""
-        if not self.env.su and not self.env.user.has_group("stock.group_stock_user"):
-            raise AccessError(self.env._("Only Inventory users print shipping labels."))
+        for a number: labels show the numbers the deliveries already have."""
+        self.env["stock.picking.parcel"]._label_print_check_access()
         # a number set before parcels existed (SQL, an older version): make
         # its parcels, as the tracking module does wherever it reads them
         self.filtered(

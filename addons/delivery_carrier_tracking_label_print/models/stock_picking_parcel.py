@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import AccessError
 from odoo.tools.misc import formatLang
 
@@ -24,6 +24,15 @@ class StockPickingParcel(models.Model):
         self.ensure_one()
         return ""
 
+    @api.model
+    def _label_print_check_access(self):
+        """Printing labels needs Inventory rights: salespeople read the
+        deliveries and their parcels, they do not print labels."""
+        if not (self.env.su or self.env.user.has_group("stock.group_stock_user")):
+            raise AccessError(
+                self.env._("Printing shipping labels needs Inventory rights.")
+            )
+
     def _label_print_values(self):
         """What each parcel's label shows, the same for the PDF and the ZPL.
 
@@ -33,10 +42,7 @@ class StockPickingParcel(models.Model):
         label) and read access to the parcels and deliveries. A warehouse
         user prints labels of orders of other salespeople, and the COD amount
         comes from the sale order, which Inventory users cannot read."""
-        if not (self.env.su or self.env.user.has_group("stock.group_stock_user")):
-            raise AccessError(
-                self.env._("Printing shipping labels needs Inventory rights.")
-            )
+        self._label_print_check_access()
         self.check_access("read")
         self.picking_id.check_access("read")
         values = []

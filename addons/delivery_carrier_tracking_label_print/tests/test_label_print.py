@@ -1,8 +1,6 @@
 import base64
 import io
 import re
-import subprocess
-import tempfile
 from unittest.mock import patch
 
 from odoo.addons.delivery_carrier_tracking.tests.common import (
@@ -17,38 +15,9 @@ from PIL import Image
 from ..barcodes import code128_png
 from ..label_formats import FORMAT_REPORTS, LABELS_REPORT, LABELS_REPORT_ACTION
 from ..models.ir_actions_report import FAST_LABELS
+from ..pdf_words import poppler
 
 MM = 72 / 25.4  # PDF points per millimetre
-
-
-def poppler(pdf):
-    """What poppler reads in a PDF: the size of each page (pdfinfo) and
-    every word with its box (xMin, yMin, xMax, yMax in points) per page
-    (pdftotext -bbox)."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
-        file.write(pdf)
-        file.flush()
-        info = subprocess.run(
-            ["pdfinfo", "-f", "1", "-l", "100000", file.name],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        bbox = subprocess.run(
-            ["pdftotext", "-bbox", file.name, "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    sizes = re.findall(r"Page +\d+ size: +(.*)", info)
-    pages = [
-        [
-            (word, [float(value) for value in re.findall(r'"([-\d.]+)"', box)])
-            for box, word in re.findall(r"<word ([^>]*)>([^<]*)</word>", page)
-        ]
-        for page in bbox.split("<page ")[1:]
-    ]
-    return sizes, pages
 
 
 @tagged("post_install", "-at_install")
@@ -472,29 +441,24 @@ class TestLabelPrint(TrackingCommon):
         self.assertEqual(len(texts), 2)
 
     # ------------------------------------------------------------------ #
-    # The fast way (barcodes drawn by the module, parts printed by parallel
-    # wkhtmltopdf runs, no header/footer pages) gives the PDF of Odoo's
+    # The fast way (barcodes drawn by the module, no header/footer pages)
+    # gives the PDF of Odoo's
     # report engine alone: same pages, sizes, words and their boxes.
     # ------------------------------------------------------------------ #
 
     def _pdf(self, pickings, user, old):
         report = self.env["ir.actions.report"].with_user(user)
         pdf, kind = report.with_context(
-            force_report_rendering=True, label_print_single_run=old
+            force_report_rendering=True, label_print_plain=old
         )._render_qweb_pdf(LABELS_REPORT_ACTION, pickings.ids)
         self.assertEqual(kind, "pdf")
         return pdf
 
-    def _sheet_parts(self, fmt, parcels, parts):
-        """The sheet of `fmt` for these parcels cut into `parts` parts
-        (whatever the number of cores), and its HTML."""
-        report = self.env["ir.actions.report"].with_context(
-            force_report_rendering=True, **{FAST_LABELS: True}
-        )
-        data = {"parcel_ids": parcels.ids, "label_chunks": parts}
-        html = report._render_qweb_html(FORMAT_REPORTS[fmt], None, data=dict(data))[0]
-        pdf = report._render_qweb_pdf(FORMAT_REPORTS[fmt], None, data=data)[0]
-        return html, pdf
+    def _sheet_html(self, parcels):
+        """The fast way's HTML of a 10 x 15 cm sheet of these parcels."""
+        report = self.env["ir.actions.report"].with_context(**{FAST_LABELS: True})
+        data = {"parcel_ids": parcels.ids}
+        return report._render_qweb_html(FORMAT_REPORTS["10x15"], None, data=data)[0]
 
     def _assert_same_pdf(self, old, new):
         old_sizes, old_pages = poppler(old)
@@ -529,36 +493,11 @@ class TestLabelPrint(TrackingCommon):
             sizes = poppler(new)[0]
             self.assertEqual(len(sizes), 3 if not sheet else 1)
 
-    def test_parts_in_parallel_same_pdf(self):
-        """7 labels of 10 x 15 cm in 3 parts, 9 on A4 in 2 parts (of whole
-        pages: 8 and 1 labels): the merged PDF is the one-run PDF."""
-        numbers = [f"JNE{index:04d}" for index in range(9)]
-        pickings = self._shipped(",".join(numbers[:4])) | self._shipped(
-            ",".join(numbers[4:])
-        )
-        parcels = pickings.parcel_ids
-        for fmt, count, parts, pages in (("10x15", 7, 3, 7), ("a4", 9, 2, 3)):
-            html, new = self._sheet_parts(fmt, parcels[:count], parts)
-            self.assertEqual(html.count(b'class="article"'), parts)
-            old, _kind = (
-                self.env["ir.actions.report"]
-                .with_context(force_report_rendering=True)
-                ._render_qweb_pdf(
-                    FORMAT_REPORTS[fmt], None, data={"parcel_ids": parcels[:count].ids}
-                )
-            )
-            self._assert_same_pdf(old, new)
-            self.assertEqual(len(poppler(new)[0]), pages)
-            text = " ".join(word for page in poppler(new)[1] for word, _box in page)
-            # each waybill once (poppler reads an A4 page's 2 x 2 cells in
-            # its own order)
-            self.assertEqual(sorted(re.findall(r"JNE\d{4}", text)), numbers[:count])
-
     def test_barcodes_are_odoos(self):
         """The module's Code128 image is Odoo's (renderPM) to one grey level
         of 255 on every pixel, for the waybills of the sheet and others."""
         parcels = self._shipped("JNE-77/01,JT77700000001").parcel_ids
-        html, _pdf = self._sheet_parts("10x15", parcels, 1)
+        html = self._sheet_html(parcels)
         sources = re.findall(rb'src="data:image/png;base64,([^"]+)"', html)
         values = ["JNE-77/01", "JT77700000001"]
         self.assertEqual(len(sources), 2)
