@@ -55,6 +55,8 @@ RATE_LIMIT_PAUSE = timedelta(seconds=10)
 # budget (other workers' reservations, a Retry-After) before it leaves that
 # provider to a later run: a cron thread is not spent sleeping.
 BUDGET_MAX_WAIT = 10.0
+# Deliveries of an account left without budget in a run: due again after this
+BUDGET_DEFER = timedelta(minutes=1)
 BACKOFF_BASE = timedelta(minutes=5)
 BACKOFF_MAX = timedelta(days=1)
 # Consecutive failed polls (about half a day with the back-off) before a

@@ -11,6 +11,7 @@ from odoo.tools import SQL, config, split_every
 from ..rate_budget import RequestPacer
 from ..shipment_rules import (
     ACTIVE_SHIPMENT_STATES,
+    BUDGET_DEFER,
     BUDGET_MAX_WAIT,
     CRON_TIME_DEFAULT,
     CRON_TIME_SHARE,
@@ -222,13 +223,18 @@ class StockPicking(models.Model):
         :return: the number of deliveries polled
         """
         account = carrier._tracking_rate_account()
-        if account in spent:
-            return 0
-        wait = carrier._tracking_budget_reserve(
-            len(chunk), max_wait=min(BUDGET_MAX_WAIT, deadline - time.monotonic())
-        )
+        wait = None
+        if account not in spent:
+            wait = carrier._tracking_budget_reserve(
+                len(chunk), max_wait=min(BUDGET_MAX_WAIT, deadline - time.monotonic())
+            )
         if wait is None:
             spent.add(account)
+            # due again a little later: left due, they would stay the most
+            # overdue of every run and crowd out the other accounts' polls
+            self._tracking_take(chunk, ACTIVE_SHIPMENT_STATES).write(
+                {"tracking_next_poll_at": fields.Datetime.now() + BUDGET_DEFER}
+            )
             return 0
         time.sleep(wait)
         pickings = self._tracking_take(chunk, ACTIVE_SHIPMENT_STATES)

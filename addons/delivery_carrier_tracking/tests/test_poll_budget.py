@@ -223,9 +223,21 @@ class TestPollSelection(TrackingCommon):
             self.assertGreaterEqual(
                 picking.tracking_next_poll_at, before + timedelta(seconds=119)
             )
-        # a delivery due meanwhile waits for the account too
+        # a delivery due meanwhile waits for the account too, due again a
+        # little later, so that it does not crowd out other accounts: with
+        # a batch of one, the delivery of another carrier is polled next
+        other_carrier = self._create_carrier(
+            "Other Account Courier",
+            sequence=self.sequence,
+            delivery_type="base_on_rule",
+            tracking_webhook_secret=SECRET,
+        )
+        other = self._validate(self._create_picking(carrier=other_carrier))
+        other._tracking_note_news(fields.Datetime.now() - timedelta(hours=3))
         second.tracking_next_poll_at = False
-        self.assertEqual(self._poll(), [])
+        self.assertEqual(self._poll(batch_size=1), [])
+        self.assertGreater(second.tracking_next_poll_at, fields.Datetime.now())
+        self.assertEqual(self._poll(batch_size=1), other.ids)
         budget = self.env["delivery.carrier.rate.budget"].search(
             [("account", "=", self.polled._tracking_rate_account())]
         )
