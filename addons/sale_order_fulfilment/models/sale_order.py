@@ -142,6 +142,12 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return False
 
+    def _get_fulfilment_waiting_note(self):
+        """What the waiting order waits for (extend with
+        _is_fulfilment_waiting)."""
+        self.ensure_one()
+        return ""
+
     @api.depends(lambda self: self._fulfilment_state_depends())
     def _compute_fulfilment_state(self):
         for order in self:
@@ -287,6 +293,17 @@ class SaleOrder(models.Model):
                     orders=", ".join(
                         f"{order.name} ({order._get_fulfilment_unpaid_note()})"
                         for order in unpaid
+                    ),
+                )
+            )
+        waiting = self.filtered(lambda o: o._is_fulfilment_waiting())
+        if waiting:
+            raise UserError(
+                self.env._(
+                    "These orders wait for a person's decision first: %(orders)s",
+                    orders=", ".join(
+                        f"{order.name} ({order._get_fulfilment_waiting_note()})"
+                        for order in waiting
                     ),
                 )
             )

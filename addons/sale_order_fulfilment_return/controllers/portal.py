@@ -61,8 +61,9 @@ class ReturnPortal(CustomerPortal):
             {
                 "sale_order": order,
                 "returnable": order._get_returnable_lines(),
+                # the order's website's, as the request is checked against
                 "reasons": request.env["sale.return.reason"]._get_website_reasons(
-                    request.website
+                    order.website_id
                 ),
                 "return_open": order._is_return_open(),
                 "back_url": back_url,

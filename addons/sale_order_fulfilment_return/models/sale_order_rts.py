@@ -38,6 +38,14 @@ class SaleOrder(models.Model):
         # A parcel coming back: a person decides (refund, cancel, re-ship).
         return super()._is_fulfilment_waiting() or self._rts_is_returning()
 
+    def _get_fulfilment_waiting_note(self):
+        if self._rts_is_returning():
+            return self.env._(
+                "a parcel is coming back to the shop: decide on its return to "
+                "sender at receipt"
+            )
+        return super()._get_fulfilment_waiting_note()
+
     def _get_fulfilment_progress(self):
         progress = super()._get_fulfilment_progress()
         if progress and self._rts_is_returning():

@@ -461,15 +461,20 @@ class SaleReturn(models.Model):
         if self.website_id.return_refund_on == "approval":
             self._refund_or_activity()
 
-    def _create_return_pickings(self):
-        """One return per delivery the goods left with, through core's return
-        wizard (its carrier kept: see stock.return.picking._reset_carrier_id)."""
+    def _create_return_pickings(self, deliveries=None):
+        """One return per delivery the goods left with (of `deliveries`
+        only, when given), through core's return wizard (its carrier kept:
+        see stock.return.picking._reset_carrier_id)."""
         self.ensure_one()
         todo = {}
         for line in self.line_ids:
             remaining = line.quantity
             moves = line.sale_line_id.move_ids.filtered(
-                lambda m: m.state == "done" and m.picking_code == "outgoing"
+                lambda m: (
+                    m.state == "done"
+                    and m.picking_code == "outgoing"
+                    and (deliveries is None or m.picking_id in deliveries)
+                )
             )
             for move in moves.sorted("id", reverse=True):
                 if remaining <= 0:

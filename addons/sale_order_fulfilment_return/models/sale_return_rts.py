@@ -73,6 +73,12 @@ class SaleReturn(models.Model):
             quantities[sol] = quantities.get(
                 sol, 0.0
             ) + move.product_uom._compute_quantity(move.quantity, sol.product_uom)
+        # What the customer already returns (or asked to) is not counted
+        # twice: the one returnable-quantity rule caps each line.
+        quantities = {
+            sol: min(qty, sol._get_returnable_qty()) for sol, qty in quantities.items()
+        }
+        quantities = {sol: qty for sol, qty in quantities.items() if qty > 0}
         if not quantities:
             return self.browse()
         with self.env.cr.savepoint():
@@ -95,16 +101,7 @@ class SaleReturn(models.Model):
                     ],
                 }
             )
-            wizard = (
-                self.env["stock.return.picking"]
-                .with_context(active_id=picking.id, active_model="stock.picking")
-                .create({"picking_id": picking.id})
-            )
-            action = wizard.with_context(
-                sale_return_keep_carrier=True
-            ).action_create_returns_all()
-            back = picking.browse(action["res_id"])
-            back.write({"sale_return_id": ret.id, "origin": ret.name})
+            back = ret._create_return_pickings(picking)
             picking.rts_return_id = ret
         ret.activity_schedule(
             RTS_ACTIVITY,
@@ -114,7 +111,7 @@ class SaleReturn(models.Model):
                 carrier=picking.carrier_id.name or "",
                 picking=picking.name,
                 status=event.status_code or event.shipment_state,
-                back=back.name,
+                back=", ".join(back.mapped("name")),
             ),
             user_id=(ret.user_id or self.env.ref("base.user_admin")).id,
         )

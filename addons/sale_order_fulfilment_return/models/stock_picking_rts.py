@@ -1,4 +1,7 @@
+import logging
+
 from odoo import fields, models
+from odoo.exceptions import UserError, ValidationError
 
 # What makes an outbound parcel a return to sender: the generic contract's
 # shipment state, and the carriers' own statuses (Biteship's
@@ -6,6 +9,8 @@ from odoo import fields, models
 # see delivery_biteship/biteship/status.py).
 RTS_SHIPMENT_STATES = ("returned",)
 RTS_STATUS_CODES = ("return_in_transit", "returned")
+
+_logger = logging.getLogger(__name__)
 
 
 class StockPicking(models.Model):
@@ -43,8 +48,30 @@ class StockPicking(models.Model):
                 :1
             ]
             if event:
-                self.env["sale.return"].sudo()._rts_create(self.sudo(), event)
+                self._rts_create_or_warn(event)
         return new_events
+
+    def _rts_create_or_warn(self, event):
+        """The return to sender in a savepoint: when it is refused (e.g. by
+        core's return wizard), the carrier's event stays recorded (a webhook
+        would otherwise fail on every resend) and a person is asked to make
+        the return by hand. Database errors (a concurrent transaction) go up:
+        the request or cron is retried."""
+        try:
+            with self.env.cr.savepoint():
+                self.env["sale.return"].sudo()._rts_create(self.sudo(), event)
+        except (UserError, ValidationError) as error:
+            _logger.warning("Return to sender of %s not made: %s", self.name, error)
+            self.sudo()._tracking_warn_once(
+                lambda env: env._("Return to sender not made"),
+                str(error),
+                message=self.env._(
+                    "The carrier brings %(picking)s back, but its return could "
+                    "not be made: %(error)s",
+                    picking=self.name,
+                    error=str(error),
+                ),
+            )
 
     def _get_fulfilment_shipping_state(self):
         """A parcel the carrier brings back: "returning" until a person

@@ -34,6 +34,28 @@ class TestReturnToSender(ReturnCase):
             ]
         )
 
+    def test_customer_return_first_then_the_carrier_brings_the_rest(self):
+        """A customer return asked while the parcel travels, then the carrier
+        brings the parcel back: the carrier's return holds only what the
+        customer's does not; when it holds nothing, the event is recorded
+        all the same and nothing fails."""
+        order, picking = self.shipped()
+        customer = self.return_of(self.ask(order, qty=1.0, user=self.portal))
+        customer.with_user(self.own).action_approve()
+        self.event(picking, "exception", "return_in_transit", 1)
+        ret = picking.rts_return_id
+        self.assertEqual(ret.line_ids.quantity, 1.0)
+        self.assertEqual(ret.return_picking_ids.move_ids.product_uom_qty, 1.0)
+
+        order, picking = self.shipped()
+        customer = self.return_of(self.ask(order, qty=2.0, user=self.portal))
+        customer.with_user(self.own).action_approve()
+        events = self.event(picking, "returned", minutes=1)
+        self.assertEqual(len(events), 1)
+        self.assertEqual(picking.shipment_state, "returned")
+        self.assertFalse(picking.rts_return_id)
+        self.assertEqual(order.return_ids, customer)
+
     def test_return_created_once_and_order_returning(self):
         order, picking = self.shipped()
         self.event(picking, "in_transit")
@@ -66,6 +88,9 @@ class TestReturnToSender(ReturnCase):
         self.assertNotIn(
             order, order.search(order._get_fulfilment_todo_domain("batch"))
         )
+        # Fulfil does not pretend to act: it names what the order waits for
+        with self.assertRaisesRegex(UserError, "coming back to the shop"):
+            order.with_user(self.own).action_fulfil()
         for user in (self.portal, self.own, self.warehouse, self.billing):
             [status] = order.with_user(user).get_fulfilment_status()
             self.assertEqual(status["state"], "returning")

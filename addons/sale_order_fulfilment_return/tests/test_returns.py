@@ -149,6 +149,12 @@ class TestReturnApproval(ReturnCase):
         )
         with self.assertRaises(AccessError):
             ret.with_user(other_own).action_approve()
+        # nor reads its lines (products, quantities)
+        with self.assertRaises(AccessError):
+            ret.line_ids.with_user(other_own).read(["quantity"])
+        self.assertEqual(
+            ret.line_ids.with_user(self.own).read(["quantity"])[0]["quantity"], 1.0
+        )
         # warehouse and billing do not approve
         for user in (self.warehouse, self.billing):
             with self.subTest(user.login), self.assertRaises(AccessError):
