@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import models
 
 
 class SaleOrder(models.Model):
@@ -15,9 +15,4 @@ class SaleOrder(models.Model):
         if order.carrier_id.delivery_type != "biteship":
             return quote
         fee = sum(order._cod_fee_lines().mapped("price_subtotal"))
-        return quote + order.currency_id._convert(
-            fee,
-            order.company_id.currency_id,
-            order.company_id,
-            order.date_order or fields.Date.context_today(order),
-        )
+        return quote + order._freight_to_company_currency(fee)

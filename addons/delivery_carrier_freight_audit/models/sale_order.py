@@ -54,11 +54,17 @@ class SaleOrder(models.Model):
                 lambda line: line.is_delivery and not line.freight_picking_id
             ).mapped("price_subtotal")
         )
-        return order.currency_id._convert(
-            quote,
-            order.company_id.currency_id,
-            order.company_id,
-            order.date_order or fields.Date.context_today(order),
+        return order._freight_to_company_currency(quote)
+
+    def _freight_to_company_currency(self, amount):
+        """`amount` of the order's currency in the company's, at the order's
+        date (the quote's rate)."""
+        self.ensure_one()
+        return self.currency_id._convert(
+            amount,
+            self.company_id.currency_id,
+            self.company_id,
+            self.date_order or fields.Date.context_today(self),
         )
 
     def _freight_analytic_distribution(self):
