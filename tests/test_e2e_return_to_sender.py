@@ -90,7 +90,7 @@ def test_two_return_webhooks_at_once_make_one_return(odoo_server, shop, database
     ]
     for thread in threads:
         thread.start()
-    wait_for_lock_waiter(monitor)
+    wait_for_lock_waiter(monitor, count=2)  # both in flight together
     conn.commit()
     for thread in threads:
         thread.join(timeout=120)

@@ -90,8 +90,8 @@ def event_payload(number, event_id, status, minutes_ago):
     }
 
 
-def wait_for_lock_waiter(conn, timeout=30):
-    """Until a server transaction waits for a row lock (the webhook)."""
+def wait_for_lock_waiter(conn, timeout=30, count=1):
+    """Until `count` server transactions wait for a row lock (webhooks)."""
     deadline = time.monotonic() + timeout
     with conn.cursor() as cr:
         while time.monotonic() < deadline:
@@ -100,7 +100,7 @@ def wait_for_lock_waiter(conn, timeout=30):
                 "WHERE datname = current_database() AND wait_event_type = 'Lock' "
                 "AND query ILIKE '%FOR NO KEY UPDATE%'"
             )
-            if cr.fetchone()[0]:
+            if cr.fetchone()[0] >= count:
                 return
             time.sleep(0.1)
     pytest.fail("the webhook request never waited for the delivery's lock")
