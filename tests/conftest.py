@@ -14,6 +14,7 @@ import xmlrpc.client
 from pathlib import Path
 
 import e2e_data
+import psycopg2
 import pytest
 import requests
 from e2e_browser import Chromium
@@ -148,6 +149,22 @@ class BiteshipStandIn:
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def database(odoo_server):
+    """(conn, monitor) on the server's database: conn with autocommit off,
+    so that a test's transaction holds its locks until commit(); monitor
+    autocommitted, to watch pg_stat_activity meanwhile."""
+    conn = psycopg2.connect(dbname=odoo_server.db)
+    monitor = psycopg2.connect(dbname=odoo_server.db)
+    monitor.autocommit = True
+    try:
+        yield conn, monitor
+    finally:
+        conn.rollback()
+        conn.close()
+        monitor.close()
 
 
 @pytest.fixture(scope="session")

@@ -7,23 +7,8 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import e2e_data
-import psycopg2
-import pytest
 from e2e_data import read_one
 from test_e2e_webhook_races import wait_for_lock_waiter
-
-
-@pytest.fixture
-def database(odoo_server):
-    conn = psycopg2.connect(dbname=odoo_server.db)
-    monitor = psycopg2.connect(dbname=odoo_server.db)
-    monitor.autocommit = True
-    try:
-        yield conn, monitor
-    finally:
-        conn.rollback()
-        conn.close()
-        monitor.close()
 
 
 def shipped_order(server, shop, number):

@@ -21,7 +21,6 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import e2e_data
-import psycopg2
 import pytest
 from e2e_data import read_one
 
@@ -115,20 +114,6 @@ def post_in_thread(url, payload):
     )
     thread.start()
     return thread, answers
-
-
-@pytest.fixture
-def database(odoo_server):
-    # autocommit off: the test's transaction holds the lock until commit()
-    conn = psycopg2.connect(dbname=odoo_server.db)
-    monitor = psycopg2.connect(dbname=odoo_server.db)
-    monitor.autocommit = True
-    try:
-        yield conn, monitor
-    finally:
-        conn.rollback()
-        conn.close()
-        monitor.close()
 
 
 def events_of(server, picking):
