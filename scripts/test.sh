@@ -24,7 +24,8 @@ odoo_bin -c "$CONF" -d "$DB" -i "$MODULES" --stop-after-init --log-level=warn
 # its commits never meet the in-process test registry's database.
 copy_db "$DB" "${DB}_e2e"
 export FULFIL_E2E_DB="${DB}_e2e" FULFIL_ODOO_CONF=$CONF ODOO_SRC FULFIL_TEMPLATE_DB=fulfil_template_nodemo
-[ $# -gt 0 ] || set -- addons tests
+# The whole suite also names its 25 slowest tests (where the time goes).
+[ $# -gt 0 ] || set -- addons tests --durations=25
 WORKERS=${TEST_WORKERS:-$(nproc)}
 XDIST=(-n "$WORKERS"); [ "$WORKERS" = 0 ] || XDIST+=(--dist loadscope)
 say "pytest (${WORKERS} workers) $*"
