@@ -4,6 +4,9 @@
 # whole suite with pytest: the addons' Odoo tests through pytest-odoo (HttpCase
 # included) and the end-to-end tests in tests/ against real Odoo servers.
 # Extra arguments go to pytest, e.g. scripts/test.sh addons/delivery_biteship -k rate
+# The suite is spread over TEST_WORKERS processes (pytest-xdist; default: one
+# per core), each test class or module whole on one worker, each worker on its
+# own copies of the databases; TEST_WORKERS=0 runs it in this process.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bash "$ROOT/scripts/setup.sh"
@@ -21,6 +24,9 @@ odoo_bin -c "$CONF" -d "$DB" -i "$MODULES" --stop-after-init --log-level=warn
 # its commits never meet the in-process test registry's database.
 copy_db "$DB" "${DB}_e2e"
 export FULFIL_E2E_DB="${DB}_e2e" FULFIL_ODOO_CONF=$CONF ODOO_SRC FULFIL_TEMPLATE_DB=fulfil_template_nodemo
-[ $# -gt 0 ] || set -- addons tests
-say "pytest $*"
-exec "$PY" -m pytest --odoo-database="$DB" --odoo-config="$CONF" --odoo-http -p no:cacheprovider "$@"
+# The whole suite also names its 25 slowest tests (where the time goes).
+[ $# -gt 0 ] || set -- addons tests --durations=25
+WORKERS=${TEST_WORKERS:-$(nproc)}
+XDIST=(-n "$WORKERS"); [ "$WORKERS" = 0 ] || XDIST+=(--dist loadscope)
+say "pytest (${WORKERS} workers) $*"
+exec "$PY" -m pytest --odoo-database="$DB" --odoo-config="$CONF" --odoo-http -p no:cacheprovider "${XDIST[@]}" "$@"

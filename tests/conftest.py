@@ -22,6 +22,28 @@ from e2e_smtp import SmtpSink
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
+# pytest-xdist's worker name (gw0, gw1...), empty when the suite runs in one
+# process. Each worker has its own copies of the databases (pytest-odoo copies
+# the in-process one; odoo_server below the end-to-end one).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def pytest_configure(config):
+    """Once per run (in the controller when distributed): this run's
+    screenshots only."""
+    if WORKER:
+        return
+    for old in (ARTIFACTS / "screenshots").glob("*.png"):
+        old.unlink()
+
+
+def _copy_db(source, target):
+    """A database with its filestore, as scripts/lib.sh copies them."""
+    subprocess.run(
+        ["bash", "-c", f'source "{ROOT}/scripts/lib.sh"; copy_db "$0" "$1"']
+        + [source, target],
+        check=True,
+    )
 
 
 def _free_port():
@@ -62,9 +84,13 @@ def odoo_server():
     if not (db and conf):
         pytest.fail("run the end-to-end tests through `make test` (scripts/test.sh)")
     odoo_src = os.environ.get("ODOO_SRC", "/opt/odoo")
+    if WORKER:
+        db = f"{db}-{WORKER}"
+        _copy_db(os.environ["FULFIL_E2E_DB"], db)
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "e2e-server.log", "wb")  # noqa: SIM115 (closed below)
+    suffix = f"-{WORKER}" if WORKER else ""
+    log = open(ARTIFACTS / f"e2e-server{suffix}.log", "wb")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -104,6 +130,8 @@ def odoo_server():
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        if WORKER:
+            subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
 
 
 class BiteshipStandIn:
@@ -199,7 +227,8 @@ def shop(odoo_server, smtp_sink, biteship):
 def chromium():
     """Debian's headless Chromium, driven over the DevTools protocol."""
     ARTIFACTS.mkdir(exist_ok=True)
-    browser = Chromium(log_path=ARTIFACTS / "chromium.log")
+    suffix = f"-{WORKER}" if WORKER else ""
+    browser = Chromium(log_path=ARTIFACTS / f"chromium{suffix}.log")
     try:
         yield browser
     finally:
@@ -211,6 +240,4 @@ def screenshots():
     """Where a run leaves its screenshots (artifacts/ is git-ignored)."""
     path = ARTIFACTS / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
-    for old in path.glob("*.png"):  # only this run's pictures
-        old.unlink()
     return path
