@@ -242,7 +242,7 @@ def main():
                     cold.append(seconds)
                     calls.append(len(standin.rates_requests) - before)
                     services.append(
-                        max(len(a.get("biteship_services") or []) for a in answers)
+                        max(len(a.get("delivery_services") or []) for a in answers)
                         or sum(1 for a in answers if a.get("success"))
                     )
             before = len(standin.rates_requests)

@@ -84,7 +84,7 @@ def test_checkout_offers_every_courier(
     before = len(rates_couriers(biteship))
     page.click('a[href^="/shop/checkout"]', navigates=True, url_part="/shop/checkout")
 
-    services = f'[name="o_biteship_services"][data-dm-id="{carrier}"]'
+    services = f'[name="o_delivery_services"][data-dm-id="{carrier}"]'
     page.wait_js(
         f"document.querySelectorAll('{services} li').length === 6",
         what="six courier services listed",
@@ -92,10 +92,10 @@ def test_checkout_offers_every_courier(
     rows = page.js(
         f"""[...document.querySelectorAll('{services} li')].map(li => [
             li.dataset.service,
-            li.querySelector('.o_biteship_service_duration').textContent,
-            li.querySelector('.o_biteship_service_price').textContent.trim(),
-            !!li.querySelector('.o_biteship_cheapest'),
-            !!li.querySelector('.o_biteship_fastest')])"""
+            li.querySelector('.o_delivery_service_duration').textContent,
+            li.querySelector('.o_delivery_service_price').textContent.trim(),
+            !!li.querySelector('.o_delivery_service_cheapest'),
+            !!li.querySelector('.o_delivery_service_fastest')])"""
     )
     assert [row[0] for row in rows] == [
         "jne:reg",

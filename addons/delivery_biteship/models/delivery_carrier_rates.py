@@ -5,6 +5,9 @@ import re
 import time
 
 from odoo import api, fields, models
+from odoo.addons.delivery_carrier_tracking.checkout_services import (
+    mark_cheapest_fastest,
+)
 from odoo.exceptions import UserError, ValidationError
 
 from ..biteship import BiteshipAuthError, BiteshipError
@@ -33,7 +36,7 @@ class DeliveryCarrier(models.Model):
     def biteship_rate_shipment(self, order):
         """Checkout price of this carrier's courier service (core contract).
         In rate-shopping mode: the price of the service chosen on the order
-        (or given in the context as ``biteship_service``), else the cheapest;
+        (or given in the context as ``checkout_service``), else the cheapest;
         ``biteship_service`` in the answer names it."""
         self.ensure_one()
         if self.biteship_rate_shopping:
@@ -290,7 +293,8 @@ class DeliveryCarrier(models.Model):
         configured order, each only when it takes parcels the way the
         order's warehouse hands them over: dicts with key ("jne:reg"),
         company, service, courier_name, service_name, duration (label), hours,
-        price (IDR), instant, cheapest, fastest."""
+        price (IDR), instant, cod, cheapest, fastest (checkout_services.py's
+        rule, on ``etd_hours``)."""
         self.ensure_one()
         wanted = self._biteship_services()
         companies, _coordinates = self._biteship_rate_couriers(order)
@@ -311,27 +315,49 @@ class DeliveryCarrier(models.Model):
                     "service_name": service["service_name"],
                     "duration": self._biteship_duration_label(service),
                     "hours": service["hours"],
+                    "etd_hours": service["hours"],
                     "price": service["price"],
                     "instant": company in INSTANT_COURIERS,
-                    "cheapest": False,
-                    "fastest": False,
+                    "cod": service["cod"],
                 },
             )
         options = [offered[service] for service in wanted if service in offered]
-        if options:
-            min(options, key=lambda o: (o["price"], o["hours"] or 10**6))[
-                "cheapest"
-            ] = True
-            timed = [o for o in options if o["hours"] is not None]
-            if timed:
-                min(timed, key=lambda o: (o["hours"], o["price"]))["fastest"] = True
-        return options
+        return mark_cheapest_fastest(options)
+
+    def _biteship_offers_checkout_services(self):
+        """Rate shopping (delivery_carrier_tracking's checkout contract)."""
+        return self.biteship_rate_shopping
+
+    def _biteship_checkout_services(self, order):
+        """The rate options in the checkout contract's words
+        (delivery_carrier_tracking/checkout_services.py); [] when Biteship
+        cannot price them (the method's rate says why)."""
+        try:
+            options = self._biteship_rate_options(order)
+        except (BiteshipError, UserError):
+            return []
+        chosen = options and self._biteship_pick_option(order, options)["key"]
+        return [
+            {
+                "code": option["key"],
+                "courier": option["company"],
+                "service": option["service"],
+                "name": f"{option['courier_name']} {option['service_name']}",
+                "price": option["price"],
+                "currency": "IDR",
+                "etd": option["duration"],
+                "etd_hours": option["hours"],
+                "cod": option["cod"],
+                "selected": option["key"] == chosen and order.carrier_id == self,
+            }
+            for option in options
+        ]
 
     def _biteship_pick_option(self, order, options):
         """The option priced for the order: the one named in the context, else
         the one chosen on the order for this method, else the cheapest."""
         by_key = {option["key"]: option for option in options}
-        wanted = self.env.context.get("biteship_service")
+        wanted = self.env.context.get("checkout_service")
         if not wanted and order.carrier_id == self and order.biteship_courier_company:
             wanted = f"{order.biteship_courier_company}:{order.biteship_courier_type}"
         return by_key.get(wanted) or next(o for o in options if o["cheapest"])

@@ -67,43 +67,6 @@ class SaleOrder(models.Model):
         if any(self[name] != value for name, value in vals.items()):
             self.sudo().write(vals)
 
-    def _biteship_choose_service(self, carrier, service_key):
-        """The customer picks one of `carrier`'s services: set it on the order
-        with its delivery line; returns core's rate of it."""
-        self.ensure_one()
-        if self.transaction_ids.filtered(
-            lambda tx: tx.state not in ("draft", "cancel", "error")
-        ):
-            raise UserError(
-                self.env._(
-                    "The order is already being paid: its delivery can no longer "
-                    "change."
-                )
-            )
-        options = {o["key"]: o for o in carrier._biteship_rate_options(self)}
-        option = options.get(service_key)
-        if not option:
-            raise UserError(
-                self.env._(
-                    "%(service)s is not offered for this address any more: choose "
-                    "another service.",
-                    service=service_key,
-                )
-            )
-        self.sudo().write(
-            {
-                "biteship_courier_company": option["company"],
-                "biteship_courier_type": option["service"],
-            }
-        )
-        if self.carrier_id != carrier:
-            self.carrier_id = carrier  # rate_shipment prices the chosen service
-        rate = carrier.rate_shipment(self)
-        if not rate.get("success"):
-            raise UserError(rate.get("error_message"))
-        self.set_delivery_line(carrier, rate["price"])
-        return rate
-
     def _prepare_delivery_line_vals(self, carrier, price_unit):
         vals = super()._prepare_delivery_line_vals(carrier, price_unit)
         if carrier.delivery_type == "biteship" and self.biteship_service_name:

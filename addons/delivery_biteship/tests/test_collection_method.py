@@ -43,7 +43,7 @@ class TestBiteshipCollectionMethod(BiteshipCommon):
         at checkout), ready to validate."""
         order = self._sale_order()
         if service:
-            order._biteship_choose_service(carrier, service)
+            order._set_checkout_service(carrier, service)
         else:
             order.set_delivery_line(carrier, 1.0)
         order.action_confirm()

@@ -189,7 +189,7 @@ class TestBiteshipRateShopping(BiteshipCommon):
         order.set_delivery_line(self.shopping, rate["price"])
         self.assertEqual(order.biteship_courier_company, "sicepat", "cheapest first")
 
-        order._biteship_choose_service(self.shopping, "jnt:ez")
+        order._set_checkout_service(self.shopping, "jnt:ez")
         self.assertEqual(
             (order.biteship_courier_company, order.biteship_courier_type),
             ("jnt", "ez"),
@@ -206,7 +206,7 @@ class TestBiteshipRateShopping(BiteshipCommon):
         )
 
         with self.assertRaisesRegex(UserError, "jne:yes is not offered"):
-            order._biteship_choose_service(self.shopping, "jne:yes")
+            order._set_checkout_service(self.shopping, "jne:yes")
         self.assertEqual(order.biteship_courier_company, "jnt")
 
         order.action_confirm()
@@ -228,7 +228,7 @@ class TestBiteshipRateShopping(BiteshipCommon):
     def test_instant_courier_booked_with_coordinates_and_driver(self):
         self._locate()
         order = self._sale_order()
-        order._biteship_choose_service(self.shopping, "gojek:instant")
+        order._set_checkout_service(self.shopping, "gojek:instant")
         order.action_confirm()
         picking = order.picking_ids
         picking.move_ids.write({"quantity": 3, "picked": True})
@@ -264,7 +264,7 @@ class TestBiteshipRateShopping(BiteshipCommon):
     def test_instant_courier_without_coordinates_refused_at_booking(self):
         self._locate()
         order = self._sale_order()
-        order._biteship_choose_service(self.shopping, "grab:instant")
+        order._set_checkout_service(self.shopping, "grab:instant")
         order.action_confirm()
         picking = order.picking_ids
         self.customer.write({"partner_latitude": 0.0, "partner_longitude": 0.0})

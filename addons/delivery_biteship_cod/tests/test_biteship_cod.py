@@ -70,7 +70,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         """A website cart priced by Biteship, as the checkout sets it."""
         order = self.cod_cart(carrier=self.plain_carrier, qty=qty)
         if service:
-            order._biteship_choose_service(carrier, service)
+            order._set_checkout_service(carrier, service)
         else:
             rate = carrier.rate_shipment(order)
             self.assertTrue(rate["success"], rate["error_message"])
@@ -217,7 +217,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
             len(self.server.rates_requests), requests_made + 1, "both kept"
         )
 
-        order._biteship_choose_service(self.shopping, "jnt:ez")
+        order._set_checkout_service(self.shopping, "jnt:ez")
         requests_made = len(self.server.rates_requests)
         offer = self.shopping._cod_offer(order)
         self.assertFalse(offer["available"])
@@ -231,20 +231,20 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         self.customer.write(
             {"partner_latitude": BANDUNG[0], "partner_longitude": BANDUNG[1]}
         )
-        order._biteship_choose_service(self.shopping, "gojek:instant")
+        order._set_checkout_service(self.shopping, "gojek:instant")
         offer = self.shopping._cod_offer(order)
         self.assertFalse(offer["available"])
         self.assertIn("GOJEK INSTANT", offer["reason"])
 
         # the checkout's fee line follows: dropped for a service without COD,
         # Biteship's fee for one with it
-        order._biteship_choose_service(self.shopping, "sicepat:reg")
+        order._set_checkout_service(self.shopping, "sicepat:reg")
         order._cod_set_fee_line()
         fee = self._quoted_fee(order)
         self.assertAlmostEqual(
             order._cod_fee_lines().price_unit, round(self._usd(fee), 2), places=2
         )
-        order._biteship_choose_service(self.shopping, "jnt:ez")
+        order._set_checkout_service(self.shopping, "jnt:ez")
         self.assertFalse(order._cod_fee_lines())
 
     def test_offer_of_a_fixed_service(self):

@@ -1,18 +1,24 @@
-from odoo.addons.website_sale_biteship.controllers.delivery import BiteshipDelivery
+from odoo.addons.website_sale_delivery_services.controllers.delivery import (
+    DeliveryServices,
+)
 from odoo.http import request
 
 from ..models.delivery_carrier import scorecard_key
 
 
-class BiteshipScorecardDelivery(BiteshipDelivery):
-    def _biteship_services_values(self, carrier, order):
-        """Each service with its on-time badge (False without one), when the
-        website shows them: one query for all the services."""
-        services = super()._biteship_services_values(carrier, order)
-        if not (services and order.website_id.scorecard_badges):
+class BiteshipScorecardDelivery(DeliveryServices):
+    def _checkout_services_values(self, carrier, order):
+        """Each Biteship service with its on-time badge (False without one),
+        when the website shows them: one query for all the services."""
+        services = super()._checkout_services_values(carrier, order)
+        if not (
+            services
+            and carrier.delivery_type == "biteship"
+            and order.website_id.scorecard_badges
+        ):
             return services
         keys = {
-            service["key"]: scorecard_key(*service["key"].split(":", 1))
+            service["key"]: scorecard_key(service["courier"], service["service"])
             for service in services
         }
         badges = request.env["delivery.carrier.scorecard"]._scorecard_badges(

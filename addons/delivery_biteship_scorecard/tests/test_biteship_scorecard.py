@@ -50,7 +50,7 @@ class TestBiteshipScorecard(BiteshipCommon, ScorecardCommon):
 
     def _chosen_service_delivery(self, service, user=None):
         order = self._sale_order()
-        order._biteship_choose_service(self.shopping, service)
+        order._set_checkout_service(self.shopping, service)
         order.action_confirm()
         picking = order.picking_ids
         picking.move_ids.write({"quantity": 3, "picked": True})
@@ -152,7 +152,7 @@ class TestBiteshipScorecard(BiteshipCommon, ScorecardCommon):
         )
         badges = {
             service["key"]: service["scorecard_badge"]
-            for service in summary["biteship_services"]
+            for service in summary["delivery_services"]
         }
         self.assertEqual(
             badges,
@@ -180,4 +180,4 @@ class TestBiteshipScorecard(BiteshipCommon, ScorecardCommon):
         summary = self.make_jsonrpc_request(
             "/shop/set_delivery_method", {"dm_id": self.shopping.id}
         )
-        self.assertNotIn("scorecard_badge", summary["biteship_services"][0])
+        self.assertNotIn("scorecard_badge", summary["delivery_services"][0])

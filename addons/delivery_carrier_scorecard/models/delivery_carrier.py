@@ -16,7 +16,7 @@ class DeliveryCarrier(models.Model):
         help="The delivery time this method promises, e.g. '2 - 3 days' or "
         "'1 - 3 hours': stored on each delivery when it is booked, the courier "
         "scorecard measures the deliveries against it. Methods that quote "
-        "one per courier service at checkout (Biteship) use theirs.",
+        "one per courier service at checkout (an aggregator's services) use theirs.",
     )
 
     def _scorecard_provider(self, hook):

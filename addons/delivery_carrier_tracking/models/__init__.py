@@ -17,3 +17,5 @@ from . import stock_picking_return
 from . import stock_picking_tracking_event
 from . import stock_picking_watch
 from . import stock_warehouse
+from . import delivery_carrier_checkout
+from . import sale_order

@@ -42,7 +42,7 @@ class CodRemittanceCase(TransactionCase):
             }
         )
         cls.aggregator = cls.env["res.partner"].create(
-            {"name": "Biteship", "is_company": True}
+            {"name": "Courier Aggregator", "is_company": True}
         )
         delivery_product = cls.env["product.product"].create(
             {"name": "Kurir", "type": "service", "list_price": 0.0}

@@ -35,7 +35,7 @@ class TestRemittanceFile(CodRemittanceCase):
         )
         ref = self.reference()
         # The bank line was entered before the file arrived (accountant).
-        st_line = self.statement_line(323500.0, f"TRF BITESHIP {ref}")
+        st_line = self.statement_line(323500.0, f"TRF AGGREGATOR {ref}")
         self.assertFalse(st_line.is_reconciled)
         result = self.import_as_billing(
             csv_file(
@@ -318,7 +318,7 @@ class TestRemittanceFile(CodRemittanceCase):
         self.assertEqual(payout.state, "waiting")
         self.assertEqual(order.cod_state, "collected")
         # The bank line arrives (entered or imported): matched at once.
-        st_line = self.statement_line(96000.0, f"BITESHIP {ref.lower()}")
+        st_line = self.statement_line(96000.0, f"AGGREGATOR {ref.lower()}")
         self.assertEqual(payout.state, "reconciled")
         self.assertEqual(payout.statement_line_id, st_line)
         self.assertEqual(order.cod_state, "remitted")

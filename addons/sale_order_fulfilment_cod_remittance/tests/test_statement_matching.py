@@ -15,7 +15,7 @@ class TestStatementMatching(CodRemittanceCase):
         second = self.delivered_cod_order(50000, fee=2000)
         # collected 104,000 + 52,000; the aggregator keeps its COD fees
         st_line = self.statement_line(
-            150000.0, f"BITESHIP COD {first.name}, {second.name}"
+            150000.0, f"AGGREGATOR COD {first.name}, {second.name}"
         )
         payout = st_line.cod_remittance_ids
         self.assertEqual(len(payout), 1)
@@ -32,7 +32,7 @@ class TestStatementMatching(CodRemittanceCase):
 
     def test_label_amount_not_matching_is_left_and_explained(self):
         order = self.delivered_cod_order(100000, fee=4000)
-        st_line = self.statement_line(90000.0, f"BITESHIP COD {order.name}")
+        st_line = self.statement_line(90000.0, f"AGGREGATOR COD {order.name}")
         self.assertFalse(st_line.cod_remittance_ids)
         self.assertFalse(st_line.is_reconciled)
         self.assertEqual(order.cod_state, "collected")

@@ -48,7 +48,7 @@ class TestXmlRpc(CodRemittanceCase, HttpCase):
         again = call("cod.remittance", "import_file", content, filename="payout.csv")
         self.assertEqual((again["payouts"], again["duplicates"]), ([], 1))
         st_line = self.statement_line(80000.0, "a payout")
-        st_line.payment_ref = f"BITESHIP {second.name}"
+        st_line.payment_ref = f"AGGREGATOR {second.name}"
         matched = call("account.bank.statement.line", "action_cod_match", [st_line.id])
         self.assertEqual(list(matched), [str(st_line.id)])
         self.env.invalidate_all()

@@ -5,8 +5,9 @@ from odoo.tests import JsonRpcException, tagged
 
 @tagged("post_install", "-at_install")
 class TestCheckoutServices(BiteshipStandInMixin, HttpCaseWithUserPortal):
-    """The checkout's JSON routes as the portal customer and a public visitor
-    call them, on the stand-in Biteship."""
+    """Biteship's services through the generic checkout routes
+    (website_sale_delivery_services) as the portal customer and a public
+    visitor call them, on the stand-in Biteship."""
 
     @classmethod
     def setUpClass(cls):
@@ -79,7 +80,7 @@ class TestCheckoutServices(BiteshipStandInMixin, HttpCaseWithUserPortal):
             "/shop/set_delivery_method", {"dm_id": self.carrier.id}
         )
         self.assertTrue(summary["success"])
-        services = summary["biteship_services"]
+        services = summary["delivery_services"]
         # no coordinates: no instant courier
         self.assertEqual(
             [s["key"] for s in services],
@@ -91,14 +92,14 @@ class TestCheckoutServices(BiteshipStandInMixin, HttpCaseWithUserPortal):
         rate = self.make_jsonrpc_request(
             "/shop/get_delivery_rate", {"dm_id": self.carrier.id}
         )
-        self.assertEqual(len(rate["biteship_services"]), 4)
+        self.assertEqual(len(rate["delivery_services"]), 4)
 
         summary = self.make_jsonrpc_request(
-            "/shop/biteship/set_service",
+            "/shop/delivery_service",
             {"dm_id": self.carrier.id, "service": "jnt:ez"},
         )
         self.assertEqual(
-            [s["key"] for s in summary["biteship_services"] if s["selected"]],
+            [s["key"] for s in summary["delivery_services"] if s["selected"]],
             ["jnt:ez"],
         )
         self.assertEqual(
@@ -118,17 +119,17 @@ class TestCheckoutServices(BiteshipStandInMixin, HttpCaseWithUserPortal):
         last = self.server.rates_requests[-1]
         self.assertEqual(last["destination_postal_code"], 60111)
         self.assertEqual(
-            [s["key"] for s in rate["biteship_services"] if s["selected"]], ["jnt:ez"]
+            [s["key"] for s in rate["delivery_services"] if s["selected"]], ["jnt:ez"]
         )
 
         with self.assertRaisesRegex(JsonRpcException, "UserError"):
             self.make_jsonrpc_request(
-                "/shop/biteship/set_service",
+                "/shop/delivery_service",
                 {"dm_id": self.carrier.id, "service": "jne:yes"},
             )
         with self.assertRaisesRegex(JsonRpcException, "UserError"):
             self.make_jsonrpc_request(
-                "/shop/biteship/set_service", {"dm_id": self.fixed.id, "service": "x:y"}
+                "/shop/delivery_service", {"dm_id": self.fixed.id, "service": "x:y"}
             )
 
     def test_biteship_down(self):
@@ -145,7 +146,7 @@ class TestCheckoutServices(BiteshipStandInMixin, HttpCaseWithUserPortal):
             "/shop/set_delivery_method", {"dm_id": self.fixed.id}
         )
         self.assertTrue(summary["success"])
-        self.assertNotIn("biteship_services", summary)
+        self.assertNotIn("delivery_services", summary)
 
     def test_public_visitor_checkout(self):
         # an anonymous visitor's cart, its address given at the address step
@@ -171,9 +172,9 @@ class TestCheckoutServices(BiteshipStandInMixin, HttpCaseWithUserPortal):
             "/shop/get_delivery_rate", {"dm_id": self.carrier.id}
         )
         self.assertTrue(rate["success"], rate)
-        self.assertEqual(len(rate["biteship_services"]), 4)
+        self.assertEqual(len(rate["delivery_services"]), 4)
         summary = self.make_jsonrpc_request(
-            "/shop/biteship/set_service",
+            "/shop/delivery_service",
             {"dm_id": self.carrier.id, "service": "anteraja:reg"},
         )
         self.assertTrue(summary["success"])
@@ -187,7 +188,7 @@ class TestCheckoutServices(BiteshipStandInMixin, HttpCaseWithUserPortal):
         self.authenticate(None, None)
         with self.assertRaisesRegex(JsonRpcException, "ValidationError"):
             self.make_jsonrpc_request(
-                "/shop/biteship/set_service",
+                "/shop/delivery_service",
                 {"dm_id": self.carrier.id, "service": "jne:reg"},
             )
 

@@ -1,14 +1,14 @@
 import WebsiteSaleCheckout from '@website_sale/js/checkout';
 
 /**
- * A Biteship courier service's on-time badge ("On time 96 %"), given by the
+ * A courier service's on-time badge ("On time 96 %"), given by the
  * server with the service when the website shows badges.
  */
 WebsiteSaleCheckout.include({
     /**
      * @override
      */
-    _biteshipServiceElement(methodRadio, service) {
+    _deliveryServiceElement(methodRadio, service) {
         const item = this._super(...arguments);
         if (service.scorecard_badge) {
             const badge = document.createElement('span');

@@ -10,12 +10,12 @@ registry.category("web_tour.tours").add("delivery_biteship_scorecard_badges", {
         {
             content: "JNE REG, a service of the rate-shopping method, has its badge",
             trigger:
-                '[name="o_biteship_services"] li[data-service="jne:reg"] .o_scorecard_badge:contains(On time 67 %)',
+                '[name="o_delivery_services"] li[data-service="jne:reg"] .o_scorecard_badge:contains(On time 67 %)',
         },
         {
             content: "J&T EZ has none",
             trigger:
-                '[name="o_biteship_services"] li[data-service="jnt:ez"]:not(:has(.o_scorecard_badge))',
+                '[name="o_delivery_services"] li[data-service="jnt:ez"]:not(:has(.o_scorecard_badge))',
         },
         {
             content: "The one-service JNE REG method has its badge beside it",

@@ -3,22 +3,22 @@ import { rpc } from '@web/core/network/rpc';
 import WebsiteSaleCheckout from '@website_sale/js/checkout';
 
 /**
- * A rate-shopping Biteship method lists its courier services (price, delivery
+ * A method that offers several courier services lists them (price, delivery
  * time, cheapest / fastest) under its own radio. The services come with the
  * method's rate answer; choosing one sets the method and the service at once.
  */
 WebsiteSaleCheckout.include({
     events: Object.assign({}, WebsiteSaleCheckout.prototype.events, {
-        'click [name="o_biteship_service"]': '_selectBiteshipService',
+        'click [name="o_delivery_service"]': '_selectDeliveryService',
     }),
 
     /**
      * @override
      */
     async _selectDeliveryMethod(ev) {
-        // another method: no service of a Biteship method stays ticked
+        // another method: no service of another method stays ticked
         const container = this._getDeliveryMethodContainer(ev.currentTarget);
-        for (const serviceRadio of document.querySelectorAll('input[name="o_biteship_service"]')) {
+        for (const serviceRadio of document.querySelectorAll('input[name="o_delivery_service"]')) {
             if (!container.contains(serviceRadio)) {
                 serviceRadio.checked = false;
             }
@@ -31,7 +31,7 @@ WebsiteSaleCheckout.include({
      */
     _updateAmountBadge(radio, rateData) {
         this._super(...arguments);
-        this._renderBiteshipServices(radio, rateData);
+        this._renderDeliveryServices(radio, rateData);
     },
 
     /**
@@ -41,7 +41,7 @@ WebsiteSaleCheckout.include({
      * @private
      * @param {Event} ev
      */
-    async _selectBiteshipService(ev) {
+    async _selectDeliveryService(ev) {
         const serviceRadio = ev.currentTarget;
         const container = this._getDeliveryMethodContainer(serviceRadio);
         const methodRadio = container.querySelector('input[name="o_delivery_radio"]');
@@ -50,7 +50,7 @@ WebsiteSaleCheckout.include({
         this._showLoadingBadge(methodRadio);
         let result;
         try {
-            result = await rpc('/shop/biteship/set_service', {
+            result = await rpc('/shop/delivery_service', {
                 dm_id: methodRadio.dataset.dmId,
                 service: serviceRadio.dataset.service,
             });
@@ -73,18 +73,18 @@ WebsiteSaleCheckout.include({
      * @param {HTMLInputElement} radio - The radio of the delivery method.
      * @param {Object} rateData - Its rate or order summary answer.
      */
-    _renderBiteshipServices(radio, rateData) {
+    _renderDeliveryServices(radio, rateData) {
         const list = this._getDeliveryMethodContainer(radio)?.querySelector(
-            '[name="o_biteship_services"]'
+            '[name="o_delivery_services"]'
         );
         if (!list) {
             return;
         }
         this._clearElement(list);
-        const services = rateData.success ? rateData.biteship_services || [] : [];
+        const services = rateData.success ? rateData.delivery_services || [] : [];
         list.classList.toggle('d-none', !services.length);
         for (const service of services) {
-            list.appendChild(this._biteshipServiceElement(radio, service));
+            list.appendChild(this._deliveryServiceElement(radio, service));
         }
     },
 
@@ -92,15 +92,15 @@ WebsiteSaleCheckout.include({
      * @private
      * @return {Element} One service: radio, name, delivery time, badges, price.
      */
-    _biteshipServiceElement(methodRadio, service) {
-        const id = `o_biteship_service_${methodRadio.dataset.dmId}_${service.key.replace(':', '_')}`;
+    _deliveryServiceElement(methodRadio, service) {
+        const id = `o_delivery_service_${methodRadio.dataset.dmId}_${service.key.replace(':', '_')}`;
         const item = document.createElement('li');
         item.className = 'form-check d-flex gap-2 align-items-baseline py-1';
         item.dataset.service = service.key;
 
         const input = document.createElement('input');
         Object.assign(input, {
-            type: 'radio', id, name: 'o_biteship_service', className: 'form-check-input',
+            type: 'radio', id, name: 'o_delivery_service', className: 'form-check-input',
         });
         input.dataset.service = service.key;
         input.checked = Boolean(service.selected && methodRadio.checked);
@@ -109,10 +109,10 @@ WebsiteSaleCheckout.include({
         label.className = 'form-check-label flex-grow-1 d-flex flex-wrap gap-2';
         label.htmlFor = id;
         const name = document.createElement('span');
-        name.className = 'o_biteship_service_name';
+        name.className = 'o_delivery_service_name';
         name.textContent = service.name;
         const duration = document.createElement('small');
-        duration.className = 'text-muted o_biteship_service_duration';
+        duration.className = 'text-muted o_delivery_service_duration';
         duration.textContent = service.duration;
         label.append(name, duration);
         for (const [flag, text, style] of [
@@ -121,14 +121,14 @@ WebsiteSaleCheckout.include({
         ]) {
             if (service[flag]) {
                 const badge = document.createElement('span');
-                badge.className = `badge rounded-pill ${style} o_biteship_${flag}`;
+                badge.className = `badge rounded-pill ${style} o_delivery_service_${flag}`;
                 badge.textContent = text;
                 label.appendChild(badge);
             }
         }
 
         const price = document.createElement('span');
-        price.className = 'fw-bold o_biteship_service_price';
+        price.className = 'fw-bold o_delivery_service_price';
         if (service.is_free) {
             price.textContent = _t("Free");
         } else {

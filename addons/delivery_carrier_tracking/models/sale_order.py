@@ -1,0 +1,39 @@
+from odoo import models
+from odoo.exceptions import UserError
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    def _set_checkout_service(self, carrier, code):
+        """The customer picks the service `code` of `carrier` (a method that
+        offers several, delivery_carrier_checkout.py): the provider records it
+        on the order while core prices it and writes the delivery line.
+        Returns core's rate of it."""
+        self.ensure_one()
+        if self.transaction_ids.filtered(
+            lambda tx: tx.state not in ("draft", "cancel", "error")
+        ):
+            raise UserError(
+                self.env._(
+                    "The order is already being paid: its delivery can no longer "
+                    "change."
+                )
+            )
+        if code not in {s["code"] for s in carrier._get_checkout_services(self)}:
+            raise UserError(
+                self.env._(
+                    "%(service)s is not offered for this address any more: choose "
+                    "another service.",
+                    service=code,
+                )
+            )
+        order = self.with_context(checkout_service=code)
+        carrier = carrier.with_context(checkout_service=code)
+        if order.carrier_id != carrier:
+            order.carrier_id = carrier
+        rate = carrier.rate_shipment(order)
+        if not rate.get("success"):
+            raise UserError(rate.get("error_message"))
+        order.set_delivery_line(carrier, rate["price"])
+        return rate
