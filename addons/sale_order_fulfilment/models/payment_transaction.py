@@ -87,9 +87,12 @@ class PaymentTransaction(models.Model):
         return txs.sale_order_ids
 
     def _fulfilment_stop_refunded_orders(self):
-        """A refund is the shop or the customer going back on the order: nothing
-        of the refunded payment may be put on an invoice, and the order waits
-        for a person (exception) whatever it still has to do."""
+        """A refund is the shop or the customer going back on the order:
+        nothing of the refunded payment may be put on an invoice, and the
+        order waits for a person (exception) whatever it still has to do;
+        unless the shop agreed to it (_is_fulfilment_agreed_refund: a return's
+        pay-back), then the order carries on. Either way its payment is
+        matched with what it pays back (_fulfilment_match_refund)."""
         for refund in self:
             try:
                 with self.env.cr.savepoint():
@@ -101,6 +104,8 @@ class PaymentTransaction(models.Model):
                     refund.reference,
                     exc_info=True,
                 )
+            if refund._is_fulfilment_agreed_refund():
+                continue
             reason = self.env._(
                 "Refund %(reference)s of %(amount)s was made through "
                 "%(provider)s. The automation stops for this order: check it "
@@ -115,17 +120,82 @@ class PaymentTransaction(models.Model):
             ):
                 order._fulfilment_set_exception(UserError(reason))
 
-    def _fulfilment_match_refund(self):
-        """Reconcile the refund's payment with what is still open of the refunded
-        payment (same customer and receivable account): that money went back."""
+    def _is_fulfilment_agreed_refund(self):
+        """Hook: whether the shop agreed to this refund as the pay-back of
+        what it settles (e.g. a return's credit note). Such a refund is a
+        later event of a paid order (sale.order._fulfilment_was_paid), not
+        someone going back on it: no exception. Here: none is."""
         self.ensure_one()
-        lines = (
-            self.payment_id | self.source_transaction_id.payment_id
-        ).move_id.line_ids._fulfilment_open_receivable()
-        if (
-            any(line.balance > 0 for line in lines)
-            and any(line.balance < 0 for line in lines)
-            and len(lines.account_id) == 1
-            and len(lines.partner_id.commercial_partner_id) == 1
-        ):
-            lines.reconcile()
+        return False
+
+    def _get_fulfilment_refund_counterpart(self):
+        """Hook: the entries this refund pays back, which its payment is
+        matched with. Here the refunded payment: the money simply went back.
+        A refund agreed for something else (a return's credit note) returns
+        that instead."""
+        self.ensure_one()
+        return self.source_transaction_id.payment_id.move_id
+
+    def _fulfilment_match_refund(self):
+        """The one matching of a refund, whatever asked for it: its payment
+        reconciled with what is still open of what it pays back
+        (_get_fulfilment_refund_counterpart), per receivable account and
+        customer."""
+        self.ensure_one()
+        (
+            self.payment_id.move_id | self._get_fulfilment_refund_counterpart()
+        ).line_ids._fulfilment_reconcile_open()
+
+    # ------------------------------------------------------------------
+    # What of an order's payments can still be refunded (core's notion)
+    # ------------------------------------------------------------------
+
+    def _get_fulfilment_refundable_amount(self):
+        """What the provider may still refund of this payment: core's refund
+        wizard's notion (account_payment: its payment's
+        amount_available_for_refund, zero when the provider or the payment
+        method does not refund; confirmed refunds deducted), less the refunds
+        asked but not booked as payments yet (core only warns of those), so
+        that a second request never refunds the same money twice."""
+        self.ensure_one()
+        wizard = self._get_fulfilment_refund_wizard()
+        if not wizard:
+            return 0.0
+        unbooked = self.child_transaction_ids.filtered(
+            lambda child: (
+                child.operation == "refund"
+                and child.state not in ("cancel", "error")
+                and not child.payment_id
+            )
+        )
+        return self.currency_id.round(
+            wizard.amount_available_for_refund + sum(unbooked.mapped("amount"))
+        )
+
+    def _get_fulfilment_refund_wizard(self):
+        """Core's refund wizard of this payment, in memory (its computes are
+        core's rules: the amount available, full-only or partial support)."""
+        self.ensure_one()
+        if self.operation == "refund" or not self.payment_id:
+            return self.env["payment.refund.wizard"]
+        return self.env["payment.refund.wizard"].new({"payment_id": self.payment_id.id})
+
+    def _get_fulfilment_refund_source(self, amount, currency):
+        """The first of these (an order's own payments) whose provider refunds
+        `amount` now, by core's rules: within what is still refundable, the
+        whole payment at once when only full refunds are supported. Empty
+        when none does (a person pays it back)."""
+        for tx in self.filtered(lambda t: t.currency_id == currency).sorted("id"):
+            wizard = tx._get_fulfilment_refund_wizard()
+            if not wizard or wizard.support_refund == "none":
+                continue
+            left = tx._get_fulfilment_refundable_amount()
+            compare = currency.compare_amounts(amount, left)
+            if wizard.support_refund == "partial" and compare <= 0:
+                return tx
+            if (
+                compare == 0
+                and currency.compare_amounts(left, wizard.payment_amount) == 0
+            ):
+                return tx
+        return self.browse()

@@ -105,10 +105,11 @@ class SaleOrder(models.Model):
     )
     def _compute_fulfilment_amounts(self):
         for order in self:
-            paid = order._get_fulfilment_amount_paid()
-            order.fulfilment_amount_paid = paid
+            order.fulfilment_amount_paid = order._get_fulfilment_amount_paid()
+            # What the shop agreed to pay back (a return) is no longer due.
+            due = order._get_fulfilment_amount_paid(agreed_refunds=False)
             order.fulfilment_amount_missing = max(
-                order.currency_id.round(order.amount_total - paid), 0.0
+                order.currency_id.round(order.amount_total - due), 0.0
             )
 
     @api.depends(lambda self: self._fulfilment_agreement_depends())
@@ -216,12 +217,32 @@ class SaleOrder(models.Model):
             >= 0
         )
 
-    def _get_fulfilment_amount_paid(self):
+    def _get_fulfilment_amount_paid(self, agreed_refunds=True):
         """Done online payments of the order in its currency: captures of partial
-        captures (not their source), refunds deducted (negative amounts)."""
+        captures (not their source), refunds deducted (negative amounts); with
+        agreed_refunds=False, not the refunds the shop agreed to
+        (payment.transaction._is_fulfilment_agreed_refund)."""
         self.ensure_one()
-        return self._get_fulfilment_transactions()._get_fulfilment_amount(
-            self.currency_id, self.company_id
+        txs = self._get_fulfilment_transactions()
+        if not agreed_refunds:
+            txs = txs.filtered(lambda tx: not tx._is_fulfilment_agreed_refund())
+        return txs._get_fulfilment_amount(self.currency_id, self.company_id)
+
+    def _fulfilment_was_paid(self):
+        """Whether the customer paid the order: fully paid online
+        (fulfilment_paid), or was until the shop agreed to pay some back (a
+        return's refund is a later event, not the order unpaid). What the
+        customer and XML-RPC see as paid (the timeline's Paid step, the
+        status' paid); the automation reads the stricter fulfilment_paid."""
+        self.ensure_one()
+        return self.fulfilment_paid or (
+            self.state == "sale"
+            and bool(self._get_fulfilment_transactions())
+            and self.currency_id.compare_amounts(
+                self._get_fulfilment_amount_paid(agreed_refunds=False),
+                self.amount_total,
+            )
+            >= 0
         )
 
     def _get_fulfilment_timeline(self):
@@ -236,7 +257,9 @@ class SaleOrder(models.Model):
             {
                 "step": step,
                 "label": labels[step],
-                "done": self.fulfilment_paid if step == "paid" else index <= reached,
+                "done": self._fulfilment_was_paid()
+                if step == "paid"
+                else index <= reached,
             }
             for index, step in enumerate(steps)
         ]
@@ -333,6 +356,10 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if self.state != "sale":
             return self.env._("not confirmed")
+        if self._fulfilment_was_paid():
+            return self.env._(
+                "paid, then paid back in part or whole as the shop agreed"
+            )
         if self.fulfilment_amount_missing > 0:
             return self.env._(
                 "%(missing)s still to pay",

@@ -38,7 +38,7 @@ class SaleOrder(models.Model):
                 self._fields["fulfilment_state"]._description_selection(self.env)
             ).get(self.fulfilment_state, ""),
             "exception_reason": reason,
-            "paid": self.fulfilment_paid,
+            "paid": self._fulfilment_was_paid(),
             "amount_total": self.amount_total,
             "amount_paid": self.fulfilment_amount_paid,
             "amount_missing": self.fulfilment_amount_missing,

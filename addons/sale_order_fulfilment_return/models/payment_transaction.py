@@ -24,13 +24,12 @@ class PaymentTransaction(models.Model):
             amount, is_refund=is_refund, **custom_create_values
         )
 
-    def _fulfilment_stop_refunded_orders(self):
-        """A return's refund is the shop's agreed pay-back, not someone going
-        back on the order: it settles the return's credit note and the order
-        carries on (no exception)."""
-        returns = self.filtered("sale_return_id")
-        for refund in returns:
-            refund.sale_return_id._match_provider_refund(refund)
-        return super(
-            PaymentTransaction, self - returns
-        )._fulfilment_stop_refunded_orders()
+    def _is_fulfilment_agreed_refund(self):
+        # A return's refund is the shop's agreed pay-back: the order carries on.
+        return bool(self.sale_return_id) or super()._is_fulfilment_agreed_refund()
+
+    def _get_fulfilment_refund_counterpart(self):
+        # A return's refund pays its credit note back.
+        if self.sale_return_id.refund_move_id:
+            return self.sale_return_id.refund_move_id
+        return super()._get_fulfilment_refund_counterpart()

@@ -2,8 +2,9 @@ import base64
 import binascii
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_is_zero
 
 from .sale_return import APPROVE_GROUP, LOCK_ERRORS
 
@@ -13,6 +14,10 @@ class SaleOrder(models.Model):
 
     return_ids = fields.One2many("sale.return", "order_id", string="Returns")
     return_count = fields.Integer(compute="_compute_return_count")
+    fulfilment_state = fields.Selection(
+        selection_add=[("returned", "Returned & Refunded")],
+        ondelete={"returned": "set delivered"},
+    )
 
     def _compute_return_count(self):
         groups = self.env["sale.return"]._read_group(
@@ -21,6 +26,61 @@ class SaleOrder(models.Model):
         counts = {order.id: count for order, count in groups}
         for order in self:
             order.return_count = counts.get(order.id, 0)
+
+    # ------------------------------------------------------------------
+    # The order's state once its goods came back (the one state hook)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _fulfilment_state_depends(self):
+        return [
+            *super()._fulfilment_state_depends(),
+            "return_ids.state",
+            "order_line.qty_delivered",
+        ]
+
+    def _is_fulfilment_returned(self):
+        """The goods came back and the shop refunded them: nothing delivered
+        is left with the customer (core's delivered quantities, the return
+        moves deducted) and every return is settled, one of them refunded
+        (credit note made; the money back through the provider or a person,
+        see the return's refund state)."""
+        self.ensure_one()
+        # Read as superuser: the order's own returns and lines (products),
+        # also for the portal customer whose timeline this decides.
+        order = self.sudo()
+        returns = order.return_ids
+        if not returns.filtered(lambda r: r.state == "refunded") or (
+            returns.filtered(lambda r: r.state in ("approved", "received"))
+        ):
+            return False
+        return all(
+            float_is_zero(
+                line.qty_delivered, precision_rounding=line.product_uom.rounding
+            )
+            for line in order.order_line
+            if line._is_returnable_goods()
+        )
+
+    def _get_fulfilment_progress(self):
+        """Shipped or delivered, then everything came back and was refunded:
+        Returned & Refunded (a partial return leaves the order where it is)."""
+        progress = super()._get_fulfilment_progress()
+        if progress in ("shipped", "delivered") and self._is_fulfilment_returned():
+            return "returned"
+        return progress
+
+    def _get_fulfilment_timeline(self):
+        """The customer sees the goods back and refunded as the last step."""
+        steps = super()._get_fulfilment_timeline()
+        if self._get_fulfilment_progress() == "returned":
+            labels = dict(
+                self._fields["fulfilment_state"]._description_selection(self.env)
+            )
+            steps.append(
+                {"step": "returned", "label": labels["returned"], "done": True}
+            )
+        return steps
 
     def action_view_returns(self):
         self.ensure_one()

@@ -671,24 +671,12 @@ class SaleReturn(models.Model):
         )
         move = self.env["account.move"].with_company(self.company_id).create(values)
         move.action_post()
-        invoice_lines = order._get_fulfilment_invoices().line_ids
-        self._reconcile_receivable(move.line_ids, invoice_lines)
+        # What the credit note credits is matched with what the order's
+        # invoices still owe (the one matching rule).
+        (
+            move.line_ids | order._get_fulfilment_invoices().line_ids
+        )._fulfilment_reconcile_open()
         return move
-
-    @api.model
-    def _reconcile_receivable(self, credit_lines, debit_lines):
-        """Reconcile what is open of both sides on the same receivable account
-        and customer (OPEN_RECEIVABLE)."""
-        credit = credit_lines._fulfilment_open_receivable()
-        debit = debit_lines._fulfilment_open_receivable().filtered(
-            lambda line: (
-                line.account_id in credit.account_id
-                and line.partner_id.commercial_partner_id
-                in credit.partner_id.commercial_partner_id
-            )
-        )
-        if credit and debit:
-            (credit + debit).reconcile()
 
     def _refunds_shipping(self):
         """Shipping is credited when the website's policy says so and the
@@ -723,39 +711,15 @@ class SaleReturn(models.Model):
         amount = move.amount_residual
         if move.currency_id.is_zero(amount):
             return
-        tx = self._get_refundable_transaction(amount, move.currency_id)
+        tx = self.order_id._get_fulfilment_transactions()._get_fulfilment_refund_source(
+            amount, move.currency_id
+        )
         if tx:
             tx.with_context(**{RETURN_REFUND_KEY: self.id}).action_refund(
                 amount_to_refund=amount
             )
             return
         self._schedule_manual_refund(move, amount)
-
-    def _get_refundable_transaction(self, amount, currency):
-        """A done online payment of the order whose provider refunds
-        `amount` (what is left of it after its refunds)."""
-        txs = self.order_id._get_fulfilment_transactions().filtered(
-            lambda tx: (
-                tx.operation != "refund"
-                and tx.currency_id == currency
-                and tx.provider_id.support_refund in ("partial", "full_only")
-            )
-        )
-        for tx in txs.sorted("id"):
-            refunded = -sum(
-                tx.child_transaction_ids.filtered(
-                    lambda child: (
-                        child.operation == "refund" and child.state != "cancel"
-                    )
-                ).mapped("amount")
-            )
-            left = tx.amount - refunded
-            compare = currency.compare_amounts(amount, left)
-            if tx.provider_id.support_refund == "partial" and compare <= 0:
-                return tx
-            if compare == 0 and not refunded:
-                return tx
-        return self.env["payment.transaction"]
 
     def _schedule_manual_refund(self, move, amount):
         banks = self.partner_id.commercial_partner_id.bank_ids
@@ -790,12 +754,3 @@ class SaleReturn(models.Model):
             or self.env.ref("base.user_admin", raise_if_not_found=False)
             or self.env.user
         )
-
-    def _match_provider_refund(self, refund_tx):
-        """The provider paid `refund_tx` back: its payment settles the credit
-        note."""
-        self.ensure_one()
-        if self.refund_move_id and refund_tx.payment_id:
-            self._reconcile_receivable(
-                self.refund_move_id.line_ids, refund_tx.payment_id.move_id.line_ids
-            )

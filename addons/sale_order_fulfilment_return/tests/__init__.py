@@ -4,3 +4,4 @@ from . import test_labels
 from . import test_portal
 from . import test_i18n
 from . import test_concurrency
+from . import test_refund_state
