@@ -1274,7 +1274,7 @@ NOT_IN_MATRIX = {
     "action_cancel": "no role test yet (a return's cancellation)",
 }
 # Carrier-provider methods: core calls them with records (<delivery_type>_...)
-PROVIDER_PREFIXES = ("fixed_", "base_on_rule_", "biteship_")
+PROVIDER_PREFIXES = ("fixed_", "base_on_rule_", "biteship_", "kiriminaja_")
 
 
 def public_methods():

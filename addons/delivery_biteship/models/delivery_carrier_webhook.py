@@ -1,4 +1,3 @@
-import hmac
 import logging
 
 from odoo import models
@@ -18,21 +17,22 @@ class DeliveryCarrier(models.Model):
 
     _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
 
-    def biteship_webhook_verify(self, raw_body, headers):
+    def biteship_webhook_auth(self):
         """Biteship's dashboard sends a fixed header (name and value chosen
         there) rather than a signature: its value must equal the webhook
-        secret. The generic HMAC scheme stays valid for relays that sign."""
+        secret. The in-house HMAC stays valid for relays that sign, and is the
+        only proof when no header is named."""
         # Biteship's dashboard checks a new webhook URL with an empty POST
         # (or "{}") without its header: anything but 200 and it refuses the
         # URL. Such a body writes nothing, so it needs no proof.
-        if is_install_ping(raw_body):
-            return True
-        if self.biteship_webhook_header:
-            secret = self.sudo().tracking_webhook_secret
-            sent = headers.get(self.biteship_webhook_header)
-            if secret and sent:
-                return hmac.compare_digest(sent.strip().encode(), secret.encode())
-        return self._tracking_webhook_verify_hmac(raw_body, headers)
+        if not self.biteship_webhook_header:
+            return {"mode": "hmac", "ping": is_install_ping}
+        return {
+            "mode": "header",
+            "header": self.biteship_webhook_header,
+            "hmac_too": True,
+            "ping": is_install_ping,
+        }
 
     def biteship_webhook_events(self, payload, headers):  # pylint: disable=unused-argument
         """Biteship webhooks order.status / order.waybill_id / order.price ->

@@ -38,7 +38,8 @@ class DeliveryCarrier(models.Model):
         "Webhook Secret",
         groups="base.group_system",
         copy=False,
-        help="Shared secret of the tracking webhook (HMAC-SHA256 signature).",
+        help="Shared secret of the tracking webhook: the key of its HMAC-SHA256 "
+        "signature, or the value of the provider's header or bearer token.",
     )
     tracking_webhook_url = fields.Char(
         "Webhook URL", compute="_compute_tracking_webhook_url"

@@ -11,6 +11,18 @@ from ..shipment_rules import MAX_CLOCK_SKEW
 WEBHOOK_MAX_SKEW = int(MAX_CLOCK_SKEW.total_seconds())
 TIMESTAMP_RE = re.compile(r"[0-9]{1,12}")  # ASCII digits only, unlike isdigit()
 SIGNATURE_RE = re.compile(r"[0-9a-fA-F]{64}")
+# hmac: the in-house signature (X-Tracking-Timestamp / X-Tracking-Signature);
+# header: a fixed header whose value is the secret; bearer: "Authorization:
+# Bearer <secret>".
+WEBHOOK_AUTH_MODES = ("hmac", "header", "bearer")
+
+
+def _same_secret(sent, secret):
+    """Whether a header's value is the secret, in constant time (as bytes:
+    compare_digest refuses non-ASCII text)."""
+    if not sent:
+        return False
+    return hmac.compare_digest(sent.strip().encode(), secret.encode())
 
 
 class DeliveryCarrier(models.Model):
@@ -20,24 +32,56 @@ class DeliveryCarrier(models.Model):
     _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------ #
-    # Verification: <delivery_type>_webhook_verify, else the in-house HMAC
+    # Verification: one of WEBHOOK_AUTH_MODES, chosen by the provider
     # ------------------------------------------------------------------ #
+
+    def _tracking_webhook_auth(self):
+        """How this carrier's webhooks prove where they come from: the
+        provider's <delivery_type>_webhook_auth() if it has one, else the
+        in-house HMAC. A dict:
+
+        - ``mode``: one of WEBHOOK_AUTH_MODES;
+        - ``secret``: what is compared (default: the carrier's Webhook Secret);
+        - ``header``: the header carrying it in ``header`` mode;
+        - ``hmac_too``: relays that sign with the in-house scheme (same
+          secret) are accepted as well;
+        - ``ping``: a predicate over the raw body, true for the provider's
+          unauthenticated URL check (a body that must write nothing)."""
+        self.ensure_one()
+        provider = self._tracking_provider_method("webhook_auth")
+        auth = {"mode": "hmac", **(provider() if provider else {})}
+        if auth["mode"] not in WEBHOOK_AUTH_MODES:
+            raise ValueError(f"unknown webhook authentication {auth['mode']!r}")
+        if "secret" not in auth:
+            auth["secret"] = self.sudo().tracking_webhook_secret
+        return auth
 
     def _tracking_webhook_verify(self, raw_body, headers):
         """Whether a webhook posted to this carrier's URL comes from the
-        carrier: the provider's <delivery_type>_webhook_verify(raw_body,
-        headers) -> bool if it has one, else _tracking_webhook_verify_hmac."""
+        carrier, by its provider's mode (_tracking_webhook_auth). Secrets are
+        compared in constant time; an unset secret accepts nothing."""
         self.ensure_one()
-        verify = self._tracking_provider_method("webhook_verify")
-        if verify:
-            return verify(raw_body, headers)
-        return self._tracking_webhook_verify_hmac(raw_body, headers)
+        auth = self._tracking_webhook_auth()
+        if auth.get("ping") and auth["ping"](raw_body):
+            return True
+        secret = auth["secret"]
+        if not secret:
+            return False
+        signs = auth["mode"] == "hmac" or auth.get("hmac_too")
+        if signs and self._tracking_webhook_verify_hmac(raw_body, headers, secret):
+            return True
+        if auth["mode"] == "header":
+            return _same_secret(headers.get(auth["header"]), secret)
+        if auth["mode"] == "bearer":
+            scheme, _sep, token = (headers.get("Authorization") or "").partition(" ")
+            return scheme.lower() == "bearer" and _same_secret(token, secret)
+        return False
 
-    def _tracking_webhook_verify_hmac(self, raw_body, headers):
+    def _tracking_webhook_verify_hmac(self, raw_body, headers, secret=None):
         """The in-house scheme, also for providers whose relays sign: HMAC-SHA256
         over "<timestamp>." + body with the carrier's secret, within 300 s."""
         self.ensure_one()
-        secret = self.sudo().tracking_webhook_secret
+        secret = secret or self.sudo().tracking_webhook_secret
         timestamp = (headers.get("X-Tracking-Timestamp") or "").strip()
         signature = (headers.get("X-Tracking-Signature") or "").strip()
         # Anything but ASCII digits and a hex digest is refused as it comes:

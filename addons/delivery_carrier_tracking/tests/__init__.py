@@ -13,3 +13,4 @@ from . import test_provider_hooks
 from . import test_unmapped_status
 from . import test_return_label
 from . import test_poll_budget
+from . import test_webhook_auth

@@ -34,28 +34,26 @@ class TestProviderHooks(TrackingCommon):
             headers={"Content-Type": "application/json", **headers},
         )
 
-    def test_webhook_verify_dispatch(self):
+    def test_webhook_auth_dispatch(self):
         picking = self._validate(self._create_picking())
         body = {"tracking_number": picking.carrier_tracking_ref, "events": []}
-        # no provider check: the in-house HMAC decides
+        # no provider hook: the in-house HMAC decides
+        self.assertEqual(self.carrier._tracking_webhook_auth()["mode"], "hmac")
         self.assertEqual(
             self._post_webhook(self.carrier, body, SECRET).status_code, 200
         )
-        self.assertEqual(self._post_plain(b"{}", {"X-Token": "ok"}).status_code, 403)
+        self.assertEqual(self._post_plain(b"{}", {"X-Token": SECRET}).status_code, 403)
 
-        # the provider's own check replaces the HMAC: a signed request it
-        # refuses is refused, its own token is accepted
-        def fixed_webhook_verify(_carrier, _raw_body, headers):
-            return headers.get("X-Token") == "ok"
-
-        self._patch_provider("fixed_webhook_verify", fixed_webhook_verify)
+        # the provider's mode replaces it: a signed request is refused, the
+        # provider's header is accepted (test_webhook_auth: every mode)
+        self._patch_provider(
+            "fixed_webhook_auth",
+            lambda _carrier: {"mode": "header", "header": "X-Token"},
+        )
         self.assertEqual(
             self._post_webhook(self.carrier, body, SECRET).status_code, 403
         )
-        self.assertEqual(self._post_plain(b"{}", {"X-Token": "ok"}).status_code, 200)
-        # the default stays callable for providers whose relays sign
-        headers = {"X-Tracking-Timestamp": "1", "X-Tracking-Signature": "0" * 64}
-        self.assertFalse(self.carrier._tracking_webhook_verify_hmac(b"{}", headers))
+        self.assertEqual(self._post_plain(b"{}", {"X-Token": SECRET}).status_code, 200)
 
     def test_shipment_retry_delay_dispatch(self):
         def fixed_send_shipping(_carrier, _pickings):

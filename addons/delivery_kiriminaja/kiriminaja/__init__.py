@@ -1,0 +1,21 @@
+from .client import (
+    KiriminAjaAuthError,
+    KiriminAjaBadResponse,
+    KiriminAjaClient,
+    KiriminAjaConnectionError,
+    KiriminAjaError,
+    KiriminAjaRequestError,
+    KiriminAjaServerError,
+    KiriminAjaTimeout,
+)
+
+__all__ = [
+    "KiriminAjaAuthError",
+    "KiriminAjaBadResponse",
+    "KiriminAjaClient",
+    "KiriminAjaConnectionError",
+    "KiriminAjaError",
+    "KiriminAjaRequestError",
+    "KiriminAjaServerError",
+    "KiriminAjaTimeout",
+]

@@ -1,0 +1,168 @@
+"""Plain-Python client of the KiriminAja API (no Odoo import).
+
+Only the endpoints the shipping flow needs. Every failure becomes a typed
+``KiriminAjaError`` whose message is safe to show to a user: it never holds
+the API key.
+
+KiriminAja's conventions (https://developer.kiriminaja.com/docs):
+- every call is a POST of JSON to ``<base>/api/mitra/...`` with the account's
+  key as ``Authorization: Bearer <key>``;
+- answers carry ``status`` (true / false), ``text`` (the message) and
+  ``method``; a refused request answers ``status: false`` with its reason in
+  ``text`` (on HTTP 200 as on 4xx), so ``status`` decides, not the HTTP code.
+"""
+
+import json
+import logging
+
+import requests
+
+_logger = logging.getLogger(__name__)
+
+# Sandbox and live hosts of KiriminAja's "mitra" API.
+SANDBOX_URL = "https://tdev.kiriminaja.com"
+LIVE_URL = "https://client.kiriminaja.com"
+DEFAULT_TIMEOUT = (5.0, 30.0)
+
+DISTRICT_BY_NAME = "/api/mitra/v2/get_address_by_name"
+SUBDISTRICT_BY_NAME = "/api/mitra/v2/get_subdistrict_by_name"
+SHIPPING_PRICE = "/api/mitra/v6.1/shipping_price"
+
+
+class KiriminAjaError(Exception):
+    """A failed KiriminAja call; ``transient``: worth trying again later."""
+
+    transient = False
+
+    def __init__(self, message, status=0):
+        super().__init__(message)
+        self.status = status
+
+
+class KiriminAjaAuthError(KiriminAjaError):
+    """No key, or a key KiriminAja refuses (HTTP 401/403)."""
+
+
+class KiriminAjaRequestError(KiriminAjaError):
+    """KiriminAja refused the request itself (``status: false``, 4xx)."""
+
+
+class KiriminAjaServerError(KiriminAjaError):
+    transient = True
+
+
+class KiriminAjaTimeout(KiriminAjaError):
+    transient = True
+
+
+class KiriminAjaConnectionError(KiriminAjaError):
+    transient = True
+
+
+class KiriminAjaBadResponse(KiriminAjaError):
+    """An answer that is not KiriminAja's JSON shape."""
+
+    transient = True
+
+
+class KiriminAjaClient:
+    """KiriminAja API over one ``requests.Session``.
+
+    :param api_key: the account's key, sent as a bearer token.
+    :param base_url: SANDBOX_URL, LIVE_URL or a stand-in's URL.
+    :param timeout: ``(connect, read)`` seconds, for every request.
+    :param log_hook: optional ``callable(text, func_name)`` receiving each
+        request and answer body (never the headers), e.g. ``carrier.log_xml``.
+    """
+
+    def __init__(
+        self, api_key, base_url=SANDBOX_URL, timeout=DEFAULT_TIMEOUT, log_hook=None
+    ):
+        if not api_key:
+            raise KiriminAjaAuthError("The KiriminAja API key is not set.")
+        self._api_key = api_key
+        self.base_url = (base_url or SANDBOX_URL).rstrip("/")
+        self.timeout = timeout
+        self.session = requests.Session()
+        self.log_hook = log_hook
+
+    def __repr__(self):
+        # tracebacks and debuggers print objects: never the key
+        return f"<KiriminAjaClient {self.base_url}>"
+
+    # -- endpoints ---------------------------------------------------------
+
+    def districts_by_name(self, search):
+        """Kecamatan whose name matches ``search`` (3 characters or more):
+        ``[{"id", "text"}]``."""
+        return self._data(DISTRICT_BY_NAME, {"search": search})
+
+    def subdistricts_by_name(self, search):
+        """Kelurahan matching a name or postal code: ``[{"province_id",
+        "city_id", "district_id", "subdistrict_id", "full_address"}]``."""
+        return self._data(SUBDISTRICT_BY_NAME, {"search": search})
+
+    def shipping_price(self, payload):
+        """Priced services between two kecamatan: the answer's ``results``."""
+        answer = self._request(SHIPPING_PRICE, payload)
+        results = answer.get("results")
+        if not isinstance(results, list):
+            raise KiriminAjaBadResponse("KiriminAja's prices came without results.")
+        return results
+
+    # -- plumbing ----------------------------------------------------------
+
+    def _data(self, path, payload):
+        data = self._request(path, payload).get("data")
+        if not isinstance(data, list):
+            raise KiriminAjaBadResponse("KiriminAja's answer came without data.")
+        return data
+
+    def _request(self, path, payload):
+        body = json.dumps(payload)
+        if self.log_hook:
+            self.log_hook(f"POST {path}\n{body}", "kiriminaja_request")
+        try:
+            response = self.session.post(
+                self.base_url + path,
+                data=body,
+                headers={
+                    "Authorization": f"Bearer {self._api_key}",
+                    "Content-Type": "application/json",
+                    "Accept": "application/json",
+                },
+                timeout=self.timeout,
+            )
+        except requests.Timeout as error:
+            raise KiriminAjaTimeout("KiriminAja did not answer in time.") from error
+        except requests.RequestException as error:
+            # the exception's text may hold the URL, never the key (a header)
+            raise KiriminAjaConnectionError(
+                f"KiriminAja cannot be reached: {type(error).__name__}"
+            ) from error
+        if self.log_hook:
+            self.log_hook(response.text[:4000], "kiriminaja_response")
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
+        text = answer.get("text") if isinstance(answer, dict) else None
+        text = str(text)[:300] if text else ""
+        status = response.status_code
+        if status in (401, 403):
+            raise KiriminAjaAuthError(
+                f"KiriminAja refused the API key: {text or status}", status
+            )
+        if status >= 500:
+            raise KiriminAjaServerError(
+                f"KiriminAja failed (HTTP {status}): {text}", status
+            )
+        if not isinstance(answer, dict) or not isinstance(answer.get("status"), bool):
+            raise KiriminAjaBadResponse(
+                f"KiriminAja sent an unreadable answer (HTTP {status}).", status
+            )
+        if not answer["status"] or status >= 400:
+            raise KiriminAjaRequestError(
+                f"KiriminAja refused the request: {text or status}", status
+            )
+        return answer

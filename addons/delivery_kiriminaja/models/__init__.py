@@ -1,0 +1,3 @@
+from . import delivery_carrier
+from . import delivery_carrier_rates
+from . import res_partner

@@ -1,0 +1,90 @@
+import re
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+POSTAL_CODE_RE = re.compile(r"[0-9]{5}")
+
+
+def _norm(text):
+    return " ".join((text or "").lower().split())
+
+
+class ResPartner(models.Model):
+    """The KiriminAja district (kecamatan) of an address: KiriminAja prices
+    and books between district ids, not postal codes."""
+
+    _inherit = "res.partner"
+
+    kiriminaja_district_id = fields.Integer(
+        "KiriminAja District ID",
+        copy=False,
+        help="KiriminAja's id of the address's district (kecamatan). Found from "
+        "the postal code or the district name on first use; clear it after "
+        "changing the address.",
+    )
+    kiriminaja_district_name = fields.Char("KiriminAja District", copy=False)
+
+    def _kiriminaja_district(self, carrier):
+        """This address's KiriminAja district id, found once through
+        carrier's account and kept on the partner. UserError naming the
+        address when no district or several match."""
+        self.ensure_one()
+        if self.kiriminaja_district_id:
+            return self.kiriminaja_district_id
+        client = carrier._kiriminaja_client()
+        candidates = {}
+        zip_code = (self.zip or "").strip()
+        if POSTAL_CODE_RE.fullmatch(zip_code):
+            # full_address: "kelurahan, kecamatan, city, province, postal code"
+            for area in client.subdistricts_by_name(zip_code):
+                parts = [
+                    p.strip() for p in str(area.get("full_address", "")).split(",")
+                ]
+                if parts[-1:] == [zip_code] and len(parts) >= 3:
+                    candidates[area["district_id"]] = ", ".join(parts[1:-1])
+        name = (self.street2 or self.city or "").strip()
+        if not candidates and len(name) >= 3:
+            # text: "kecamatan, city, province"
+            for area in client.districts_by_name(name):
+                text = str(area.get("text", ""))
+                if _norm(text.split(",")[0]) == _norm(name):
+                    candidates[area["id"]] = text
+        if len(candidates) > 1 and self.city:
+            # several districts share a postal code or a name: the city decides
+            in_city = {
+                key: text
+                for key, text in candidates.items()
+                if _norm(self.city) in _norm(text)
+            }
+            candidates = in_city or candidates
+        address = self._display_address(without_company=True).replace("\n", ", ")
+        if not candidates:
+            raise UserError(
+                self.env._(
+                    "No KiriminAja district (kecamatan) matches the address of "
+                    "%(partner)s (%(address)s). Check its postal code and district, "
+                    "or set its KiriminAja district on the contact.",
+                    partner=self.display_name,
+                    address=address,
+                )
+            )
+        if len(candidates) > 1:
+            raise UserError(
+                self.env._(
+                    "Several KiriminAja districts match the address of %(partner)s "
+                    "(%(address)s): %(districts)s. Set the right one on the "
+                    "contact.",
+                    partner=self.display_name,
+                    address=address,
+                    districts="; ".join(
+                        f"{text} ({key})" for key, text in sorted(candidates.items())
+                    ),
+                )
+            )
+        [(district_id, text)] = candidates.items()
+        # checkout runs as the shopper: the two technical fields are ours to keep
+        self.sudo().write(
+            {"kiriminaja_district_id": district_id, "kiriminaja_district_name": text}
+        )
+        return district_id

@@ -1,0 +1,72 @@
+from odoo.tests import tagged
+
+from ..kiriminaja.client import SHIPPING_PRICE
+from .common import KiriminAjaCommon
+
+
+@tagged("post_install", "-at_install")
+class TestRates(KiriminAjaCommon):
+    def _to_company(self, rupiah):
+        idr = self.env.ref("base.IDR")
+        company = self.env.company
+        return idr._convert(rupiah, company.currency_id, company, self.env.cr.now())
+
+    def test_services_in_one_request(self):
+        order = self._order(qty=2)  # 1.5 kg
+        services = self.carrier._kiriminaja_rate_services(order, cod=True)
+        [request] = self.server.calls(SHIPPING_PRICE)
+        self.assertEqual(request["origin"], 2001)
+        self.assertEqual(request["destination"], 2302)
+        self.assertEqual(request["weight"], 1500)
+        self.assertEqual(request["courier"], ["jne"])
+        self.assertEqual(request["insurance"], 0)
+        by_key = {(s["courier"], s["service"]): s for s in services}
+        reg = by_key["jne", "REG23"]
+        self.assertEqual(reg["price"], 28000)  # 2 kg x 14,000
+        self.assertEqual(reg["etd"], "1-2")
+        self.assertTrue(reg["cod"])
+        # 3% of the item value, at least 2,500
+        self.assertEqual(reg["cod_fee"], max(2500, request["item_value"] * 0.03))
+        self.assertEqual(by_key["jne", "YES23"]["cod_fee"], 0)  # no COD there
+
+    def test_rate_shipment(self):
+        order = self._order(qty=1)
+        rate = self.carrier.rate_shipment(order)
+        self.assertTrue(rate["success"], rate)
+        self.assertAlmostEqual(rate["price"], self._to_company(14000), 2)
+
+    def test_insurance_and_item_value(self):
+        self.carrier.kiriminaja_insurance = True
+        order = self._order(qty=1)
+        rate = self.carrier.rate_shipment(order)
+        [request] = self.server.calls(SHIPPING_PRICE)
+        self.assertEqual(request["insurance"], 1)
+        self.assertIsInstance(request["item_value"], int)
+        fee = round(request["item_value"] * 0.002) + 5000
+        self.assertAlmostEqual(rate["price"], self._to_company(14000 + fee), 2)
+
+    def test_address_problems_reach_the_shopper(self):
+        nowhere = self.env["res.partner"].create({"name": "Nobody", "city": "Atlantis"})
+        rate = self.carrier.rate_shipment(self._order(partner=nowhere))
+        self.assertFalse(rate["success"])
+        self.assertIn("No KiriminAja district", rate["error_message"])
+        self.assertFalse(self.server.calls(SHIPPING_PRICE))
+
+    def test_service_not_offered(self):
+        self.carrier.kiriminaja_service = "OKE23"
+        rate = self.carrier.rate_shipment(self._order())
+        self.assertFalse(rate["success"])
+        self.assertIn("JNE OKE23 does not deliver", rate["error_message"])
+
+    def test_refused_key_is_the_methods_configuration(self):
+        self.carrier.kiriminaja_api_key = "revoked"
+        rate = self.carrier.rate_shipment(self._order())
+        self.assertFalse(rate["success"])
+        self.assertTrue(self.carrier.tracking_config_error)
+        self.assertNotIn("revoked", rate["error_message"])
+
+    def test_weightless_product(self):
+        self.product.weight = 0
+        rate = self.carrier.rate_shipment(self._order())
+        self.assertFalse(rate["success"])
+        self.assertIn("Batik Shirt", rate["error_message"])
