@@ -15,7 +15,6 @@ class StockPicking(models.Model):
         "Collects Cash on Delivery",
         compute="_compute_cod_collect",
         store=True,
-        index="btree_not_null",
         help="The courier collects the order's cash on delivery with this "
         "delivery: its label and booking carry the amount, its delivery books "
         "the collection, payouts name it.",
