@@ -109,6 +109,7 @@ MATRIX = {
     # it, the warehouse receives; at receipt salespeople cancel or re-ship,
     # billing refunds
     "return.action_rts_decide_cancel": (A, A, D, D, D),
+    "return.action_rts_decide_reship": (A, A, D, D, D),
     "return.action_rts_decide_refund": (D, D, D, A, D),
 }
 CELLS = [
@@ -1195,6 +1196,70 @@ def prepare_returned_to_sender(world):
     return {**ctx, "return": ret["id"]}
 
 
+def prepare_reship(world):
+    """Returned to sender and received; the customer's corrected address."""
+    ctx = prepare_returned_to_sender(world)
+    order = read_one(world.admin, "sale.order", ctx["order"], ["partner_id"])
+    address = world.admin.execute(
+        "res.partner",
+        "create",
+        {
+            "name": "Alamat Kantor",
+            "parent_id": order["partner_id"][0],
+            "type": "delivery",
+            "street": "Jl. Gatot Subroto 5",
+            "city": "Jakarta",
+            "zip": "12930",
+            "phone": "+62 21 5201234",
+        },
+    )
+    return {**ctx, "address": address}
+
+
+def run_rts_reship(client, ctx):
+    return client.execute(
+        "sale.return", "action_rts_decide", [ctx["return"]], "reship", ctx["address"]
+    )
+
+
+def reship_snapshot(world, ctx):
+    deliveries = world.admin.execute(
+        "stock.picking",
+        "search",
+        [("sale_id", "=", ctx["order"]), ("picking_type_code", "=", "outgoing")],
+    )
+    return (*rts_snapshot(world, ctx), sorted(deliveries))
+
+
+def check_reshipped(world, ctx, result):
+    """One new delivery to the corrected address with the returned one's
+    carrier; the order's own address unchanged."""
+    assert result is True
+    admin = world.admin
+    ret = read_one(
+        admin,
+        "sale.return",
+        ctx["return"],
+        ["rts_decision", "rts_picking_id", "reship_picking_id"],
+    )
+    assert ret["rts_decision"] == "reship", ret
+    new = read_one(
+        admin,
+        "stock.picking",
+        ret["reship_picking_id"][0],
+        ["partner_id", "carrier_id", "picking_type_code", "state"],
+    )
+    returned = read_one(
+        admin, "stock.picking", ret["rts_picking_id"][0], ["partner_id", "carrier_id"]
+    )
+    assert new["picking_type_code"] == "outgoing", new
+    assert new["partner_id"][0] == ctx["address"], new
+    assert new["carrier_id"] == returned["carrier_id"], (new, returned)
+    order = read_one(admin, "sale.order", ctx["order"], ["partner_shipping_id"])
+    assert order["partner_shipping_id"] == returned["partner_id"], order
+    assert len(reship_snapshot(world, ctx)[-1]) == 2
+
+
 def rts_snapshot(world, ctx):
     return (
         read_one(world.admin, "sale.return", ctx["return"], ["rts_decision"]),
@@ -1234,6 +1299,12 @@ ACTIONS.update(
             "run": run_rts_decide("refund"),
             "snapshot": rts_snapshot,
             "check": check_rts_decided("refund", "shipped"),
+        },
+        "return.action_rts_decide_reship": {
+            "prepare": prepare_reship,
+            "run": run_rts_reship,
+            "snapshot": reship_snapshot,
+            "check": check_reshipped,
         },
     }
 )
@@ -1296,7 +1367,11 @@ def public_methods():
 
 # Methods whose rows are named by their variants
 ROWS_OF = {
-    "action_rts_decide": {"action_rts_decide_cancel", "action_rts_decide_refund"}
+    "action_rts_decide": {
+        "action_rts_decide_cancel",
+        "action_rts_decide_refund",
+        "action_rts_decide_reship",
+    }
 }
 
 

@@ -11,7 +11,8 @@ class SaleOrder(models.Model):
     @api.model
     def _cod_remittance_find_orders(self, keys, company):
         """Also Biteship's reference_id ("SHOP1-WH/OUT/00012-2"): the
-        delivery whose Biteship method gives exactly that reference."""
+        delivery collecting the cash whose Biteship method gives exactly that
+        reference."""
         found = super()._cod_remittance_find_orders(keys, company)
         rest = {key.strip() for key in keys if key and key.strip()} - set(found)
         if rest:
@@ -56,7 +57,7 @@ class SaleOrder(models.Model):
                     ),
                     ("company_id", "=", company.id),
                     ("carrier_id", "in", carriers.ids),
-                    ("sale_id.is_cod", "=", True),
+                    ("cod_collect", "=", True),
                 ]
             )
         )

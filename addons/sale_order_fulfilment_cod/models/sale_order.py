@@ -86,6 +86,30 @@ class SaleOrder(models.Model):
         return state
 
     # ------------------------------------------------------------------
+    # Which deliveries carry the cash to collect
+    # ------------------------------------------------------------------
+
+    def _cod_get_collecting_deliveries(self):
+        """Hook, the one decision of which deliveries of these orders carry
+        the COD amount to collect (stored as stock.picking.cod_collect, read
+        by labels, bookings, the collection step, COD invoicing on delivery,
+        carrier events and payouts): of a COD order, its first outgoing
+        delivery not cancelled; a backorder carries nothing. Extensions
+        (returns to sender) hand it on; list what they read in
+        _cod_collect_depends."""
+        deliveries = self.env["stock.picking"]
+        for order in self.filtered("is_cod"):
+            deliveries |= order.picking_ids.filtered(
+                lambda p: p.picking_type_code == "outgoing" and p.state != "cancel"
+            ).sorted("id")[:1]
+        return deliveries
+
+    @api.model
+    def _cod_collect_depends(self):
+        """stock.picking fields _cod_get_collecting_deliveries reads."""
+        return ["sale_id.is_cod", "sale_id.picking_ids.state", "picking_type_id"]
+
+    # ------------------------------------------------------------------
     # Portal and XML-RPC
     # ------------------------------------------------------------------
 

@@ -14,15 +14,20 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools.misc import format_amount
 
-_OUTGOING = [("picking_type_code", "=", "outgoing")]
-# Every delivery of the order reported delivered by its carrier (at least
-# one, none still on its way): the moment the courier has the cash.
+# The deliveries that carry the cash (stock.picking.cod_collect, from the one
+# hook sale.order._cod_get_collecting_deliveries) reported delivered by their
+# carrier, none still on its way: the moment the courier has the cash.
+_COLLECTING = [("cod_collect", "=", True)]
 COD_DELIVERED = [
-    ("picking_ids", "any", [*_OUTGOING, ("shipment_state", "=", "delivered")]),
+    ("picking_ids", "any", [*_COLLECTING, ("shipment_state", "=", "delivered")]),
     (
         "picking_ids",
         "not any",
-        [*_OUTGOING, ("state", "!=", "cancel"), ("shipment_state", "!=", "delivered")],
+        [
+            *_COLLECTING,
+            ("state", "!=", "cancel"),
+            ("shipment_state", "!=", "delivered"),
+        ],
     ),
 ]
 # When a COD order may be invoiced (Settings: at confirmation, or once

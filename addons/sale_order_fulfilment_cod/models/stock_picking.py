@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, fields, models
 from odoo.addons.sale_order_fulfilment.models.fulfilment_steps import CARRIER_EVENT
 
 # What ends a COD parcel without cash: the delivery's shipment states, and
@@ -11,20 +11,29 @@ COD_FAILED_CODES = ("returned", "return_in_transit", "rejected", "disposed")
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
+    cod_collect = fields.Boolean(
+        "Collects Cash on Delivery",
+        compute="_compute_cod_collect",
+        store=True,
+        help="The courier collects the order's cash on delivery with this "
+        "delivery: its label and booking carry the amount, its delivery books "
+        "the collection, payouts name it.",
+    )
+
+    @api.depends(lambda self: self.env["sale.order"]._cod_collect_depends())
+    def _compute_cod_collect(self):
+        """Read from the one decision, sale.order._cod_get_collecting_deliveries."""
+        collecting = self.sale_id._cod_get_collecting_deliveries()
+        for picking in self:
+            picking.cod_collect = picking in collecting
+
     def _get_cod_amount_to_collect(self):
-        """The COD order's amount on its first delivery (labels, bookings);
-        nothing once collected or failed."""
+        """The COD order's amount on the delivery that collects it (labels,
+        bookings); nothing once collected or failed."""
         order = self.sudo().sale_id
-        if (
-            self.picking_type_code != "outgoing"
-            or not order.is_cod
-            or order.cod_state != "to_collect"
-        ):
-            return super()._get_cod_amount_to_collect()
-        first = order.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing" and p.state != "cancel"
-        ).sorted("id")[:1]
-        return order.cod_amount if first == self else 0.0
+        if self.cod_collect and order.cod_state == "to_collect":
+            return order.cod_amount
+        return super()._get_cod_amount_to_collect()
 
     def _tracking_apply_events(self, events, parcels=None):
         """Delivered: the fulfilment runs for the COD order (invoice per
@@ -35,14 +44,12 @@ class StockPicking(models.Model):
         new_events = super()._tracking_apply_events(events, parcels)
         if not new_events or self.state != "done":
             return new_events
-        # the order first: most are not COD, and the operation type would be
-        # one more query on each carrier event
+        # only the delivery that collects: a backorder or a parcel returned to
+        # sender carries no cash, its news neither fails nor collects the COD
+        if not self.cod_collect:
+            return new_events
         order = self.sudo().sale_id
-        if (
-            not order.is_cod
-            or order.cod_state != "to_collect"
-            or self.picking_type_code != "outgoing"
-        ):
+        if order.cod_state != "to_collect":
             return new_events
         reason = self._cod_failure_reason(new_events)
         if reason:

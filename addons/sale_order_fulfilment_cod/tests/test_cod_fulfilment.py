@@ -1,5 +1,5 @@
 from odoo.fields import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SECRET, CodCommon
 
@@ -401,3 +401,42 @@ class TestCodFulfilment(CodCommon):
         account = company.cod_receivable_account_id
         self.assertTrue(account.reconcile)
         self.assertEqual(account.account_type, "asset_current")
+
+    def test_backorder_carries_no_cash(self):
+        """Two of a product, one shipped first: the first delivery carries
+        the whole amount (the one decision, stock.picking.cod_collect), the
+        backorder nothing; the cash is booked when the delivery that carries
+        it is delivered, and news of the backorder neither collects nor
+        fails."""
+        order = self.cod_cart(qty=2.0)
+        self.pay_cod(order)
+        first = order.picking_ids.with_user(self.warehouse_user)
+        first.move_ids.write({"quantity": 1.0, "picked": True})
+        action = first.with_context(skip_sms=True).button_validate()
+        Form(
+            self.env[action["res_model"]]
+            .with_user(self.warehouse_user)
+            .with_context(**action["context"])
+        ).save().process()
+        first = first.sudo()
+        self.assertEqual(first.state, "done")
+        self.assertTrue(first.carrier_tracking_ref)
+        backorder = order.picking_ids - first
+        self.assertEqual(backorder.backorder_id, first)
+        self.assertEqual((first.cod_collect, backorder.cod_collect), (True, False))
+        self.assertEqual(first._get_cod_amount_to_collect(), order.cod_amount)
+        self.assertEqual(backorder._get_cod_amount_to_collect(), 0.0)
+        backorder.move_ids.write({"quantity": 1.0, "picked": True})
+        backorder.with_context(skip_sms=True).button_validate()
+        self.report(backorder, "in_transit")
+        self.assertEqual(order.cod_state, "to_collect")
+        # the cash is with the courier: the backorder on its way holds nothing
+        self.report(first, "delivered")
+        self.assertEqual(order.cod_state, "collected")
+        self.report(backorder, "delivered")
+        self.assertEqual(
+            self.env["account.move"].search_count(
+                [("cod_sale_order_id", "=", order.id)]
+            ),
+            1,
+        )

@@ -8,8 +8,11 @@ class SaleOrder(models.Model):
     def _cod_remittance_find_orders(self, keys, company):
         """Hook: {key: sale.order} for the keys naming a cash-on-delivery
         order of `company` (a payout file's order columns, the words of a
-        bank line's label): the order's name, its delivery's name, the
-        carrier's shipment id, a parcel's tracking number.
+        bank line's label): the order's name, and of the delivery that
+        collects its cash (stock.picking.cod_collect, the COD module's one
+        decision) the name, the carrier's shipment id, a parcel's tracking
+        number. A delivery that collected nothing (a backorder, a parcel
+        returned to sender) names no order.
 
         Provider bridges add their own references (e.g.
         delivery_biteship_cod_remittance: Biteship's reference_id); an
@@ -35,7 +38,7 @@ class SaleOrder(models.Model):
                 .sudo()
                 .search(
                     [
-                        ("sale_id.is_cod", "=", True),
+                        ("cod_collect", "=", True),
                         ("company_id", "=", company.id),
                         "|",
                         "|",

@@ -1,48 +1,31 @@
-import dataclasses
-
 from odoo import api, models
-
-# A delivery re-shipped after its return to sender no longer holds up "every
-# delivery delivered" (COD collection, COD invoicing once delivered): its
-# new delivery does.
-NOT_RESHIPPED = [
-    "|",
-    ("rts_return_id", "=", False),
-    ("rts_return_id.rts_decision", "!=", "reship"),
-]
-
-
-def _skip_reshipped(domain):
-    """`domain` with NOT_RESHIPPED added to its "some delivery not delivered"
-    conditions (sale_order_fulfilment_cod's COD_DELIVERED)."""
-    result = []
-    for leaf in domain:
-        if (
-            isinstance(leaf, (list, tuple))
-            and len(leaf) == 3
-            and tuple(leaf[:2]) == ("picking_ids", "not any")
-            and ("shipment_state", "!=", "delivered") in map(tuple, leaf[2])
-        ):
-            leaf = ("picking_ids", "not any", [*leaf[2], *NOT_RESHIPPED])
-        result.append(leaf)
-    return result
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    @api.model
-    def _get_fulfilment_steps(self):
-        steps = []
-        for step in super()._get_fulfilment_steps():
-            settings = step.settings
-            steps.append(
-                dataclasses.replace(
-                    step,
-                    domain=_skip_reshipped(step.domain),
-                    settings=lambda trigger, settings=settings: _skip_reshipped(
-                        settings(trigger)
-                    ),
+    def _cod_get_collecting_deliveries(self):
+        """A parcel returned to sender and re-shipped hands the cash to collect
+        to its new delivery (and that one to its own, when it came back too):
+        the returned parcel collects nothing."""
+        deliveries = super()._cod_get_collecting_deliveries()
+        while True:
+            reshipped = deliveries.filtered(
+                lambda p: (
+                    p.rts_return_id.rts_decision == "reship"
+                    and p.rts_return_id.reship_picking_id
                 )
             )
-        return tuple(steps)
+            if not reshipped:
+                return deliveries
+            deliveries = (
+                deliveries - reshipped
+            ) | reshipped.rts_return_id.reship_picking_id
+
+    @api.model
+    def _cod_collect_depends(self):
+        return [
+            *super()._cod_collect_depends(),
+            "sale_id.picking_ids.rts_return_id.rts_decision",
+            "sale_id.picking_ids.rts_return_id.reship_picking_id",
+        ]

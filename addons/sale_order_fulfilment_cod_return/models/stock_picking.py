@@ -10,16 +10,3 @@ class StockPicking(models.Model):
         return super()._cod_failure_reason(
             new_events.filtered(lambda event: not self._rts_is_return_event(event))
         )
-
-    def _get_cod_amount_to_collect(self):
-        """The re-shipment of a returned COD parcel collects what the parcel
-        was to collect."""
-        returned = (
-            self.env["sale.return"]
-            .sudo()
-            .search([("reship_picking_id", "=", self.id)], limit=1)
-            .rts_picking_id
-        )
-        if returned:
-            return returned._get_cod_amount_to_collect()
-        return super()._get_cod_amount_to_collect()

@@ -73,22 +73,54 @@ class TestCodReturnToSender(CodCommon):
         self.assertEqual(len(picking.return_ids), 1)
 
     def test_returned_cod_parcel_reshipped_collects(self):
+        """Re-shipped: the returned parcel collects nothing, the new delivery
+        carries the cash (label, booking), its delivery books the collection
+        once; late news of the returned parcel changes nothing."""
         order, picking = self.returned()
+        address = order.partner_shipping_id
+        self.assertTrue(picking.cod_collect)
         ret = picking.rts_return_id
         self.receive(ret)
-        ret.with_user(self.salesman).action_rts_decide("reship")
+        corrected = self.env["res.partner"].create(
+            {
+                "name": "Alamat baru",
+                "parent_id": order.partner_id.id,
+                "type": "delivery",
+                "street": "Jl. Asia Afrika 8",
+                "city": "Bandung",
+                "zip": "40111",
+                "phone": "+62 22 4201234",
+            }
+        )
+        ret.with_user(self.salesman).action_rts_decide("reship", corrected.id)
+        # a double click
+        ret.with_user(self.salesman).action_rts_decide("reship", corrected.id)
         new = ret.reship_picking_id
+        outgoing = order.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+        )
+        self.assertEqual(outgoing, picking | new)
         self.assertEqual(new.carrier_id, self.cod_carrier)
+        self.assertEqual(new.partner_id, corrected)
+        self.assertEqual(order.partner_shipping_id, address)
         self.assertEqual(order.cod_state, "to_collect")
-        # the new delivery collects what the returned parcel was to collect
+        # the one decision: the new delivery collects, the returned one not
+        self.assertEqual((picking.cod_collect, new.cod_collect), (False, True))
         self.assertEqual(new._get_cod_amount_to_collect(), order.cod_amount)
-        self.assertEqual(picking._get_cod_amount_to_collect(), order.cod_amount)
+        self.assertEqual(picking._get_cod_amount_to_collect(), 0.0)
         self.assertTrue(order.fulfilment_may_automate)
         self.env.invalidate_all()
         new = new.with_user(self.warehouse_user)
         new.move_ids.write({"quantity": 1.0, "picked": True})
         self.assertIs(new.with_context(skip_sms=True).button_validate(), True)
         self.assertTrue(new.carrier_tracking_ref)
+        # news of the returned parcel neither collects nor fails
+        self.report(picking, "delivered")
+        self.assertEqual(order.cod_state, "to_collect")
         self.report(new.sudo(), "delivered")
         self.assertEqual(order.cod_state, "collected")
         self.assertEqual(order.fulfilment_state, "delivered")
+        self.assertEqual(len(order.cod_collection_move_id), 1)
+        self.assertEqual(
+            order.cod_collection_move_id.amount_total, order.invoice_ids.amount_total
+        )

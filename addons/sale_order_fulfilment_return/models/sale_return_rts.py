@@ -4,6 +4,7 @@ received by the warehouse, then a person decides: refund, cancel or re-ship."""
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
 from .sale_return import APPROVE_GROUP, REFUND_GROUP
 
@@ -130,11 +131,13 @@ class SaleReturn(models.Model):
     # The decision at receipt
     # ------------------------------------------------------------------
 
-    def action_rts_decide(self, decision, partner_id=False):
+    def action_rts_decide(self, decision, partner_id=False, carrier_id=False):
         """Decide what follows received returns to sender (XML-RPC: returns
         True): 'refund' (billing: the return's one refund), 'cancel' or
-        'reship' to `partner_id` (salespeople; default the order's delivery
-        address). A second call with the same decision does nothing new."""
+        'reship' (salespeople): a new delivery of what came back, to
+        `partner_id` (the corrected address; default the returned
+        delivery's) with `carrier_id` (default the returned delivery's). A
+        second call with the same decision does nothing new."""
         if decision not in dict(RTS_DECISIONS):
             raise UserError(
                 self.env._("Unknown decision %(decision)r.", decision=decision)
@@ -146,8 +149,9 @@ class SaleReturn(models.Model):
             self.order_id.check_access("write")
         self.check_access("read")
         partner = self.env["res.partner"].browse(partner_id)
+        carrier = self.env["delivery.carrier"].browse(carrier_id)
         for ret in self.sudo():
-            ret._rts_decide(decision, partner.sudo())
+            ret._rts_decide(decision, partner.sudo(), carrier.sudo())
         return True
 
     def action_refund(self):
@@ -169,7 +173,7 @@ class SaleReturn(models.Model):
             "context": {"default_return_id": self.id},
         }
 
-    def _rts_decide(self, decision, partner):
+    def _rts_decide(self, decision, partner, carrier=None):
         self.ensure_one()
         self._lock()
         if self.origin != "carrier":
@@ -199,7 +203,10 @@ class SaleReturn(models.Model):
                 )
             )
         with self.env.cr.savepoint():
-            getattr(self, f"_rts_{decision}")(partner)
+            if decision == "reship":
+                self._rts_reship(partner, carrier)
+            else:
+                getattr(self, f"_rts_{decision}")(partner)
             self.rts_decision = decision
         self.activity_feedback([RTS_ACTIVITY])
 
@@ -220,13 +227,22 @@ class SaleReturn(models.Model):
             picking=self.rts_picking_id.name,
         )
 
-    def _rts_reship(self, partner):
-        """A new delivery of the returned goods to `partner` (the corrected
-        address; default the order's) through the order's procurement, as
-        any delivery: its carrier books it."""
+    def _rts_reship(self, partner, carrier=None):
+        """A new delivery of exactly what came back (the return transfers'
+        done quantities, not the order's lines) to `partner`, the corrected
+        address (default the returned delivery's), as the new delivery's
+        own address: the order's delivery address and its invoices stay as
+        the customer chose. Made through the sale lines' procurement (routes,
+        pick and pack steps as any delivery) in a group of its own, so that
+        it is never merged into another open delivery; the carrier is the
+        returned delivery's unless `carrier` is given, booked as any delivery
+        when it is validated. Once (caller: under the return's lock)."""
         order = self.order_id
+        returned = self.rts_picking_id
+        partner = partner or returned.partner_id or order.partner_shipping_id
+        carrier = carrier or returned.carrier_id
         customer = order.partner_id.commercial_partner_id
-        if partner and partner.commercial_partner_id != customer:
+        if partner.commercial_partner_id != customer:
             raise UserError(
                 self.env._(
                     "%(partner)s is not an address of %(customer)s.",
@@ -234,29 +250,95 @@ class SaleReturn(models.Model):
                     customer=customer.display_name,
                 )
             )
-        if partner and partner != order.partner_shipping_id:
-            order.partner_shipping_id = partner
-        before = order.picking_ids
-        self.line_ids.sale_line_id._action_launch_stock_rule()
-        new = (order.picking_ids - before).filtered(
-            lambda p: p.picking_type_code == "outgoing"
-        )
-        if not new:
+        if carrier.company_id and carrier.company_id != order.company_id:
             raise UserError(
                 self.env._(
-                    "Return %(name)s: nothing to re-ship (the goods are not back "
-                    "in stock, or were delivered again).",
+                    "%(carrier)s is a delivery method of another company.",
+                    carrier=carrier.display_name,
+                )
+            )
+        quantities = self._rts_received_quantities()
+        if not quantities:
+            raise UserError(
+                self.env._(
+                    "Return %(name)s: nothing to re-ship, no goods came back.",
                     name=self.name,
                 )
             )
-        self.reship_picking_id = new.sorted("id")[:1]
+        group = self.env["procurement.group"].create(
+            {
+                "name": order.name,
+                "move_type": order.picking_policy,
+                "sale_id": order.id,
+                "partner_id": partner.id,
+            }
+        )
+        location = partner.property_stock_customer
+        now = fields.Datetime.now()
+        Procurement = self.env["procurement.group"].Procurement
+        procurements = []
+        for sol, qty in quantities.items():
+            sol = sol.with_company(order.company_id)
+            values = sol._prepare_procurement_values(group_id=group)
+            values.update(
+                partner_id=partner.id,
+                location_final_id=location,
+                date_planned=now,
+                date_deadline=now,
+            )
+            procurements.append(
+                Procurement(
+                    sol.product_id,
+                    qty,
+                    sol.product_uom,
+                    location,
+                    sol.product_id.display_name,
+                    order.name,
+                    order.company_id,
+                    values,
+                )
+            )
+        self.env["procurement.group"].with_company(order.company_id).run(procurements)
+        new = (
+            self.env["stock.picking"]
+            .search([("group_id", "=", group.id)])
+            .filtered(lambda p: p.picking_type_code == "outgoing")
+        )
+        if len(new) != 1:
+            raise UserError(
+                self.env._(
+                    "Return %(name)s: the routes of its products make no single "
+                    "delivery to re-ship.",
+                    name=self.name,
+                )
+            )
+        new.write({"partner_id": partner.id, "carrier_id": carrier.id})
+        self.reship_picking_id = new
         self.message_post(
             body=self.env._(
-                "Re-shipped as %(picking)s to %(partner)s.",
-                picking=self.reship_picking_id.name,
-                partner=order.partner_shipping_id.display_name,
+                "Re-shipped as %(picking)s to %(partner)s with %(carrier)s.",
+                picking=new.name,
+                partner=partner.display_name,
+                carrier=carrier.name or "-",
             )
         )
+
+    def _rts_received_quantities(self):
+        """{sale line: quantity in its unit}: what the warehouse received back
+        on the return's transfers."""
+        quantities = {}
+        for move in self.return_picking_ids.move_ids:
+            sol = move.sale_line_id or move.origin_returned_move_id.sale_line_id
+            if move.state != "done" or not sol or move.product_id != sol.product_id:
+                continue
+            quantities[sol] = quantities.get(
+                sol, 0.0
+            ) + move.product_uom._compute_quantity(move.quantity, sol.product_uom)
+        return {
+            sol: qty
+            for sol, qty in quantities.items()
+            if float_compare(qty, 0.0, precision_rounding=sol.product_uom.rounding) > 0
+        }
 
     def get_return_status(self):
         result = super().get_return_status()

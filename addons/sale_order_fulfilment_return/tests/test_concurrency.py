@@ -3,7 +3,7 @@ transactions: the order's row lock lets one pass the quantity rule."""
 
 import threading
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.addons.sale_order_fulfilment.tests.common import (
     create_order,
     create_product,
@@ -125,3 +125,113 @@ class TestConcurrentRequests(BaseCase):
 
         self.run_workers(late, early)
         self.assert_one_return(outcomes)
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentReship(BaseCase):
+    """Two people (or a double click reaching two workers) re-ship the
+    same received return to sender at once, in real committed transactions:
+    one new delivery."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        cls.addClassCleanup(cls.clean_up)
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            # No carrier, as above: out of the watch lists and scorecards.
+            product = create_product(env, name="Kain Batik Kembali")
+            partner = env["res.partner"].create({"name": "Pelanggan Pindah"})
+            order = create_order(env, partner, product, qty=1.0)
+            order.action_confirm()
+            picking = order.picking_ids
+            picking.move_ids.write({"quantity": 1.0, "picked": True})
+            picking._action_done()
+            picking._tracking_apply_events(
+                [
+                    {
+                        "event_time": fields.Datetime.now(),
+                        "shipment_state": "returned",
+                        "status_code": "returned",
+                    }
+                ]
+            )
+            ret = picking.rts_return_id
+            back = ret.return_picking_ids
+            back.move_ids.write({"quantity": 1.0, "picked": True})
+            back._action_done()
+            assert ret.state == "received", ret.state
+            cls.order_id = order.id
+            cls.return_id = ret.id
+            cls.product_id = product.id
+            cls.user_id = env.ref("base.user_admin").id
+
+    @classmethod
+    def clean_up(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            ret = env["sale.return"].browse(cls.return_id)
+            # the open re-shipment would hold the stock: cancelled
+            env["stock.picking"].search(
+                [
+                    ("sale_id", "=", cls.order_id),
+                    ("state", "not in", ("done", "cancel")),
+                ]
+            ).action_cancel()
+            ret.order_id.order_line.product_id.active = False
+
+    def outgoing(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            return len(
+                env["stock.picking"].search(
+                    [
+                        ("sale_id", "=", self.order_id),
+                        ("picking_type_code", "=", "outgoing"),
+                    ]
+                )
+            )
+
+    def decide(self, outcomes, before=None, after=None):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, self.user_id, {})
+            ret = env["sale.return"].browse(self.return_id)
+            ret.mapped("rts_decision")  # the snapshot
+            if before:
+                before()
+            try:
+                ret.action_rts_decide("reship")
+                # a real, concurrent transaction: it must commit
+                cr.commit()  # pylint: disable=invalid-commit
+                outcomes.append("ok")
+            except Exception as error:  # noqa: BLE001 - the loser's error
+                cr.rollback()
+                outcomes.append(type(error).__name__)
+        if after:
+            after()
+
+    @mute_logger("odoo.sql_db")
+    def test_two_reships_at_once_one_delivery(self):
+        barrier = threading.Barrier(2)
+        outcomes = []
+
+        def worker():
+            self.decide(outcomes, before=lambda: barrier.wait(timeout=10))
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        # the loser is told to try again; trying again changes nothing
+        self.assertEqual(sorted(outcomes), ["UserError", "ok"])
+        self.assertEqual(self.outgoing(), 2)
+        self.decide(outcomes)
+        self.assertEqual(outcomes[-1], "ok")
+        self.assertEqual(self.outgoing(), 2)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            ret = env["sale.return"].browse(self.return_id)
+            self.assertEqual(ret.rts_decision, "reship")
+            self.assertEqual(ret.reship_picking_id.move_ids.product_uom_qty, 1.0)

@@ -6,8 +6,9 @@ import xmlrpc.client
 from datetime import timedelta
 
 from odoo import fields
+from odoo.addons.sale_order_fulfilment.tests.common import create_order, pay
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import ReturnCase
 
@@ -148,17 +149,8 @@ class TestReturnToSender(ReturnCase):
         self.assertEqual(order.fulfilment_state, "exception")
         self.assertIn(picking.name, order.fulfilment_exception_reason)
 
-    def test_reship_to_corrected_address(self):
-        order, picking = self.shipped()
-        self.event(picking, "returned")
-        ret = picking.rts_return_id
-        self.receive(ret)
-        stranger = self.other_partner
-        with self.assertRaisesRegex(UserError, "is not an address of"):
-            ret.with_user(self.own).action_rts_decide("reship", stranger.id)
-        self.assertFalse(ret.rts_decision)
-        self.assertFalse(ret.reship_picking_id)
-        corrected = self.env["res.partner"].create(
+    def corrected_address(self):
+        return self.env["res.partner"].create(
             {
                 "name": "Budi (kantor)",
                 "parent_id": self.partner.id,
@@ -167,12 +159,33 @@ class TestReturnToSender(ReturnCase):
                 "city": "Jakarta",
             }
         )
+
+    def outgoing(self, order):
+        return order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+
+    def test_reship_to_corrected_address(self):
+        """The salesperson re-ships to a corrected address: a new delivery
+        carrying that address, the same carrier, the order's address and
+        invoice as the customer chose; a second click makes nothing more."""
+        order, picking = self.shipped()
+        address = order.partner_shipping_id
+        invoice = order.invoice_ids
+        self.event(picking, "returned")
+        ret = picking.rts_return_id
+        self.receive(ret, user=self.warehouse)
+        stranger = self.other_partner
+        with self.assertRaisesRegex(UserError, "is not an address of"):
+            ret.with_user(self.own).action_rts_decide("reship", stranger.id)
+        self.assertFalse(ret.rts_decision)
+        self.assertFalse(ret.reship_picking_id)
+        corrected = self.corrected_address()
         wizard = (
             self.env["sale.return.rts.decide"]
             .with_user(self.own)
             .with_context(default_return_id=ret.id)
             .create({"decision": "reship", "partner_id": corrected.id})
         )
+        self.assertEqual(wizard.carrier_id, self.carrier)
         wizard.action_decide()
         new = ret.reship_picking_id
         self.assertEqual(ret.rts_decision, "reship")
@@ -180,15 +193,110 @@ class TestReturnToSender(ReturnCase):
         self.assertEqual(new.partner_id, corrected)
         self.assertEqual(new.carrier_id, self.carrier)
         self.assertEqual(new.sale_id, order)
+        self.assertEqual(new.state, "assigned")
+        self.assertEqual(new.move_ids.sale_line_id, self.goods_line(order))
         self.assertEqual(sum(new.move_ids.mapped("product_uom_qty")), 2.0)
-        self.assertEqual(order.partner_shipping_id, corrected)
+        # the order's address and invoice stay as the customer chose
+        self.assertEqual(order.partner_shipping_id, address)
+        self.assertEqual(invoice.partner_shipping_id, address)
+        self.assertEqual(order.invoice_ids, invoice)
+        # a second click, by the wizard or XML-RPC: nothing more
+        self.assertIs(ret.with_user(self.own).action_rts_decide("reship"), True)
+        self.env["sale.return.rts.decide"].with_user(self.own).with_context(
+            default_return_id=ret.id
+        ).create({"decision": "reship", "partner_id": corrected.id}).action_decide()
+        self.assertEqual(self.outgoing(order), picking | new)
+        self.assertEqual(ret.reship_picking_id, new)
         # the order follows its new delivery, the automation may act again
         self.assertNotEqual(order.fulfilment_state, "returning")
         self.assertTrue(order.fulfilment_may_automate)
+        [status] = ret.with_user(self.portal).get_return_status()
+        self.assertEqual(status["reship_delivery"], new.name)
+        new = new.with_user(self.warehouse)
         new.move_ids.write({"quantity": 2.0, "picked": True})
-        new.with_user(self.warehouse).with_context(skip_sms=True).button_validate()
+        new.with_context(skip_sms=True).button_validate()
         self.assertEqual(order.fulfilment_state, "shipped")
         self.assertEqual(self.goods_line(order).qty_delivered, 2.0)
+
+    def test_reship_with_another_carrier(self):
+        order, picking = self.shipped()
+        self.event(picking, "returned")
+        ret = picking.rts_return_id
+        self.receive(ret)
+        other = self.carrier.copy({"name": "Kurir Lain"})
+        company = self.env["res.company"].create({"name": "Lain"})
+        foreign = self.env["delivery.carrier"].create(
+            {
+                "name": "Kurir Perusahaan Lain",
+                "delivery_type": "fixed",
+                "company_id": company.id,
+                "product_id": self.env["product.product"]
+                .create({"name": "Ongkir Lain", "type": "service"})
+                .id,
+            }
+        )
+        with self.assertRaisesRegex(UserError, "another company"):
+            ret.with_user(self.own).action_rts_decide("reship", False, foreign.id)
+        self.assertFalse(ret.rts_decision)
+        ret.with_user(self.own).action_rts_decide("reship", False, other.id)
+        new = ret.reship_picking_id
+        self.assertEqual(new.carrier_id, other)
+        # no corrected address given: the returned delivery's
+        self.assertEqual(new.partner_id, picking.partner_id)
+        self.assertEqual(self.outgoing(order), picking | new)
+
+    def test_reship_only_what_came_back(self):
+        """Three ordered, shipped in two parcels: the carrier brings back the
+        first (two), the customer returns the one of the second. The
+        re-shipment holds the two that came back, not the whole line."""
+        order = create_order(
+            self.env, self.partner, self.product, qty=3.0, user_id=self.own.id
+        )
+        order.set_delivery_line(self.carrier, 20.0)
+        order.action_confirm()
+        pay(order)
+        first = self.delivery(order)
+        first.move_ids.write({"quantity": 2.0, "picked": True})
+        first._action_done()  # the third one follows in a backorder
+        first.carrier_tracking_ref = f"KT{order.id:06d}A"
+        second = self.delivery(order) - first
+        second.move_ids.write({"quantity": 1.0, "picked": True})
+        second.with_context(skip_sms=True).button_validate()
+        self.assertEqual(self.goods_line(order).qty_delivered, 3.0)
+        customer = self.return_of(self.ask(order, qty=1.0, user=self.portal))
+        customer.with_user(self.own).action_approve()
+        self.assertEqual(customer.return_picking_ids.return_id, second)
+        self.receive(customer)
+        self.event(first, "returned")
+        ret = first.rts_return_id
+        self.assertEqual(ret.line_ids.quantity, 2.0)
+        self.receive(ret)
+        ret.with_user(self.own).action_rts_decide("reship")
+        new = ret.reship_picking_id
+        self.assertEqual(new.move_ids.product_uom_qty, 2.0)
+        self.assertEqual(self.outgoing(order), first | second | new)
+        new.move_ids.write({"quantity": 2.0, "picked": True})
+        new.with_context(skip_sms=True).button_validate()
+        # delivered: 3 sent, 1 returned by the customer
+        self.assertEqual(self.goods_line(order).qty_delivered, 2.0)
+
+    def test_reship_what_the_warehouse_received(self):
+        """One of the two got lost on the way back: the warehouse receives
+        one, the re-shipment holds one."""
+        _order, picking = self.shipped()
+        self.event(picking, "returned")
+        ret = picking.rts_return_id
+        back = ret.return_picking_ids.with_user(self.warehouse)
+        back.move_ids.write({"quantity": 1.0, "picked": True})
+        action = back.button_validate()  # asks about the missing one
+        Form(
+            self.env[action["res_model"]]
+            .with_user(self.warehouse)
+            .with_context(**action["context"])
+        ).save().process_cancel_backorder()
+        self.assertEqual(ret.state, "received")
+        ret.with_user(self.own).action_rts_decide("reship")
+        self.assertEqual(ret.reship_picking_id.move_ids.product_uom_qty, 1.0)
 
     def test_bad_decisions(self):
         _order, picking = self.shipped()
