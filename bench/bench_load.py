@@ -214,6 +214,9 @@ def set_apply_mode(registry, mode):
         superuser_env(cr)["ir.config_parameter"].set_param(
             "delivery_carrier_tracking.webhook_apply", mode
         )
+    # what Odoo does after a request: the servers' workers clear their
+    # cached parameters at their next request
+    registry.signal_changes()
 
 
 def wait_drain(registry, since, deadline):
