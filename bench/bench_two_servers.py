@@ -25,8 +25,11 @@ the hosts invoice, ship and book. Then it checks:
   the same when the visitor sends its guesses in parallel; one order
   reference guessed from several addresses is refused after
   ``max_per_order``;
-- the provider request budget shared: not measured (the budget is issue 22
-  point 2, not merged when this bench was written).
+- the provider request budget shared: once the crons are done, every Biteship
+  delivery is made due for a poll and the servers' tracking cron and a poll
+  run of this process (a third host) poll them at once; the stand-in, limited
+  to Biteship's sandbox 5 requests/s (429 above), must never see more than
+  the account's budget (4/s for a sandbox key) in any second, and no 429.
 
 Prints per server: requests, webhook events/s and server-side p95 (from each
 server's request log), cron jobs run; and both ways side by side. Exit status
@@ -90,7 +93,7 @@ sys.path.insert(
         os.path.dirname(__file__), "..", "addons", "delivery_biteship", "tests"
     ),
 )
-from biteship_server import BiteshipStandIn  # plain Python, no Odoo
+from biteship_server import BiteshipStandIn, max_in_window  # plain Python, no Odoo
 
 API_KEY = "biteship_test.two-servers"
 WORKERS = 2
@@ -334,6 +337,65 @@ def bookings(cr, standin, biteship_ids):
     )
 
 
+def poll_budget(registry, standin, biteship_ids, timeout=180):
+    """Every active Biteship delivery due for a poll, polled at once by the
+    servers' tracking cron and by this process: the requests the stand-in
+    saw, the most in any second, the account's budget and the 429s."""
+    from odoo.addons.delivery_carrier_tracking.shipment_rules import (
+        ACTIVE_SHIPMENT_STATES,
+    )
+
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        pickings = (
+            env["sale.order"]
+            .browse(biteship_ids)
+            .picking_ids.filtered(
+                lambda p: (
+                    p.shipment_state in ACTIVE_SHIPMENT_STATES and p.carrier_shipment_id
+                )
+            )
+        )
+        if not pickings:
+            return {"requests": 0, "max_per_s": 0, "rate": 0.0, "throttled": 0}
+        rate = pickings[0].carrier_id._tracking_account_rate()
+        env.cr.execute(
+            "UPDATE stock_picking SET tracking_next_poll_at ="
+            " now() at time zone 'UTC' - interval '1 minute',"
+            " tracking_last_news_at = now() at time zone 'UTC' - interval '1 day'"
+            " WHERE id IN %s",
+            [tuple(pickings.ids)],
+        )
+        cron = env.ref("delivery_carrier_tracking.ir_cron_tracking_update")
+        ids = pickings.ids
+    standin.rate_limit = 5  # Biteship's sandbox
+    first, throttled = len(standin.request_times), standin.throttled
+    with registry.cursor() as cr:
+        superuser_env(cr)["ir.cron"].browse(cron.id)._trigger()
+    deadline = time.monotonic() + timeout
+    with registry.cursor() as cr:  # the third host
+        superuser_env(cr)["stock.picking"]._cron_tracking_update(batch_size=len(ids))
+    while time.monotonic() < deadline:
+        with registry.cursor() as cr:
+            cr.execute(
+                "SELECT count(*) FROM stock_picking WHERE id IN %s"
+                " AND tracking_last_news_at < now() at time zone 'UTC'"
+                " - interval '1 hour'",
+                [tuple(ids)],
+            )
+            if not cr.fetchone()[0]:
+                break
+        time.sleep(1)
+    standin.rate_limit = None
+    times = standin.request_times[first:]
+    return {
+        "requests": len(times),
+        "max_per_s": max_in_window(times),
+        "rate": rate,
+        "throttled": standin.throttled - throttled,
+    }
+
+
 def run_way(args, servers, standin):
     """The scenario on `servers` hosts; returns its figures."""
     started = time.monotonic()
@@ -383,12 +445,13 @@ def run_way(args, servers, standin):
                 raise RuntimeError(f"no shipment found: {shipments.error}")
             time.sleep(0.5)
         load = Load(
-            args,
+            args.events,
             proxy.url,
             data["carrier_id"],
             data["secret"],
             shipments,
             run_start + (deadline - run_start) * 0.6,
+            [],
         )
         load.run(args.clients)
         stop.set()
@@ -399,8 +462,9 @@ def run_way(args, servers, standin):
         crons_s = time.monotonic() - run_start
         print(f"  {servers} server(s): crons done after {crons_s:.0f} s", flush=True)
         track = track_limits(proxy.url, f"W{servers}")
+        budget = poll_budget(registry, standin, biteship_ids)
         with registry.cursor() as cr:
-            checks = check_database(cr, data["carrier_id"], load)
+            checks = check_database(cr, data["carrier_id"], load.results)
             open_orders, exceptions, unshipped, unprocessed = order_report(
                 superuser_env(cr), order_ids
             )
@@ -453,6 +517,7 @@ def run_way(args, servers, standin):
         "invoices": invoices,
         "bookings": booked,
         "track": track,
+        "budget": budget,
         "crons_s": crons_s,
         "total_s": time.monotonic() - started,
         "conflicts": conflicts,
@@ -478,6 +543,10 @@ def problems_of(way):
         "deliveries with more than one shipment": way["multi_shipment"],
         "Biteship deliveries booked more than once": way["bookings"][1],
         "Biteship deliveries not booked": way["bookings"][3],
+        "provider polls above the budget in a second": int(
+            way["budget"]["max_per_s"] > way["budget"]["rate"]
+        ),
+        "provider 429s": way["budget"]["throttled"],
         "orders or payments still waiting": way["waiting"],
         "events not sent in the time limit": way["not_sent"],
         "/track: one address's guesses != max_per_address": track["address_accepted"]
@@ -574,7 +643,12 @@ def report(args, ways, load_before, load_after):
         "/track one reference, 6 addresses: accepted",
         lambda w: w["track"]["reference_accepted"],
     )
-    row("provider budget shared", lambda w: "n/a (point 2)")
+    row(
+        "provider polls: requests / most in 1 s / budget / 429s",
+        lambda w: "{requests} / {max_per_s} / {rate:g} / {throttled}".format(
+            **w["budget"]
+        ),
+    )
     row("crons finished after s", lambda w: f"{w['crons_s']:.0f}")
     row(
         "log: serialization / deadlocks / lock timeouts",

@@ -92,6 +92,13 @@ class DeliveryCarrier(models.Model):
             }
         ]
 
+    def biteship_webhook_shipment_key(self, payload):
+        """Biteship's order id: its webhooks of one order applied in order."""
+        if not isinstance(payload, dict):
+            return False
+        order_id = payload.get("order_id")
+        return order_id if isinstance(order_id, str) else False
+
     def biteship_webhook_carriers(self, shipment):
         """Every Biteship method on this one's account (same API key and URL):
         Biteship calls one webhook URL per account. When no delivery has the

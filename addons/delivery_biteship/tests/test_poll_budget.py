@@ -43,6 +43,24 @@ class TestBiteshipPollBudget(BiteshipCommon):
         self.assertNotEqual(live._tracking_rate_account(), account)
         self.assertNotIn("biteship_live.key", live._tracking_rate_account())
 
+    def test_one_account_one_budget_at_its_lowest_rate(self):
+        """Two methods on one API key: whichever polls, the account's budget
+        row gets the lowest of their rates."""
+        live = self.biteship.copy({"biteship_api_key": "biteship_live.key"})
+        other = live.copy({"biteship_api_key": "biteship_live.key"})
+        live.tracking_request_rate = 20
+        self.assertEqual(other._tracking_request_rate(), 10.0)  # the default
+        self.assertEqual(live._tracking_account_rate(), 10.0)
+        self.assertEqual(other._tracking_account_rate(), 10.0)
+        other.tracking_request_rate = 30
+        self.assertEqual(live._tracking_account_rate(), 20.0)
+        self.assertEqual(self.biteship._tracking_account_rate(), 4.0)  # its own key
+        self.assertIsNotNone(other._tracking_budget_reserve(1, 60))
+        budget = self.env["delivery.carrier.rate.budget"].search(
+            [("account", "=", live._tracking_rate_account())]
+        )
+        self.assertEqual(budget.rate, 20.0)
+
     def test_polls_stay_within_the_sandbox_limit(self):
         pickings = self._due(6)
         self.server.rate_limit = 5  # Biteship's sandbox

@@ -43,6 +43,15 @@ class DeliveryTrackingWebhook(http.Controller):
             return self._answer(200, "ok", applied=0, unknown=0)
         try:
             payload = json.loads(raw_body)
+        except ValueError as error:
+            return self._answer(400, f"malformed payload: {error}"[:200])
+        Inbox = request.env["delivery.carrier.webhook.inbox"].sudo()
+        if Inbox._tracking_queue_mode():
+            # accept, then apply: recorded and committed with this answer,
+            # applied right after by the inbox crons
+            new = Inbox._tracking_accept(carrier, raw_body, payload, headers)
+            return self._answer(200, "accepted", accepted=int(new))
+        try:
             shipments = carrier._tracking_webhook_events(payload, headers)
         # JSONDecodeError is a ValueError; OverflowError: a time out of range
         except (ValueError, TypeError, OverflowError) as error:

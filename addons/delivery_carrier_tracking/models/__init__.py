@@ -1,5 +1,6 @@
 from . import delivery_carrier
 from . import delivery_carrier_webhook
+from . import delivery_carrier_webhook_inbox
 from . import delivery_carrier_in_house
 from . import delivery_carrier_booking
 from . import delivery_carrier_rate_budget

@@ -56,7 +56,9 @@ class DeliveryCarrier(models.Model):
         "Provider Requests per Second",
         help="Most requests per second Odoo sends to this method's provider "
         "account, all workers and servers together (tracking polls). 0: the "
-        "provider's default, within its documented limit.",
+        "provider's default, within its documented limit. Methods sharing one "
+        "account (e.g. one API key) share one budget, at the lowest of their "
+        "rates.",
     )
     tracking_poll_interval = fields.Integer(
         "Poll When Silent For (Minutes)",
@@ -153,6 +155,22 @@ class DeliveryCarrier(models.Model):
         provider = self._tracking_provider_method("tracking_default_rate")
         return (provider() if provider else 0.0) or math.inf
 
+    def _tracking_account_rate(self):
+        """Requests per second of the provider account this method spends
+        (one account, one budget): the lowest _tracking_request_rate() of the
+        account's active methods, so that whichever of them polls, the
+        account is never asked more than its strictest setting allows."""
+        self.ensure_one()
+        account = self._tracking_rate_account()
+        methods = self.sudo().search([("delivery_type", "=", self.delivery_type)])
+        return min(
+            [
+                method._tracking_request_rate()
+                for method in methods | self.sudo()
+                if method._tracking_rate_account() == account
+            ]
+        )
+
     def _tracking_budget_reserve(self, count, max_wait):
         """Reserve `count` requests of the account's shared budget (see
         delivery.carrier.rate.budget): seconds to wait before the first, or
@@ -161,7 +179,7 @@ class DeliveryCarrier(models.Model):
         self.ensure_one()
         return self.env["delivery.carrier.rate.budget"]._reserve(
             self._tracking_rate_account(),
-            self._tracking_request_rate(),
+            self._tracking_account_rate(),
             count,
             max_wait,
         )

@@ -31,7 +31,11 @@ class DeliveryCarrierRateBudget(models.Model):
         help="The provider account the budget is for (e.g. one API key).",
     )
     rate = fields.Float(
-        "Requests per Second", readonly=True, help="The rate of the last reservation."
+        "Requests per Second",
+        readonly=True,
+        help="The account's rate in force: the lowest Provider Requests per "
+        "Second of its delivery methods (delivery.carrier "
+        "_tracking_account_rate), written by each reservation.",
     )
     next_slot = fields.Float(
         readonly=True, help="Epoch seconds of the account's next free request slot."

@@ -149,6 +149,21 @@ class DeliveryCarrier(models.Model):
             applied += 1
         return applied, unknown
 
+    def _tracking_webhook_shipment_key(self, payload):
+        """Which shipment a verified payload is about, read before it is
+        parsed (the accepted webhooks of one shipment are applied in order):
+        the provider's <delivery_type>_webhook_shipment_key(payload), else
+        the generic format's shipment id or tracking number. False: none
+        (applied in any order)."""
+        provider = self._tracking_provider_method("webhook_shipment_key")
+        if provider:
+            key = provider(payload)
+        elif isinstance(payload, dict):
+            key = payload.get("carrier_shipment_id") or payload.get("tracking_number")
+        else:
+            key = False
+        return key[:128] if isinstance(key, str) and key else None
+
     def _tracking_webhook_carriers(self, shipment):
         """The carriers whose deliveries a webhook posted to this carrier's URL
         may be about: this one, or those its provider names with

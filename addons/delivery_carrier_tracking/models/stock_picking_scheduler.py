@@ -240,7 +240,7 @@ class StockPicking(models.Model):
         pickings = self._tracking_take(chunk, ACTIVE_SHIPMENT_STATES)
         if not pickings:
             return 0
-        pacer = RequestPacer(0.0, carrier._tracking_request_rate(), len(chunk))
+        pacer = RequestPacer(0.0, carrier._tracking_account_rate(), len(chunk))
         pickings.with_context(tracking_request_pacer=pacer)._tracking_poll()
         if pacer.retry_after is not None:
             spent.add(account)

@@ -1,0 +1,244 @@
+import hashlib
+import hmac
+import json
+import logging
+import time
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# ir.config_parameter choosing what the webhook does once verified: "queue"
+# (record it, answer, apply it in the inbox cron) or "inline" (apply it
+# before answering, with the counts in the answer).
+WEBHOOK_APPLY_PARAM = "delivery_carrier_tracking.webhook_apply"
+# A transient failure (a lock, the provider unreachable) is tried again this
+# many times, then the row is left failed for a person: the poll still reads
+# the shipment's status.
+INBOX_MAX_ATTEMPTS = 5
+# Applied rows are kept this long: a resend within it is recognised.
+INBOX_KEEP_DAYS = 7
+INBOX_CRONS = (
+    "delivery_carrier_tracking.ir_cron_tracking_webhook_inbox",
+    "delivery_carrier_tracking.ir_cron_tracking_webhook_inbox_2",
+)
+
+
+class DeliveryCarrierWebhookInbox(models.Model):
+    """Verified webhooks waiting to be applied (accept, then apply).
+
+    The webhook's request only verifies it, records it here with one INSERT
+    (idempotent on the carrier and the SHA-256 of the body: a resend is one
+    row), commits and answers. The inbox crons apply the rows right after,
+    with the very code of the inline path (_tracking_webhook_events +
+    _tracking_webhook_apply), one row per transaction, taken with FOR UPDATE
+    SKIP LOCKED so several crons and servers share the work, and only the
+    oldest pending row of a shipment (its provider's key) at a time, so a
+    parcel's webhooks are applied in the order they were accepted."""
+
+    _name = "delivery.carrier.webhook.inbox"
+    _description = "Carrier webhook waiting to be applied"
+    _order = "id"
+    _log_access = False
+
+    carrier_id = fields.Many2one(
+        "delivery.carrier", required=True, ondelete="cascade", readonly=True
+    )
+    event_hash = fields.Char(required=True, readonly=True)
+    shipment_key = fields.Char(readonly=True)
+    payload = fields.Json(readonly=True)
+    headers = fields.Json(readonly=True)
+    state = fields.Selection(
+        [("pending", "Pending"), ("done", "Applied"), ("failed", "Failed")],
+        required=True,
+        default="pending",
+        readonly=True,
+    )
+    accepted_at = fields.Datetime(required=True, readonly=True)
+    applied_at = fields.Datetime(readonly=True)
+    attempts = fields.Integer(readonly=True)
+    applied = fields.Integer(readonly=True)
+    unknown = fields.Integer(readonly=True)
+    error = fields.Text(readonly=True)
+
+    _sql_constraints = [  # noqa: RUF012
+        (
+            "event_unique",
+            "unique(carrier_id, event_hash)",
+            "A carrier's webhook is recorded once.",
+        )
+    ]
+
+    def init(self):
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS delivery_carrier_webhook_inbox_pending_idx "
+            "ON delivery_carrier_webhook_inbox (carrier_id, shipment_key, id) "
+            "WHERE state = 'pending'"
+        )
+
+    # ------------------------------------------------------------------ #
+    # Accept (the webhook's request)
+    # ------------------------------------------------------------------ #
+
+    @api.model
+    def _tracking_queue_mode(self):
+        return (
+            self.env["ir.config_parameter"].sudo().get_param(WEBHOOK_APPLY_PARAM)
+            or "inline"
+        ) == "queue"
+
+    @api.model
+    def _tracking_accept(self, carrier, raw_body, payload, headers):
+        """Record a verified webhook: one INSERT, nothing when the same body
+        was already recorded for this carrier. Returns whether it is new."""
+        secret = carrier.sudo().tracking_webhook_secret or ""
+        # what the provider's parser may read; never the signature or a
+        # header carrying the secret itself
+        kept = {
+            name: value
+            for name, value in headers.items()
+            if name.lower() != "x-tracking-signature"
+            and not (secret and hmac.compare_digest(value.strip(), secret))
+        }
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO delivery_carrier_webhook_inbox "
+                "(carrier_id, event_hash, shipment_key, payload, headers, state,"
+                " accepted_at, attempts, applied, unknown) "
+                "VALUES (%s, %s, %s, %s, %s, 'pending',"
+                " now() at time zone 'UTC', 0, 0, 0) "
+                "ON CONFLICT (carrier_id, event_hash) DO NOTHING RETURNING id",
+                carrier.id,
+                hashlib.sha256(raw_body).hexdigest(),
+                carrier._tracking_webhook_shipment_key(payload),
+                json.dumps(payload),
+                json.dumps(kept),
+            )
+        )
+        new = bool(self.env.cr.fetchone())
+        if new:
+            self._tracking_trigger()
+        return new
+
+    @api.model
+    def _tracking_trigger(self):
+        """Wake the inbox crons, unless a wake-up is already waiting (a run
+        about to start applies this row too)."""
+        crons = self.env["ir.cron"].sudo()
+        for xmlid in INBOX_CRONS:
+            crons |= self.env.ref(xmlid, raise_if_not_found=False) or crons
+        crons = crons.filtered("active")
+        if not crons:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM ir_cron_trigger WHERE cron_id IN %s LIMIT 1",
+                tuple(crons.ids),
+            )
+        )
+        if not self.env.cr.fetchone():
+            for cron in crons:
+                cron._trigger()
+
+    # ------------------------------------------------------------------ #
+    # Apply (the inbox crons)
+    # ------------------------------------------------------------------ #
+
+    @api.model
+    def _tracking_take(self):
+        """The next row to apply, locked: the oldest pending one that is the
+        oldest pending of its shipment and no one else is applying."""
+        self.flush_model(["state"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM delivery_carrier_webhook_inbox i
+                 WHERE state = 'pending'
+                   AND NOT EXISTS (
+                       SELECT 1 FROM delivery_carrier_webhook_inbox o
+                        WHERE o.state = 'pending'
+                          AND o.carrier_id = i.carrier_id
+                          AND o.shipment_key = i.shipment_key
+                          AND o.id < i.id)
+                 ORDER BY id LIMIT 1
+                   FOR UPDATE SKIP LOCKED
+                """
+            )
+        )
+        row = self.env.cr.fetchone()
+        return self.browse(row[0]) if row else self
+
+    @api.model
+    def _cron_tracking_webhook_inbox(self, limit=None):
+        """Apply pending webhooks, one per transaction (committed at once
+        under ir.cron), until none is left, `limit` rows or the run's time.
+
+        :return: the number of rows handled
+        """
+        Picking = self.env["stock.picking"]
+        deadline = Picking._tracking_cron_deadline()
+        in_cron = bool(self.env.context.get("cron_id"))
+        done = 0
+        while (limit is None or done < limit) and time.monotonic() < deadline:
+            row = self._tracking_take()
+            if not row:
+                break
+            if in_cron:
+                try:
+                    row._tracking_apply_row()
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                except Exception as error:  # noqa: BLE001 - retried, then failed
+                    self.env.cr.rollback()
+                    row._tracking_note_attempt(error)
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+            else:
+                row._tracking_apply_row()
+            done += 1
+        if in_cron:
+            self._tracking_forget_applied()
+        return done
+
+    def _tracking_apply_row(self):
+        """Parse and apply this row as the inline webhook does; what the
+        inline path answered 400 leaves the row failed, with the reason."""
+        self.ensure_one()
+        carrier = self.carrier_id.sudo()
+        values = {"attempts": self.attempts + 1, "applied_at": fields.Datetime.now()}
+        try:
+            with self.env.cr.savepoint():
+                shipments = carrier._tracking_webhook_events(self.payload, self.headers)
+                applied, unknown = carrier._tracking_webhook_apply(shipments)
+            values.update(state="done", applied=applied, unknown=unknown)
+        except (UserError, ValueError, TypeError, OverflowError) as error:
+            _logger.warning(
+                "Webhook %s of carrier %s not applied: %s", self.id, carrier.id, error
+            )
+            values.update(state="failed", error=str(error)[:1000])
+        self.write(values)
+        return values
+
+    def _tracking_note_attempt(self, error):
+        """A failure the row's savepoint could not hold (e.g. a serialization
+        failure): tried again by a later run, up to INBOX_MAX_ATTEMPTS."""
+        self.invalidate_recordset()
+        attempts = self.attempts + 1
+        _logger.warning("Webhook %s: attempt %s failed: %s", self.id, attempts, error)
+        self.write(
+            {
+                "attempts": attempts,
+                "error": str(error)[:1000],
+                "state": "failed" if attempts >= INBOX_MAX_ATTEMPTS else "pending",
+            }
+        )
+
+    @api.model
+    def _tracking_forget_applied(self):
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM delivery_carrier_webhook_inbox WHERE state = 'done' "
+                "AND applied_at < now() at time zone 'UTC' - %s * interval '1 day'",
+                INBOX_KEEP_DAYS,
+            )
+        )

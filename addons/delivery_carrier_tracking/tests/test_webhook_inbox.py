@@ -1,0 +1,162 @@
+import json
+
+from odoo import SUPERUSER_ID, api
+from odoo.sql_db import db_connect
+from odoo.tests import tagged
+
+from .common import TrackingCommon
+
+SECRET = "s3cret-for-the-inbox"
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookInbox(TrackingCommon):
+    """Accept, then apply: the webhook only records what it verified; the
+    inbox crons apply it with the inline path's effects."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.carrier.tracking_webhook_secret = SECRET
+        cls.env["ir.config_parameter"].set_param(
+            "delivery_carrier_tracking.webhook_apply", "queue"
+        )
+        cls.Inbox = cls.env["delivery.carrier.webhook.inbox"]
+
+    def _payload(self, picking, event_id="evt-1", status="in_transit"):
+        return {
+            "tracking_number": picking.carrier_tracking_ref,
+            "events": [
+                {
+                    "id": event_id,
+                    "time": "2025-01-10T15:00:00+07:00",
+                    "status": status,
+                    "location": "Jakarta",
+                }
+            ],
+        }
+
+    def _rows(self):
+        return self.Inbox.search([("carrier_id", "=", self.carrier.id)])
+
+    def test_accepted_then_applied_once(self):
+        picking = self._validate(self._create_picking())
+        payload = self._payload(picking)
+        response = self._post_webhook(self.carrier, payload, SECRET)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.json()["accepted"], 1)
+        # answered before anything is applied
+        self.assertEqual(picking.shipment_state, "label_created")
+        self.assertFalse(picking.tracking_event_ids)
+        row = self._rows()
+        self.assertEqual(
+            (row.state, row.shipment_key), ("pending", picking.carrier_tracking_ref)
+        )
+        self.assertNotIn("X-Tracking-Signature", row.headers)
+        cron = self.env.ref("delivery_carrier_tracking.ir_cron_tracking_webhook_inbox")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        )
+        # a resend (same body, new signature time) is the same row
+        resend = self._post_webhook(self.carrier, payload, SECRET)
+        self.assertEqual(resend.json()["accepted"], 0)
+        self.assertEqual(len(self._rows()), 1)
+
+        self.assertEqual(self.Inbox._cron_tracking_webhook_inbox(), 1)
+        picking.invalidate_recordset()
+        self.assertEqual(picking.shipment_state, "in_transit")
+        self.assertEqual(len(picking.tracking_event_ids), 1)
+        self.assertEqual((row.state, row.applied, row.unknown), ("done", 1, 0))
+        self.assertEqual(self.Inbox._cron_tracking_webhook_inbox(), 0)
+
+    def test_forged_and_malformed_are_not_recorded(self):
+        picking = self._validate(self._create_picking())
+        forged = self._post_webhook(
+            self.carrier, self._payload(picking), SECRET, signature="0" * 64
+        )
+        self.assertEqual(forged.status_code, 403)
+        broken = self._post_webhook(self.carrier, b"{not json", SECRET)
+        self.assertEqual(broken.status_code, 400)
+        self.assertFalse(self._rows())
+
+    def test_payload_the_carrier_got_wrong_fails_with_its_reason(self):
+        picking = self._validate(self._create_picking())
+        payload = self._payload(picking, status="teleported")
+        self.assertEqual(
+            self._post_webhook(self.carrier, payload, SECRET).status_code, 200
+        )
+        self.Inbox._cron_tracking_webhook_inbox()
+        row = self._rows()
+        self.assertEqual(row.state, "failed")
+        self.assertIn("invalid event", row.error)
+        self.assertFalse(picking.tracking_event_ids)
+
+    def test_unknown_tracking_number_is_counted(self):
+        payload = {"tracking_number": "NOPE-1", "events": []}
+        self._post_webhook(self.carrier, payload, SECRET)
+        self.Inbox._cron_tracking_webhook_inbox()
+        self.assertEqual(
+            (self._rows().state, self._rows().applied, self._rows().unknown),
+            ("done", 0, 1),
+        )
+
+    def test_one_parcel_in_the_order_accepted(self):
+        """Picked up, then delivered: applied in that order, so the parcel
+        ends delivered."""
+        picking = self._validate(self._create_picking())
+        self._post_webhook(
+            self.carrier, self._payload(picking, "a", "picked_up"), SECRET
+        )
+        self._post_webhook(
+            self.carrier, self._payload(picking, "b", "delivered"), SECRET
+        )
+        first, second = self._rows()
+        self.assertEqual(self.Inbox._tracking_take(), first)
+        self.assertEqual(self.Inbox._cron_tracking_webhook_inbox(), 2)
+        self.assertEqual((first.state, second.state), ("done", "done"))
+        picking.invalidate_recordset()
+        self.assertEqual(picking.shipment_state, "delivered")
+
+    def test_two_workers_take_different_shipments(self):
+        """Committed rows, two transactions: while one applies a parcel's
+        first webhook, the other skips it and its parcel's second one, and
+        takes another parcel's."""
+        carrier_id = self.env.ref("delivery.free_delivery_carrier").id
+        connection = db_connect(self.env.cr.dbname)
+        with connection.cursor() as cr:
+            ids = []
+            for key, body in (("K", "1"), ("K", "2"), ("L", "3")):
+                cr.execute(
+                    "INSERT INTO delivery_carrier_webhook_inbox (carrier_id,"
+                    " event_hash, shipment_key, state, accepted_at, attempts,"
+                    " applied, unknown) VALUES (%s, %s, %s, 'pending',"
+                    " now(), 0, 0, 0) RETURNING id",
+                    [carrier_id, "inbox-test-" + body, key],
+                )
+                ids.append(cr.fetchone()[0])
+            cr.commit()  # pylint: disable=invalid-commit
+        try:
+            with connection.cursor() as cr_a, connection.cursor() as cr_b:
+                Inbox_a = api.Environment(cr_a, SUPERUSER_ID, {})[self.Inbox._name]
+                Inbox_b = api.Environment(cr_b, SUPERUSER_ID, {})[self.Inbox._name]
+                self.assertEqual(Inbox_a._tracking_take().id, ids[0])
+                self.assertEqual(Inbox_b._tracking_take().id, ids[2])
+                cr_a.rollback()
+                cr_b.rollback()
+        finally:
+            with connection.cursor() as cr:
+                cr.execute(
+                    "DELETE FROM delivery_carrier_webhook_inbox WHERE id IN %s",
+                    [tuple(ids)],
+                )
+                cr.commit()  # pylint: disable=invalid-commit
+
+    def test_inline_mode_answers_with_the_counts(self):
+        self.env["ir.config_parameter"].set_param(
+            "delivery_carrier_tracking.webhook_apply", "inline"
+        )
+        picking = self._validate(self._create_picking())
+        response = self._post_webhook(self.carrier, self._payload(picking), SECRET)
+        self.assertEqual(json.loads(response.text)["applied"], 1)
+        self.assertEqual(picking.shipment_state, "in_transit")
+        self.assertFalse(self._rows())
