@@ -34,6 +34,11 @@ class StockPicking(models.Model):
                 reason = self.env._("it is already received or cancelled")
             elif not picking.carrier_id:
                 reason = self.env._("it has no shipping method")
+            elif picking.shipment_state == "cancelled":
+                reason = self.env._(
+                    "its return pickup was cancelled with the carrier; cancel "
+                    "this receipt and make a new return"
+                )
             elif not picking.carrier_id.can_generate_return:
                 reason = self.env._(
                     "its shipping method %(carrier)s makes no return labels",
@@ -64,6 +69,29 @@ class StockPicking(models.Model):
         self._tracking_check_return_label()
         super().print_return_label()
         return True
+
+    def cancel_shipment(self):
+        """Core's contract, also for a return receipt's pickup (its return
+        label): its labels are kept, renamed, so that neither core's
+        return_label_ids nor the portal offer the void one again."""
+        res = super().cancel_shipment()
+        returns = self.filtered(lambda p: p._tracking_is_return())
+        if returns:
+            labels = (
+                self.env["ir.attachment"]
+                .sudo()
+                .search(
+                    [
+                        ("res_model", "=", "stock.picking"),
+                        ("res_id", "in", returns.ids),
+                        ("name", "=like", "LabelReturn-%"),
+                    ]
+                )
+            )
+            for label in labels:
+                label.name = f"Cancelled-{label.name}"
+            returns.invalidate_recordset(["return_label_ids", "tracking_label_ids"])
+        return res
 
     @api.model
     def action_open_by_tracking_number(self, tracking_number):
