@@ -8,7 +8,7 @@ tracked like any (poll, webhook). As the warehouse user, who makes them."""
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import BiteshipCommon
@@ -215,3 +215,13 @@ class TestBiteshipReturnLabel(BiteshipCommon):
         picked.button_validate()
         with self.assertRaisesRegex(UserError, "already received"):
             picked.cancel_shipment()
+
+    def test_no_return_label_with_each_delivery(self):
+        """Core's return_label_on_delivery is not offered for Biteship: a
+        return label is a reverse order booked and billed, never printed in
+        advance; set anyway (XML-RPC, import), it is refused in words."""
+        with self.assertRaisesRegex(ValidationError, "return order the courier"):
+            self.biteship.return_label_on_delivery = True
+        delivery = self._ship()
+        self.assertFalse(delivery.return_label_ids)
+        self.assertFalse(delivery.tracking_return_label_ref)

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 
@@ -14,6 +14,14 @@ class StockPicking(models.Model):
     # name_search (a many2one, a scanner typing into a field) finds a
     # delivery or a return by its tracking number(s) too
     _rec_names_search = ("name", "carrier_tracking_ref")
+
+    tracking_return_label_ref = fields.Char(
+        "Return Label Number",
+        copy=False,
+        readonly=True,
+        help="The number of the return label printed with this delivery "
+        "(the method's Generate Return Label): a return of it takes it.",
+    )
 
     def _tracking_is_return(self):
         """Whether this picking's parcel travels from the customer to the
