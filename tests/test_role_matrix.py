@@ -81,6 +81,9 @@ MATRIX = {
     # delivery_carrier_tracking: returns, the carrier side; the return label
     # (core's button) and the receipt by scan are the warehouse's
     "picking.print_return_label": (D, D, A, D, D),
+    # the return's pickup (its label) cancelled with the carrier while the
+    # receipt waits: the warehouse's, as the delivery's shipment
+    "picking.cancel_return_pickup": (D, D, A, D, D),
     "picking.action_open_by_tracking_number": (D, D, A, D, D),
     # delivery_carrier_tracking: "Retry Now" on a method whose settings the
     # carrier refused, for Inventory / Sales managers only
@@ -931,6 +934,12 @@ ACTIONS = {
         "run": run_print_return_label,
         "snapshot": picking_snapshot,
         "check": check_return_label,
+    },
+    "picking.cancel_return_pickup": {
+        "prepare": lambda world: prepare_return(world, label=True),
+        "run": run_cancel,
+        "snapshot": picking_snapshot,
+        "check": check_cancel,
     },
     "picking.action_open_by_tracking_number": {
         "prepare": lambda world: prepare_return(world, label=True),

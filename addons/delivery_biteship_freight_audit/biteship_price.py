@@ -19,6 +19,18 @@ WEBHOOK_PARTS = {
     "proof_of_delivery_fee": "proof_of_delivery_fee",
 }
 
+# An order in these statuses is a parcel the courier brings back to the
+# shop: what its price holds beyond the outbound parts is the return postage
+# (https://help.biteship.com/hc/id/articles/47699929054105: on a returned COD
+# parcel the COD fee is not charged, the shipping still is, and "ongkir
+# retur" per the courier's policy; the API names no return part).
+RETURN_STATUSES = ("return_in_transit", "returned")
+
+
+def is_returning(order):
+    """Whether a Biteship order (orders/retrieve) is a parcel coming back."""
+    return isinstance(order, dict) and order.get("status") in RETURN_STATUSES
+
 
 def _amount(value):
     """Biteship sends its amounts as JSON numbers (no captured payload had

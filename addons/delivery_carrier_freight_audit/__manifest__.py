@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "security/security.xml",
         "data/mail_activity_type_data.xml",
+        "views/delivery_carrier_views.xml",
         "views/stock_picking_views.xml",
         "views/stock_picking_freight_report_views.xml",
         "views/res_config_settings_views.xml",

@@ -13,10 +13,11 @@ COMPONENT_REASONS = {
     "cod_fee": "cod_fee",
     "insurance_fee": "insurance",
     "proof_of_delivery_fee": "proof_of_delivery",
+    "return_fee": "return",
     "other_fee": "other",
 }
 COMPONENTS = tuple(COMPONENT_REASONS)
-FEES = ("cod_fee", "insurance_fee", "proof_of_delivery_fee")
+FEES = ("cod_fee", "insurance_fee", "proof_of_delivery_fee", "return_fee")
 
 
 def clean_amount(value):
@@ -31,20 +32,25 @@ def clean_amount(value):
     return float(value)
 
 
-def complete_breakdown(amount, parts):
+def complete_breakdown(amount, parts, returning=False):
     """All COMPONENTS of `amount` from the parts a carrier gave (None:
     not given): a fee not given is 0, a shipping fee not given is what the
     fees leave of the amount, and `other_fee` is the rest, negative when the
-    carrier's parts add up to more than its price."""
+    carrier's parts add up to more than its price.
+
+    `returning`: the carrier priced a parcel it brings back to the shop.
+    A carrier that names no return postage (Biteship: its order keeps the
+    outbound parts and raises its price, "ongkir retur ... sesuai kebijakan
+    kurir", https://help.biteship.com/hc/id/articles/47699929054105) charges
+    it in what its parts leave over: that rest is the return postage."""
     fees = {key: parts.get(key) or 0.0 for key in FEES}
     shipping = parts.get("shipping_fee")
     if shipping is None:
         shipping = max(0.0, amount - sum(fees.values()) - (parts.get("other_fee") or 0))
-    return {
-        "shipping_fee": shipping,
-        **fees,
-        "other_fee": amount - shipping - sum(fees.values()),
-    }
+    other = amount - shipping - sum(fees.values())
+    if returning and parts.get("return_fee") is None and other > 0:
+        fees["return_fee"], other = other, 0.0
+    return {"shipping_fee": shipping, **fees, "other_fee": other}
 
 
 def change_reasons(previous, current, rounding, weights=(None, None)):
@@ -73,7 +79,12 @@ def report_key(amount, breakdown, weight):
     canonical = json.dumps(
         [
             round(float(amount), 6),
-            [round(float(breakdown[key]), 6) for key in COMPONENTS],
+            [
+                round(float(breakdown[key]), 6)
+                for key in COMPONENTS
+                # keys made before return postage was a part stay the same
+                if key != "return_fee" or breakdown[key]
+            ],
             weight if weight is None else round(float(weight), 6),
         ]
     )

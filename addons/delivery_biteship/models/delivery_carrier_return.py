@@ -34,6 +34,17 @@ class DeliveryCarrier(models.Model):
                 carrier.can_generate_return = True
         return res
 
+    def _tracking_return_label_on_delivery_refusal(self):
+        """Not offered (the form hides it): a Biteship return label is a
+        reverse order, a pickup booked, carried out and billed by the
+        courier; one per delivery would book a return for every parcel."""
+        if self.delivery_type == "biteship":
+            return self.env._(
+                "a Biteship return label is a return order the courier picks up "
+                "and bills, booked when a return is approved, never in advance"
+            )
+        return super()._tracking_return_label_on_delivery_refusal()
+
     def biteship_get_return_label(
         self,
         pickings,

@@ -198,7 +198,14 @@ class DeliveryCarrier(models.Model):
         and changes nothing in Odoo."""
         client = self._biteship_client()
         for picking in pickings.filtered("carrier_shipment_id"):
-            reason = self.env._("Cancelled from Odoo delivery %s", picking.name)
+            returning = picking._tracking_is_return()
+            # "others" with our own words: orders/delete's reason codes name
+            # none of ours (https://biteship.com/id/docs/api/orders/delete)
+            reason = (
+                self.env._("Cancelled from Odoo return %s", picking.name)
+                if returning
+                else self.env._("Cancelled from Odoo delivery %s", picking.name)
+            )
             try:
                 answer = client.cancel_order(
                     picking.carrier_shipment_id, "others", reason
@@ -211,6 +218,20 @@ class DeliveryCarrier(models.Model):
                     order = {}
                 if order.get("status") == "cancelled":
                     answer = order
+                elif error.code == NOT_CANCELLABLE and returning:
+                    raise UserError(
+                        self.env._(
+                            "The return pickup %(order)s of %(picking)s can no "
+                            "longer be cancelled (status: %(status)s): the "
+                            "courier already has the parcel. Nothing was changed "
+                            "in Odoo; receive the parcel when it arrives. "
+                            "Biteship said: %(error)s",
+                            order=picking.carrier_shipment_id,
+                            picking=picking.name,
+                            status=order.get("status") or "?",
+                            error=error.message,
+                        )
+                    ) from error
                 elif error.code == NOT_CANCELLABLE:
                     raise UserError(
                         self.env._(

@@ -243,6 +243,9 @@ class BiteshipStandIn:
             # answers it ("link": null)
             self.link_format = "https://track.biteship.com/{tracking_id}"
             self._waybills = itertools.count(1)
+            # order id -> the return postage its courier charges (see
+            # return_to_sender); not a field of Biteship's answers
+            self.return_postage = {}
             # (method, path) -> (status, body): a recorded Biteship answer
             # served as it is for every such request once the key is checked
             # (see serve; replay's canned answers come before the key check)
@@ -813,7 +816,29 @@ class BiteshipStandIn:
             courier = order["courier"]
             per_kg = COURIERS[courier["company"]][courier["type"]][1]
             courier["shipment_fee"] = per_kg * max(1, math.ceil(weight_kg))
-            order["price"] = self._order_price(order)
+            order["price"] = self._order_price(order) + self.return_postage.get(
+                order_id, 0
+            )
+            return order["price"]
+
+    def return_to_sender(self, order_id, postage, status="return_in_transit"):
+        """The courier brings the parcel back to the sender and charges
+        `postage` (rupiah) for it: the order's status moves, its COD fee is
+        no longer charged (nothing was collected) and its price holds the
+        return postage, which Biteship's answers name nowhere but in the price
+        (https://help.biteship.com/hc/id/articles/47699929054105: "Biaya COD
+        tidak ditagihkan ... Ongkir retur ... sesuai kebijakan kurir";
+        https://help.biteship.com/hc/en-us/articles/46270877494809: the courier
+        sets it, the full one-way fee or a share of it). An ``order.price``
+        webhook then tells the new price; returns it."""
+        if status not in ("return_in_transit", "returned"):
+            raise ValueError(f"{status!r} is not a return status")
+        with self.lock:
+            order = self.orders[order_id]
+            self.return_postage[order_id] = postage
+            order["destination"]["cash_on_delivery"]["fee"] = 0
+            order["price"] = self._order_price(order) + postage
+            self._push_history(order, status)
             return order["price"]
 
     @staticmethod

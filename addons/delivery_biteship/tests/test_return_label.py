@@ -8,7 +8,7 @@ tracked like any (poll, webhook). As the warehouse user, who makes them."""
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import BiteshipCommon
@@ -162,3 +162,66 @@ class TestBiteshipReturnLabel(BiteshipCommon):
         self.assertIn("delivered", returned.tracking_event_ids.mapped("shipment_state"))
         # not received yet: the warehouse validates it (core)
         self.assertEqual(returned.state, "assigned")
+
+    def test_cancel_the_return_pickup(self):
+        """Core's cancel_shipment on a return receipt cancels its Biteship
+        reverse order with a reason (orders/delete: reason code "others" and
+        our words), voids its label, and refuses to book it again; once the
+        courier has the parcel (picked), Biteship's 40002053 reaches the user
+        in words, with nothing changed."""
+        _delivery, returned = self._return()
+        returned.print_return_label()
+        order_id = returned.carrier_shipment_id
+        self.assertTrue(returned.return_label_ids)
+        seller = new_test_user(
+            self.env, "bs_return_seller", groups="sales_team.group_sale_salesman"
+        )
+        with self.assertRaises(AccessError):
+            returned.with_user(seller).cancel_shipment()
+        self.assertEqual(self.server.orders[order_id]["status"], "confirmed")
+
+        self.assertIs(returned.cancel_shipment(), True)
+        order = self.server.orders[order_id]
+        self.assertEqual(order["status"], "cancelled")
+        self.assertEqual(order["cancellation_reason_code"], "others")
+        self.assertEqual(
+            order["cancellation_reason"], f"Cancelled from Odoo return {returned.name}"
+        )
+        self.assertEqual(returned.shipment_state, "cancelled")
+        self.assertFalse(returned.carrier_tracking_ref)
+        self.assertFalse(returned.return_label_ids)
+        self.assertFalse(returned.tracking_label_ids)
+        self.assertIn(
+            f"Biteship order {order_id} cancelled",
+            " ".join(returned.message_ids.mapped("body")),
+        )
+        with self.assertRaisesRegex(UserError, "return pickup was cancelled"):
+            returned.print_return_label()
+        self.assertEqual(self.server.orders_created, len(self.server.orders))
+
+        # the courier already picked the parcel up: Biteship refuses
+        _delivery, picked = self._return()
+        picked.print_return_label()
+        self.server.set_status(picked.carrier_shipment_id, "picked")
+        with self.assertRaisesRegex(UserError, "courier already has the parcel") as err:
+            picked.cancel_shipment()
+        self.assertIn("status: picked", str(err.exception))
+        self.assertEqual(picked.shipment_state, "label_created")
+        self.assertTrue(picked.carrier_tracking_ref)
+        self.assertTrue(picked.return_label_ids)
+        # received: nothing left to cancel
+        for move in picked.move_ids:
+            move.write({"quantity": move.product_uom_qty, "picked": True})
+        picked.button_validate()
+        with self.assertRaisesRegex(UserError, "already received"):
+            picked.cancel_shipment()
+
+    def test_no_return_label_with_each_delivery(self):
+        """Core's return_label_on_delivery is not offered for Biteship: a
+        return label is a reverse order booked and billed, never printed in
+        advance; set anyway (XML-RPC, import), it is refused in words."""
+        with self.assertRaisesRegex(ValidationError, "return order the courier"):
+            self.biteship.return_label_on_delivery = True
+        delivery = self._ship()
+        self.assertFalse(delivery.return_label_ids)
+        self.assertFalse(delivery.tracking_return_label_ref)

@@ -1,6 +1,6 @@
 from odoo import models
 
-from ..biteship_price import price_details
+from ..biteship_price import is_returning, price_details
 
 
 class DeliveryCarrier(models.Model):
@@ -38,5 +38,16 @@ class DeliveryCarrier(models.Model):
             for key, value in parts.items()
             if value is not None
         }
+        details["returning"] = is_returning(order)
         details["raw"] = raw
         return details
+
+    def _biteship_freight_partner(self):
+        """Biteship bills its couriers' freight: its partner (made by the COD
+        bridge, which pays out through it) when installed."""
+        return (
+            self.env.ref(
+                "delivery_biteship_cod.partner_biteship", raise_if_not_found=False
+            )
+            or self.env["res.partner"]
+        )

@@ -105,3 +105,112 @@ class TestBiteshipFreight(BiteshipCommon):
         self.assertEqual(
             json.loads(report.raw_values)["webhook"]["shippment_fee"], 10000
         )
+
+    def test_return_postage_booked_once(self):
+        """The courier brings the parcel back and Biteship's price grows by
+        its return postage: one cost change 'Return postage', one journal
+        entry of it on the carrier's partner, whatever the order and the
+        resends of the real return_in_transit status webhook and the
+        order.price one."""
+        Account = self.env["account.account"]
+        expense = Account.create(
+            {"name": "Freight Out", "code": "600911", "account_type": "expense"}
+        )
+        accrual = Account.create(
+            {
+                "name": "Accrued Freight",
+                "code": "210911",
+                "account_type": "liability_current",
+            }
+        )
+        self.biteship.product_id.property_account_expense_id = expense
+        self.env.company.write(
+            {
+                "freight_cost_posting": "journal_entry",
+                "freight_journal_id": self.env["account.journal"]
+                .search(
+                    [
+                        ("type", "=", "general"),
+                        ("company_id", "=", self.env.company.id),
+                    ],
+                    limit=1,
+                )
+                .id,
+                "freight_accrual_account_id": accrual.id,
+            }
+        )
+        jne = self.env["res.partner"].create({"name": "Biteship (billing)"})
+        self.biteship.freight_partner_id = jne
+        picking = self._shipped_order()
+        order_id = picking.carrier_shipment_id
+        self.assertEqual(picking.freight_final, 1.69)  # 27,000
+        self.env.flush_all()
+
+        # JNE charges half the outbound fee to bring it back: 13,500
+        self.assertEqual(self.server.return_to_sender(order_id, 13500), 40500)
+        real = json.loads(
+            (
+                PAYLOADS / "webhook_order_status_3_real_return_in_transit_gojek.json"
+            ).read_text()
+        )
+        with self.server.lock:
+            courier = self.server.orders[order_id]["courier"]
+            status_hook = dict(
+                real,
+                order_id=order_id,
+                courier_tracking_id=courier["tracking_id"],
+                courier_waybill_id=courier["waybill_id"],
+                courier_company=courier["company"],
+                courier_type=courier["type"],
+            )
+        price_hook = self.server.webhook_payload("order.price", order_id)
+        # the price first, the status after, each resent
+        for payload in (price_hook, status_hook, price_hook, status_hook):
+            self.assertEqual(self._webhook(payload)["applied"], 1)
+        picking.invalidate_recordset()
+        self.assertEqual(len(picking.freight_cost_ids), 2)
+        report = picking.freight_cost_ids[-1]
+        self.assertEqual(
+            (report.amount, report.shipping_fee, report.return_fee, report.other_fee),
+            (2.53, 1.69, 0.84, 0.0),
+        )
+        self.assertEqual((report.reason, picking.freight_reason), ("return", "return"))
+        self.assertEqual(picking.freight_return_postage, 0.84)
+        move = report.move_id
+        self.assertEqual(move.state, "posted")
+        self.assertIn("Return postage", move.ref)
+        self.assertEqual(move.line_ids.partner_id, jne)
+        expense_line = move.line_ids.filtered(lambda line: line.account_id == expense)
+        self.assertEqual(expense_line.debit, 0.84)
+        # the freight audit shows it
+        row = self.env["stock.picking.freight.report"].search(
+            [("picking_id", "=", picking.id)]
+        )
+        self.assertEqual((row.return_postage, row.reason), (0.84, "return"))
+
+        # returned at the shop: the same price, nothing more is booked
+        self.server.set_status(order_id, "returned")
+        self._webhook(self.server.webhook_payload("order.status", order_id))
+        self._webhook(self.server.webhook_payload("order.price", order_id))
+        picking.invalidate_recordset()
+        self.assertEqual(len(picking.freight_cost_ids), 2)
+        self.assertEqual(
+            len(
+                picking.freight_cost_ids.move_id.filtered(lambda m: m.state == "posted")
+            ),
+            2,
+        )
+
+    def test_biteship_partner_bills_the_freight(self):
+        """With no partner of its own, a Biteship method's freight is billed
+        by Biteship's partner (the COD bridge's, when installed)."""
+        self.biteship.freight_partner_id = False
+        partner = self.env.ref(
+            "delivery_biteship_cod.partner_biteship", raise_if_not_found=False
+        )
+        self.assertEqual(
+            self.biteship._freight_partner(), partner or self.env["res.partner"]
+        )
+        other = self.env["res.partner"].create({"name": "Our JNE account"})
+        self.biteship.freight_partner_id = other
+        self.assertEqual(self.biteship._freight_partner(), other)

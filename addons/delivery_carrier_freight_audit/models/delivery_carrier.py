@@ -1,8 +1,27 @@
-from odoo import models
+from odoo import fields, models
 
 
 class DeliveryCarrier(models.Model):
     _inherit = "delivery.carrier"
+
+    freight_partner_id = fields.Many2one(
+        "res.partner",
+        "Freight Billed By",
+        help="Who bills this method's freight costs (return postage included): "
+        "the partner of their journal entries. Empty: the provider's own "
+        "(Biteship), else none.",
+    )
+
+    def _freight_partner(self):
+        """The partner who bills this method's freight: the method's own,
+        else its provider's (``_<delivery_type>_freight_partner``)."""
+        self.ensure_one()
+        provider = getattr(self, f"_{self.delivery_type}_freight_partner", None)
+        return (
+            self.freight_partner_id
+            or (provider and provider())
+            or self.env["res.partner"]
+        )
 
     def send_shipping(self, pickings):
         """Record each shipment's price as the carrier booked it: core's

@@ -79,6 +79,15 @@ class StockPicking(models.Model):
         help="Final freight cost less the quoted shipping: positive when the "
         "shipment cost the shop more than the customer was quoted.",
     )
+    freight_return_postage = fields.Monetary(
+        "Return Postage",
+        currency_field="freight_currency_id",
+        copy=False,
+        readonly=True,
+        groups=FREIGHT_GROUPS,
+        help="What the carrier charges, within its last price, for bringing "
+        "the parcel back to the shop (a return to sender).",
+    )
     freight_reason = fields.Selection(
         REASONS,
         "Why the Cost Changed",
@@ -139,7 +148,10 @@ class StockPicking(models.Model):
         if kind != "booked" and last.report_key == values["report_key"]:
             return Cost
         vals = {**values, "picking_id": picking.id, "kind": kind}
-        picking_vals = {"freight_final": values["amount"]}
+        picking_vals = {
+            "freight_final": values["amount"],
+            "freight_return_postage": values["return_fee"],
+        }
         # The carrier's first price (at booking, or its first report for a
         # delivery booked otherwise) is the one later changes are held to.
         if kind == "booked" or not picking.freight_booked_at:
@@ -178,8 +190,10 @@ class StockPicking(models.Model):
     def _freight_values(self, price, details):
         """The cost record's values of a carrier's price and its
         ``price_details`` ({shipping_fee, cod_fee, insurance_fee,
-        proof_of_delivery_fee, other_fee, weight (kg), raw (the carrier's
-        own values)}, amounts in the company's currency, each optional)."""
+        proof_of_delivery_fee, return_fee, other_fee, weight (kg), returning
+        (bool: the carrier prices a parcel it brings back; default: the
+        delivery's shipment is returned), raw (the carrier's own values)},
+        amounts in the company's currency, each optional)."""
         self.ensure_one()
         details = details or {}
         try:
@@ -200,7 +214,9 @@ class StockPicking(models.Model):
         currency = self.company_id.currency_id
         breakdown = {
             key: currency.round(value)
-            for key, value in complete_breakdown(amount, parts).items()
+            for key, value in complete_breakdown(
+                amount, parts, returning=self._freight_returning(details)
+            ).items()
         }
         amount = currency.round(amount)
         raw = details.get("raw", {"price": price, **details})
@@ -212,6 +228,15 @@ class StockPicking(models.Model):
             "raw_values": json.dumps(raw, sort_keys=True, default=str),
             "report_key": report_key(amount, breakdown, weight),
         }
+
+    def _freight_returning(self, details):
+        """Whether the carrier's price is for a parcel coming back: as the
+        carrier says (``returning``, read with its price), else as the
+        delivery's shipment stands."""
+        self.ensure_one()
+        if "returning" in details:
+            return bool(details["returning"])
+        return self.shipment_state == "returned"
 
     def _freight_quote_share(self):
         """This delivery's part of what the customer was quoted: the order's

@@ -9,6 +9,7 @@ REASONS = [
     ("cod_fee", "COD fee"),
     ("insurance", "Insurance"),
     ("proof_of_delivery", "Proof of delivery"),
+    ("return", "Return postage"),
     ("other", "Other"),
 ]
 
@@ -54,6 +55,11 @@ class StockPickingFreightCost(models.Model):
     cod_fee = fields.Monetary("COD Fee", readonly=True)
     insurance_fee = fields.Monetary(readonly=True)
     proof_of_delivery_fee = fields.Monetary(readonly=True)
+    return_fee = fields.Monetary(
+        "Return Postage",
+        readonly=True,
+        help="What the carrier charges for bringing the parcel back to the shop.",
+    )
     other_fee = fields.Monetary(
         readonly=True,
         help="What the carrier's parts leave of its price (negative when they "

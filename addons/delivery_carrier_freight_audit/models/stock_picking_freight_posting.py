@@ -28,16 +28,19 @@ class StockPicking(models.Model):
             self.env["account.move"]
             .sudo()
             .with_company(self.company_id)
-            .create(self._freight_move_vals(amount))
+            .create(self._freight_move_vals(amount, cost))
         )
         move.action_post()
         cost.write({"move_id": move.id, "posted_amount": amount})
 
-    def _freight_move_vals(self, amount):
+    def _freight_move_vals(self, amount, cost=None):
         """A journal entry of `amount` (negative: a cost lowered): the
         expense on the delivery product's expense account with the order's
         analytic distribution, against the company's freight accrual
-        account, which the carrier's bill then clears."""
+        account, which the carrier's bill then clears; both lines on the
+        carrier's partner (``delivery.carrier._freight_partner``). A change
+        for a parcel coming back (`cost`'s reason) is labelled as its
+        return postage."""
         self.ensure_one()
         company = self.company_id
         product = self.carrier_id.product_id.product_tmpl_id.with_company(company)
@@ -73,11 +76,20 @@ class StockPicking(models.Model):
                     missing=", ".join(missing),
                 )
             )
-        label = self.env._(
-            "Freight cost %(picking)s (%(service)s)",
-            picking=self.name,
-            service=self.freight_service or self.carrier_id.name,
-        )
+        service = self.freight_service or self.carrier_id.name
+        if cost and cost.reason == "return":
+            label = self.env._(
+                "Return postage %(picking)s (%(service)s)",
+                picking=self.name,
+                service=service,
+            )
+        else:
+            label = self.env._(
+                "Freight cost %(picking)s (%(service)s)",
+                picking=self.name,
+                service=service,
+            )
+        partner = self.carrier_id._freight_partner()
         debit, credit = max(amount, 0.0), max(-amount, 0.0)
         return {
             "move_type": "entry",
@@ -91,6 +103,7 @@ class StockPicking(models.Model):
                         "account_id": expense.id,
                         "debit": debit,
                         "credit": credit,
+                        "partner_id": partner.id,
                         "analytic_distribution": (
                             self.sale_id._freight_analytic_distribution()
                         ),
@@ -102,6 +115,7 @@ class StockPicking(models.Model):
                         "account_id": company.freight_accrual_account_id.id,
                         "debit": credit,
                         "credit": debit,
+                        "partner_id": partner.id,
                     }
                 ),
             ],

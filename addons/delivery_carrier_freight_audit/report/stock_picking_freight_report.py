@@ -40,6 +40,10 @@ class StockPickingFreightReport(models.Model):
     under_amount = fields.Monetary(
         "Cost under Quote", readonly=True, help="Total of the negative differences."
     )
+    return_postage = fields.Monetary(
+        readonly=True,
+        help="What the carriers charge for bringing parcels back to the shop.",
+    )
     delivery_count = fields.Integer("Deliveries", readonly=True)
     corrected_count = fields.Integer(
         "Deliveries Corrected",
@@ -70,6 +74,7 @@ class StockPickingFreightReport(models.Model):
                                AS over_amount,
                            GREATEST(p.freight_quoted - p.freight_final, 0)
                                AS under_amount,
+                           p.freight_return_postage AS return_postage,
                            1 AS delivery_count,
                            CASE WHEN p.freight_final <> p.freight_booked
                                 THEN 1 ELSE 0 END AS corrected_count

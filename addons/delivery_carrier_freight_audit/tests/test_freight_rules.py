@@ -22,6 +22,7 @@ class TestFreightRules(BaseCase):
                 "cod_fee": 20000,
                 "insurance_fee": 2500,
                 "proof_of_delivery_fee": 0.0,
+                "return_fee": 0.0,
                 "other_fee": 0,
             },
         )
@@ -36,6 +37,20 @@ class TestFreightRules(BaseCase):
         self.assertEqual(sum(breakdown.values()), 100000)
         # only a total: all of it is shipping
         self.assertEqual(complete_breakdown(16000, {})["shipping_fee"], 16000)
+
+    def test_breakdown_of_a_parcel_coming_back(self):
+        parts = {"shipping_fee": 20000, "cod_fee": 0}
+        # what the parts leave over is the return postage, only when returning
+        self.assertEqual(complete_breakdown(30000, parts)["other_fee"], 10000)
+        back = complete_breakdown(30000, parts, returning=True)
+        self.assertEqual((back["return_fee"], back["other_fee"]), (10000, 0.0))
+        # a carrier naming its return postage is taken at its word
+        named = complete_breakdown(30000, {**parts, "return_fee": 8000}, returning=True)
+        self.assertEqual((named["return_fee"], named["other_fee"]), (8000, 2000))
+        # parts adding up to more: no return postage is made up
+        self.assertEqual(
+            complete_breakdown(15000, parts, returning=True)["return_fee"], 0.0
+        )
 
     def test_reasons_largest_first(self):
         before = complete_breakdown(16000, {"cod_fee": 500})

@@ -2,7 +2,7 @@ import io
 from datetime import datetime, timezone
 
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 from ..shipment_rules import CARRIER_STATES, SHIPMENT_STATES
@@ -31,6 +31,33 @@ class DeliveryCarrier(models.Model):
                 carrier.can_generate_return = True
         return res
 
+    @api.constrains(
+        "return_label_on_delivery", "delivery_type", "tracking_create_label"
+    )
+    def _check_return_label_on_delivery(self):
+        for carrier in self.filtered("return_label_on_delivery"):
+            reason = carrier._tracking_return_label_on_delivery_refusal()
+            if reason:
+                raise ValidationError(
+                    self.env._(
+                        "%(carrier)s cannot print a return label with each "
+                        "delivery (Generate Return Label): %(reason)s.",
+                        carrier=carrier.name,
+                        reason=reason,
+                    )
+                )
+
+    def _tracking_return_label_on_delivery_refusal(self):
+        """Why this method cannot make core's return_label_on_delivery (a
+        return label with every delivery), False when it can: in-house
+        methods that make labels can; a provider says for itself."""
+        self.ensure_one()
+        if self.delivery_type not in IN_HOUSE_TYPES:
+            return False
+        if not self.tracking_create_label:
+            return self.env._("it makes no labels (Create Labels is off)")
+        return False
+
     def fixed_send_shipping(self, pickings):
         return self._tracking_in_house_ship(
             pickings, super().fixed_send_shipping(pickings)
@@ -51,6 +78,9 @@ class DeliveryCarrier(models.Model):
                     parcel.tracking_number = self.tracking_sequence_id.next_by_id()
             result["tracking_number"] = picking.carrier_tracking_ref or False
         self._tracking_attach_labels(pickings)
+        if self.return_label_on_delivery:
+            # core's contract, as providers with an API call it when they ship
+            self.get_return_label(pickings)
         return results
 
     def fixed_get_return_label(
@@ -74,15 +104,31 @@ class DeliveryCarrier(models.Model):
         return receipt gets a number of the return sequence as its tracking
         number and a QWeb return label (the shipping label's layout, from the
         customer to the warehouse), once: a second call returns the same.
-        The parcel is then tracked like any (webhook, number typed later)."""
+        The parcel is then tracked like any (webhook, number typed later).
+
+        Deliveries (core's return_label_on_delivery, at shipping): each gets
+        a return label beside its shipping label, once, with its own return
+        number; the return receipt later made of it takes that number."""
+        deliveries = pickings.filtered(
+            lambda p: (
+                p.picking_type_code == "outgoing" and self.return_label_on_delivery
+            )
+        )
+        if deliveries:
+            self._tracking_delivery_return_labels(deliveries)
+        pickings -= deliveries
+        if not pickings:
+            return deliveries.return_label_ids
         pickings._tracking_check_return_label()
         todo = pickings.browse()
         for picking in pickings:
             picking._tracking_lock()  # two clicks, two workers: one number
             if not picking.carrier_tracking_ref:
                 picking._tracking_check_shipping_data()
-                picking.carrier_tracking_ref = self.env["ir.sequence"].next_by_code(
-                    RETURN_SEQUENCE
+                # the label printed with the delivery, when there is one
+                picking.carrier_tracking_ref = (
+                    picking.return_id.sudo().tracking_return_label_ref
+                    or self.env["ir.sequence"].next_by_code(RETURN_SEQUENCE)
                 )
                 picking._tracking_shipment_created()
             if not picking.tracking_label_ids:
@@ -90,6 +136,39 @@ class DeliveryCarrier(models.Model):
         if todo:
             self._tracking_attach_labels(todo)
         return pickings.tracking_label_ids
+
+    def _tracking_delivery_return_labels(self, deliveries):
+        """A return label for each delivery (from the customer to the
+        warehouse, one page, a number of the return sequence), attached with
+        core's return prefix beside its shipping label, made once."""
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        for picking in deliveries.sudo():
+            picking._tracking_lock()  # two workers: one number, one label
+            if picking.tracking_return_label_ref:
+                continue
+            number = self.env["ir.sequence"].next_by_code(RETURN_SEQUENCE)
+            picking.tracking_return_label_ref = number
+            pdf, _fmt = report._render_qweb_pdf(
+                LABEL_REPORT, picking.ids, data={"return_label_on_delivery": True}
+            )
+            label = self.env["ir.attachment"].create(
+                {
+                    "name": f"{self.get_return_label_prefix()}-{number}.pdf",
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": "stock.picking",
+                    "res_id": picking.id,
+                }
+            )
+            picking.message_post(
+                body=self.env._(
+                    "Return label %(number)s for %(carrier)s, printed with the "
+                    "delivery.",
+                    number=number,
+                    carrier=self.name,
+                ),
+                attachment_ids=label.ids,
+            )
 
     def fixed_cancel_shipment(self, pickings):
         if not self.tracking_create_label:

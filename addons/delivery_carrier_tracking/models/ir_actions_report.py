@@ -35,4 +35,6 @@ class IrActionsReport(models.Model):
         unpatched = data.get("report_type") == "pdf" and wkhtmltopdf_unpatched_qt()
         # the HTML preview is drawn by the browser, at size
         data["label_zoom_style"] = f"zoom: {UNPATCHED_QT_ZOOM};" if unpatched else ""
+        # the shipping label report drawn as a delivery's return label
+        data.setdefault("return_label_on_delivery", False)
         return data

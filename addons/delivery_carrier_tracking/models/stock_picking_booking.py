@@ -58,7 +58,8 @@ class StockPicking(models.Model):
     def _tracking_check_carrier_call(self, action):
         """Refuse to book or cancel a shipment that the delivery form would not
         offer (buttons, XML-RPC): only Inventory users, only on done deliveries
-        that are not receipts. Core's call at validation (in _action_done,
+        that are not receipts; a return receipt's pickup (its return label)
+        is cancelled while the return waits. Core's call at validation (in _action_done,
         possibly before the picking's state says done) and the retry cron run
         as superuser, which no RPC call can: they are not checked.
 
@@ -77,9 +78,13 @@ class StockPicking(models.Model):
         self.check_access("write")
         for picking in self:
             reason = False
-            if picking.state != "done":
+            # a return receipt's pickup is cancelled before the parcel comes
+            return_pickup = action == "cancel" and picking._tracking_is_return()
+            if return_pickup and picking.state in ("done", "cancel"):
+                reason = self.env._("the return is already received or cancelled")
+            elif not return_pickup and picking.state != "done":
                 reason = self.env._("it is not done yet")
-            elif picking.picking_type_code == "incoming":
+            elif not return_pickup and picking.picking_type_code == "incoming":
                 reason = self.env._("it is a receipt")
             elif not picking.carrier_id:
                 reason = self.env._("it has no shipping method")

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 
@@ -14,6 +14,14 @@ class StockPicking(models.Model):
     # name_search (a many2one, a scanner typing into a field) finds a
     # delivery or a return by its tracking number(s) too
     _rec_names_search = ("name", "carrier_tracking_ref")
+
+    tracking_return_label_ref = fields.Char(
+        "Return Label Number",
+        copy=False,
+        readonly=True,
+        help="The number of the return label printed with this delivery "
+        "(the method's Generate Return Label): a return of it takes it.",
+    )
 
     def _tracking_is_return(self):
         """Whether this picking's parcel travels from the customer to the
@@ -34,6 +42,11 @@ class StockPicking(models.Model):
                 reason = self.env._("it is already received or cancelled")
             elif not picking.carrier_id:
                 reason = self.env._("it has no shipping method")
+            elif picking.shipment_state == "cancelled":
+                reason = self.env._(
+                    "its return pickup was cancelled with the carrier; cancel "
+                    "this receipt and make a new return"
+                )
             elif not picking.carrier_id.can_generate_return:
                 reason = self.env._(
                     "its shipping method %(carrier)s makes no return labels",
@@ -64,6 +77,29 @@ class StockPicking(models.Model):
         self._tracking_check_return_label()
         super().print_return_label()
         return True
+
+    def cancel_shipment(self):
+        """Core's contract, also for a return receipt's pickup (its return
+        label): its labels are kept, renamed, so that neither core's
+        return_label_ids nor the portal offer the void one again."""
+        res = super().cancel_shipment()
+        returns = self.filtered(lambda p: p._tracking_is_return())
+        if returns:
+            labels = (
+                self.env["ir.attachment"]
+                .sudo()
+                .search(
+                    [
+                        ("res_model", "=", "stock.picking"),
+                        ("res_id", "in", returns.ids),
+                        ("name", "=like", "LabelReturn-%"),
+                    ]
+                )
+            )
+            for label in labels:
+                label.name = f"Cancelled-{label.name}"
+            returns.invalidate_recordset(["return_label_ids", "tracking_label_ids"])
+        return res
 
     @api.model
     def action_open_by_tracking_number(self, tracking_number):

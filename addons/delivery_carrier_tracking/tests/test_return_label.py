@@ -3,7 +3,7 @@ rules), return parcels tracked like any parcel, and their receipt by scan;
 as the warehouse user (no sales rights) who makes labels and receives, and
 as the customer who sees the parcel on the order page."""
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from ..shipment_rules import ACTIVE_SHIPMENT_STATES
@@ -184,3 +184,47 @@ class TestReturnLabel(TrackingCommon):
         self.assertIn("Return parcel", html)
         self.assertIn(f'href="https://track.example.com/t?n={number}"', html)
         self.assertIn("In Transit", html)
+
+    def test_return_label_printed_with_the_delivery(self):
+        """Core's return_label_on_delivery on an in-house method: shipping
+        makes the delivery's QWeb return label (from the customer to the
+        warehouse, its own number) beside its shipping label, once; the
+        return of that delivery takes that number."""
+        with self.assertRaisesRegex(ValidationError, "makes no labels"):
+            self.carrier.copy(
+                {"tracking_create_label": False, "return_label_on_delivery": True}
+            )
+        self.carrier.write(
+            {"return_label_on_delivery": True, "get_return_label_from_portal": True}
+        )
+        delivery = self._validate(self._create_picking())
+        number = delivery.tracking_return_label_ref
+        self.assertRegex(number, r"^RTN\d{8}$")
+        label = delivery.return_label_ids
+        self.assertEqual(label.name, f"LabelReturn-fixed-{number}.pdf")
+        self.assertTrue(label.access_token)  # core's, for the portal
+        # beside the shipping label, which stays the delivery's label
+        self.assertEqual(len(delivery.tracking_label_ids), 1)
+        self.assertNotIn(label, delivery.tracking_label_ids)
+        [page] = self._pdf_pages(label)
+        self.assertIn("RETURN", page)
+        sender, recipient = page.split(" TO ", 1)
+        self.assertIn("Budi Santoso", sender)
+        self.assertIn("Gudang Pusat", recipient)
+        self.assertIn(number, recipient)
+        self.assertNotIn(delivery.carrier_tracking_ref, page)
+        # made once: the contract called again gives the same
+        self.carrier.get_return_label(delivery)
+        delivery.invalidate_recordset()
+        self.assertEqual(delivery.return_label_ids, label)
+        self.assertEqual(delivery.tracking_return_label_ref, number)
+        # its return: the number printed with the delivery
+        returned = self._create_return(delivery)
+        returned.with_user(self.stock_user).print_return_label()
+        self.assertEqual(returned.carrier_tracking_ref, number)
+        action = (
+            self.env["stock.picking"]
+            .with_user(self.stock_user)
+            .action_open_by_tracking_number(number)
+        )
+        self.assertEqual(action["res_id"], returned.id)

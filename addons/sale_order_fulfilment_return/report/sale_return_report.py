@@ -1,10 +1,16 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
+
+# The report's rates: each a ratio of sums over a group's rows (see
+# _read_group_select).
+RATES = ("return_rate", "rts_rate")
 
 
 class SaleReturnReport(models.Model):
     """Delivered and returned quantities side by side, per product, courier,
     reason and origin: the return rate is returned / delivered over any
-    grouping (origin 'carrier' rows make the return-to-sender rate)."""
+    grouping (origin 'carrier' rows make the return-to-sender rate), given
+    as the measures return_rate and rts_rate."""
 
     _name = "sale.return.report"
     _description = "Return Rates"
@@ -30,6 +36,42 @@ class SaleReturnReport(models.Model):
     qty_returned = fields.Float("Returned Qty", readonly=True)
     parcels_delivered = fields.Integer("Delivered Parcels", readonly=True)
     return_count = fields.Integer("Returned Lines", readonly=True)
+    # A row holds either a delivered or a returned quantity: a rate means
+    # something only over a group, where it is the ratio of the group's sums
+    # (never an average of rows' ratios); the rows hold 0.
+    return_rate = fields.Float(
+        "Return Rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Returned quantity over delivered quantity of the group, in %.",
+    )
+    rts_rate = fields.Float(
+        "Return-to-Sender Rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Quantity the carrier brought back (undelivered parcels) over "
+        "delivered quantity of the group, in %.",
+    )
+
+    def _read_group_select(self, aggregate_spec, query):
+        """A rate over a group, whatever aggregate is asked: 100 × the group's
+        returned quantity (all of it, or the carrier's returns only) / its
+        delivered quantity; empty when nothing was delivered."""
+        fname = aggregate_spec.split(":")[0]
+        if fname not in RATES:
+            return super()._read_group_select(aggregate_spec, query)
+        returned = self._field_to_sql(self._table, "qty_returned", query)
+        delivered = self._field_to_sql(self._table, "qty_delivered", query)
+        if fname == "rts_rate":
+            origin = self._field_to_sql(self._table, "origin", query)
+            returned = SQL(
+                "CASE WHEN %s = 'carrier' THEN %s ELSE 0 END", origin, returned
+            )
+        return SQL(
+            "100.0 * SUM(%s) / NULLIF(SUM(%s), 0)",
+            returned,
+            delivered,
+        )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -54,7 +96,9 @@ class SaleReturnReport(models.Model):
                         SELECT min(m2.id) FROM stock_move m2
                         WHERE m2.picking_id = p.id AND m2.state = 'done'
                     ) THEN 1 ELSE 0 END AS parcels_delivered,
-                    0 AS return_count
+                    0 AS return_count,
+                    0.0 AS return_rate,
+                    0.0 AS rts_rate
                 FROM stock_move m
                 JOIN stock_picking p ON p.id = m.picking_id
                 JOIN stock_picking_type t ON t.id = p.picking_type_id
@@ -84,7 +128,9 @@ class SaleReturnReport(models.Model):
                     0.0 AS qty_delivered,
                     l.quantity AS qty_returned,
                     0 AS parcels_delivered,
-                    1 AS return_count
+                    1 AS return_count,
+                    0.0 AS return_rate,
+                    0.0 AS rts_rate
                 FROM sale_return_line l
                 JOIN sale_return r ON r.id = l.return_id
                 JOIN sale_order_line sol ON sol.id = l.sale_line_id

@@ -78,3 +78,32 @@ class TestReturnLabel(ReturnCase):
         [activity] = ret.activity_ids
         self.assertIn("carrier refused the pickup address", activity.note)
         self.assertEqual(activity.user_id, self.own)
+
+    def test_cancelled_pickup_shown_on_the_return(self):
+        """The warehouse cancels the return's pickup with its carrier (core's
+        cancel_shipment on the return receipt): the return says so in its
+        chatter and the customer no longer gets the void label."""
+        order = self.delivered_order(qty=1.0)
+        ret = self.return_of(self.ask(order))
+        with self.provider(make_label):
+            ret.with_user(self.own).action_approve()
+            picking = ret.return_picking_ids
+            picking.carrier_tracking_ref = "RTN-PICKUP-1"
+            self.assertTrue(ret._get_portal_labels())
+            with patch.object(
+                type(self.env["delivery.carrier"]),
+                "fixed_cancel_shipment",
+                lambda _carrier, _pickings: None,
+                create=True,
+            ):
+                picking.with_user(self.warehouse).cancel_shipment()
+            self.assertFalse(ret._get_portal_labels())
+            status = ret.with_user(self.portal).get_return_status()[0]
+            self.assertIs(status["has_label"], False)
+            self.assertEqual(status["tracking_numbers"], [])
+            [note] = ret.message_ids.filtered(
+                lambda m: "return pickup" in (m.body or "")
+            )
+            self.assertIn("RTN-PICKUP-1", note.body)
+            self.assertIn("its return label is void", note.body)
+            self.assertEqual(ret.state, "approved")

@@ -1,5 +1,6 @@
 import xmlrpc.client
 
+from odoo import fields
 from odoo.addons.sale_order_fulfilment.tests.common import create_order, pay
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
@@ -403,3 +404,54 @@ class TestReturnReport(ReturnCase):
             ["qty_returned:sum"],
         )
         self.assertEqual((reason, origin, returned), (self.damaged, "customer", 1.0))
+
+    def test_rates_are_ratios_of_the_groups_sums(self):
+        """Return and return-to-sender rates per group: 100 × returned /
+        delivered of the group, not the average of its orders' rates."""
+        customer = self.delivered_order(qty=2.0)
+        ret = self.return_of(self.ask(customer, qty=1.0, reason=self.damaged))
+        ret.with_user(self.own).action_approve()
+        rts = self.delivered_order(qty=2.0)
+        picking = self.delivery(rts)
+        picking.carrier_tracking_ref = f"KT{rts.id:06d}"
+        picking.sudo()._tracking_apply_events(
+            [
+                {
+                    "event_time": fields.Datetime.now(),
+                    "shipment_state": "returned",
+                    "status_code": "returned",
+                    "description": "",
+                }
+            ]
+        )
+        self.assertEqual(picking.rts_return_id.line_ids.quantity, 2.0)
+        kept = self.delivered_order(qty=6.0)
+        self.env.flush_all()
+        Report = self.env["sale.return.report"]
+        domain = [("product_id", "=", self.product.id)]
+        measures = ["qty_delivered:sum", "qty_returned:sum", "return_rate:avg"]
+        measures.append("rts_rate:avg")
+        # the product: 3 of 10 back (the average of the orders' rates: 50 %),
+        # 2 of 10 by the carrier
+        [(product, *figures)] = Report._read_group(domain, ["product_id"], measures)
+        self.assertEqual(product, self.product)
+        self.assertEqual(figures, [10.0, 3.0, 30.0, 20.0])
+        per_order = {
+            order: tuple(figures)
+            for order, *figures in Report._read_group(
+                domain, ["order_id"], ["return_rate:sum", "rts_rate:max"]
+            )
+        }
+        self.assertEqual(
+            per_order, {customer: (50.0, 0.0), rts: (100.0, 100.0), kept: (0.0, 0.0)}
+        )
+        # a group with nothing delivered (a reason's rows) has no rate
+        rows = Report._read_group(
+            domain + [("reason_id", "=", self.damaged.id)], [], ["return_rate:avg"]
+        )
+        self.assertEqual(rows, [(False,)])
+        # as the pivot asks it (web_read_group), totals included
+        [group] = Report.web_read_group(
+            domain, ["return_rate:avg", "rts_rate:avg"], ["product_id"]
+        )["groups"]
+        self.assertEqual((group["return_rate"], group["rts_rate"]), (30.0, 20.0))
