@@ -1,6 +1,15 @@
+import hashlib
+import json
+import time
+
 from odoo import models
 
 from ..checkout_services import normalize_services
+
+# One checkout page asks for the same rates several times (method list, each
+# service's price, the chosen method, the order summary): one provider answer
+# serves them all while the cart, the address and the weight stay the same.
+CHECKOUT_RATES_SECONDS = 600
 
 
 class DeliveryCarrier(models.Model):
@@ -18,7 +27,8 @@ class DeliveryCarrier(models.Model):
     and its ``<type>_rate_shipment`` / the order's ``set_delivery_line`` price
     and record the service named in the context's ``checkout_service``, else
     the one chosen on the order, else the cheapest; its booking books the
-    service recorded on the order."""
+    service recorded on the order. ``_checkout_cached_rates`` keeps a
+    provider's answer on the order."""
 
     _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
 
@@ -41,3 +51,30 @@ class DeliveryCarrier(models.Model):
             return []
         services = self._checkout_provider_method("checkout_services")(order)
         return normalize_services(services)
+
+    def _checkout_cached_rates(self, order, request, fetch):
+        """The provider's answer to `request` (JSON-able: the rates request's
+        fields) for `order`: ``fetch()`` once per method, request and 10
+        minutes, the answer kept on the order (``checkout_rates_cache``,
+        written as sudo: the public checkout reads its cart so). A failure
+        raises from ``fetch`` and is not kept. Unsaved orders are not cached."""
+        self.ensure_one()
+        if not order.id:
+            return fetch()
+        key = hashlib.sha256(
+            json.dumps([self.id, request], sort_keys=True, default=str).encode()
+        ).hexdigest()
+        order_sudo = order.sudo()
+        now = time.time()
+        cache = {
+            cache_key: entry
+            for cache_key, entry in (order_sudo.checkout_rates_cache or {}).items()
+            if isinstance(entry, dict)
+            and now - entry.get("at", 0) < CHECKOUT_RATES_SECONDS
+        }
+        if key in cache:
+            return cache[key]["answer"]
+        answer = fetch()
+        cache[key] = {"at": now, "answer": answer}
+        order_sudo.checkout_rates_cache = cache
+        return answer

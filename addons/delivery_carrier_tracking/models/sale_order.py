@@ -1,9 +1,13 @@
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    # {hash of a method's rates request: {at: epoch, answer: ...}}
+    # (delivery.carrier._checkout_cached_rates)
+    checkout_rates_cache = fields.Json(copy=False, prefetch=False)
 
     def _set_checkout_service(self, carrier, code):
         """The customer picks the service `code` of `carrier` (a method that

@@ -1,5 +1,6 @@
 import logging
 import math
+import re
 
 from odoo import fields, models
 from odoo.exceptions import UserError
@@ -17,6 +18,13 @@ def _amount(value):
         return 0.0
 
 
+def _etd_hours(etd):
+    """Upper bound in hours of KiriminAja's delivery time in days ("1-2",
+    "1"); None when it names none."""
+    days = [int(part) for part in re.findall(r"\d+", etd or "")]
+    return max(days) * 24 if days else None
+
+
 def _fee(rule, base, minimum=0.0):
     """A fee of KiriminAja's ``setting``: "3%" of base, or a flat amount,
     at least ``minimum``."""
@@ -32,49 +40,126 @@ class DeliveryCarrier(models.Model):
     _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
 
     def kiriminaja_rate_shipment(self, order):
-        """Checkout price of this method's courier service (core contract)."""
+        """Checkout price of a courier service (core contract): the one named
+        in the context's ``checkout_service`` (rate shopping), else the one
+        recorded on the order, else the method's; ``kiriminaja_service`` in
+        the answer names it."""
         self.ensure_one()
         try:
-            services = self._kiriminaja_rate_services(order)
+            service = self._kiriminaja_priced_service(order)
         except (UserError, KiriminAjaError) as error:
             return self._kiriminaja_rate_failed(order, error)
-        key = (self.kiriminaja_courier.lower(), self.kiriminaja_service.upper())
-        service = next(
-            (s for s in services if (s["courier"], s["service"]) == key), None
-        )
         if not service:
-            label = " ".join(key).upper()
+            label = self.env.context.get("checkout_service") or self._kiriminaja_code()
             return self._kiriminaja_no_rate(
                 self.env._(
-                    "%(service)s does not deliver to this address.", service=label
+                    "%(service)s does not deliver to this address.",
+                    service=label.replace(":", " ").upper(),
                 )
             )
-        rupiah = service["price"] + service["insurance_fee"]
         return {
             "success": True,
             "price": self._kiriminaja_convert(
-                rupiah,
+                service["price"] + service["insurance_fee"],
                 self.env.ref("base.IDR"),
                 order.company_id.currency_id,
                 order.company_id,
             ),
             "error_message": False,
             "warning_message": False,
+            "kiriminaja_service": service["code"],
         }
+
+    def _kiriminaja_code(self, courier=None, service=None):
+        """A service's code within the method ("jne:REG23"), the method's own
+        by default."""
+        courier = courier or self.kiriminaja_courier or ""
+        service = service or self.kiriminaja_service or ""
+        return f"{courier.lower()}:{service.upper()}"
+
+    def _kiriminaja_priced_service(self, order):
+        """The service priced for the order, from _kiriminaja_rate_services:
+        with several courier services, the one named in the context's
+        ``checkout_service`` (None if not offered), else the one recorded on
+        the order, else the method's, else the cheapest; otherwise the
+        method's. None when KiriminAja does not offer it."""
+        by_code = {s["code"]: s for s in self._kiriminaja_rate_services(order)}
+        if not self.kiriminaja_rate_shopping:
+            return by_code.get(self._kiriminaja_code())
+        wanted = self.env.context.get("checkout_service")
+        if wanted:
+            return by_code.get(wanted)
+        if order.carrier_id == self and order.kiriminaja_service_code in by_code:
+            return by_code[order.kiriminaja_service_code]
+        return by_code.get(self._kiriminaja_code()) or min(
+            by_code.values(),
+            key=lambda s: s["price"] + s["insurance_fee"],
+            default=None,
+        )
+
+    def _kiriminaja_offers_checkout_services(self):
+        """Rate shopping (delivery_carrier_tracking's checkout contract)."""
+        return self.kiriminaja_rate_shopping
+
+    def _kiriminaja_checkout_services(self, order):
+        """The services KiriminAja prices for the order in the checkout
+        contract's words (delivery_carrier_tracking/checkout_services.py),
+        prices in the order's currency; [] when KiriminAja cannot price them
+        (the method's rate says why)."""
+        try:
+            services = self._kiriminaja_rate_services(order, cod=True)
+            chosen = self._kiriminaja_priced_service(order)
+        except (UserError, KiriminAjaError):
+            return []
+        idr = self.env.ref("base.IDR")
+
+        def convert(rupiah):
+            return self._kiriminaja_convert(
+                rupiah, idr, order.currency_id, order.company_id
+            )
+
+        return [
+            {
+                "code": service["code"],
+                "courier": service["courier"],
+                "service": service["service"],
+                "name": service["name"],
+                "price": convert(service["price"] + service["insurance_fee"]),
+                "currency": order.currency_id.name,
+                "etd": service["etd"]
+                and self.env._("%(range)s days", range=service["etd"]),
+                "etd_hours": _etd_hours(service["etd"]),
+                "cod": service["cod"],
+                "cod_fee": convert(service["cod_fee"]),
+                "selected": bool(
+                    chosen
+                    and service["code"] == chosen["code"]
+                    and order.carrier_id == self
+                ),
+            }
+            for service in services
+        ]
 
     def _kiriminaja_rate_services(self, order, cod=False):
         """Every service KiriminAja prices for the order's parcel, in one
         request: a list of dicts ``courier``, ``service``, ``name``, ``price``
         (rupiah), ``cod_fee`` (when ``cod`` and the service takes COD, else
         0), ``insurance_fee`` (when the method insures), ``cod`` (whether it
-        takes COD) and ``etd`` (days, KiriminAja's text)."""
+        takes COD), ``etd`` (days, KiriminAja's text) and ``code``
+        ("jne:REG23"). KiriminAja is asked once per method, cart, address and
+        weight (the answer is kept on the order)."""
         self.ensure_one()
         self._kiriminaja_check_idr(order.company_id)
         warehouse = order.warehouse_id.partner_id or order.company_id.partner_id
         idr = self.env.ref("base.IDR")
+        # the goods' value: not the delivery line priced from it
+        goods = order.order_line.filtered(lambda line: not line.is_delivery)
         item_value = round(
             self._kiriminaja_convert(
-                order.amount_untaxed, order.currency_id, idr, order.company_id
+                sum(goods.mapped("price_subtotal")),
+                order.currency_id,
+                idr,
+                order.company_id,
             )
         )
         payload = {
@@ -85,14 +170,22 @@ class DeliveryCarrier(models.Model):
             "insurance": 1 if self.kiriminaja_insurance else 0,
             "courier": [self.kiriminaja_courier.lower()],
         }
+        results = self._checkout_cached_rates(
+            order,
+            [self.sudo()._kiriminaja_base_url(), payload],
+            lambda: self._kiriminaja_client().shipping_price(payload),
+        )
         services = []
-        for result in self._kiriminaja_client().shipping_price(payload):
+        for result in results:
             setting = result.get("setting") or {}
             takes_cod = bool(result.get("cod"))
+            courier = str(result.get("service", "")).lower()
+            service = str(result.get("service_type", "")).upper()
             services.append(
                 {
-                    "courier": str(result.get("service", "")).lower(),
-                    "service": str(result.get("service_type", "")).upper(),
+                    "code": self._kiriminaja_code(courier, service),
+                    "courier": courier,
+                    "service": service,
                     "name": str(result.get("service_name", "")),
                     "price": _amount(result.get("cost")),
                     "cod": takes_cod,

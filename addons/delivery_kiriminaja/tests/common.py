@@ -7,7 +7,7 @@ from .kiriminaja_server import KiriminAjaStandIn
 API_KEY = "kiriminaja-test-key-0123456789"
 
 
-class KiriminAjaCommon(TransactionCase):
+class KiriminAjaShop:
     """The stand-in for the class, requests reaching it unchanged (Odoo's
     test harness otherwise raises every timeout below 10 s), and a shop:
     a Jakarta warehouse, a Bandung customer, a weighed product and a JNE
@@ -73,3 +73,7 @@ class KiriminAjaCommon(TransactionCase):
                 ],
             }
         )
+
+
+class KiriminAjaCommon(KiriminAjaShop, TransactionCase):
+    pass
