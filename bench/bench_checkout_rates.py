@@ -155,7 +155,7 @@ def prepare(env, standin_url):
         "6 services, one method": [
             carrier(
                 "Biteship couriers",
-                biteship_rate_shopping=True,
+                checkout_rate_shopping=True,
                 biteship_services=", ".join(SIX),
             ).id
         ],

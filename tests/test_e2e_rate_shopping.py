@@ -45,7 +45,7 @@ def rate_shopping(odoo_server, shop, biteship):
             "is_published": True,
             "biteship_api_key": biteship.api_key,
             "biteship_base_url": biteship.url,
-            "biteship_rate_shopping": True,
+            "checkout_rate_shopping": True,
             "biteship_services": SERVICES,
             "tracking_webhook_secret": e2e_data.BITESHIP_WEBHOOK_SECRET,
         },

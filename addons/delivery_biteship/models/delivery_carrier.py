@@ -41,12 +41,6 @@ class DeliveryCarrier(models.Model):
     biteship_courier_type = fields.Char(
         "Courier Service", help="Biteship service code of that courier, e.g. reg."
     )
-    biteship_rate_shopping = fields.Boolean(
-        "Several Courier Services",
-        help="Offer the customer every service listed below at checkout, each "
-        "with its price and delivery time, from one Biteship rates request; "
-        "the service the customer chooses is booked at validation.",
-    )
     biteship_services = fields.Char(
         "Courier Services",
         default="jne:reg, jnt:ez, sicepat:reg, anteraja:reg, gojek:instant, "
@@ -89,14 +83,14 @@ class DeliveryCarrier(models.Model):
         "delivery_type",
         "biteship_courier_company",
         "biteship_courier_type",
-        "biteship_rate_shopping",
+        "checkout_rate_shopping",
         "biteship_services",
         "biteship_timeout",
         "biteship_poll_workers",
     )
     def _check_biteship(self):
         for carrier in self.filtered(lambda c: c.delivery_type == "biteship"):
-            if carrier.biteship_rate_shopping:
+            if carrier.checkout_rate_shopping:
                 carrier._biteship_services()  # raises on a bad list
             elif not (
                 carrier.biteship_courier_company and carrier.biteship_courier_type

@@ -39,8 +39,8 @@ class DeliveryCarrier(models.Model):
         (or given in the context as ``checkout_service``), else the cheapest;
         ``biteship_service`` in the answer names it."""
         self.ensure_one()
-        if self.biteship_rate_shopping:
-            return self._biteship_rate_shopping_shipment(order)
+        if self.checkout_rate_shopping:
+            return self._checkout_rate_shopping_shipment(order)
         try:
             self._biteship_check_idr_rate(order.company_id)
             answer = self._biteship_client().get_rates(
@@ -69,7 +69,7 @@ class DeliveryCarrier(models.Model):
             )
         return self._biteship_rate(order, service["price"])
 
-    def _biteship_rate_shopping_shipment(self, order):
+    def _checkout_rate_shopping_shipment(self, order):
         try:
             self._biteship_check_idr_rate(order.company_id)
             options = self._biteship_rate_options(order)
@@ -198,7 +198,7 @@ class DeliveryCarrier(models.Model):
         send: instant couriers only when both ends have coordinates."""
         origin, destination = self._biteship_order_coordinates(order)
         located = bool(origin and destination)
-        if self.biteship_rate_shopping:
+        if self.checkout_rate_shopping:
             companies = [company for company, _service in self._biteship_services()]
         else:
             companies = [self.biteship_courier_company]
@@ -326,7 +326,7 @@ class DeliveryCarrier(models.Model):
 
     def _biteship_offers_checkout_services(self):
         """Rate shopping (delivery_carrier_tracking's checkout contract)."""
-        return self.biteship_rate_shopping
+        return self.checkout_rate_shopping
 
     def _biteship_checkout_services(self, order):
         """The rate options in the checkout contract's words
@@ -368,7 +368,7 @@ class DeliveryCarrier(models.Model):
         self.ensure_one()
         order = picking.sale_id
         if (
-            self.biteship_rate_shopping
+            self.checkout_rate_shopping
             and order.carrier_id == self
             and order.biteship_courier_company
         ):

@@ -131,7 +131,7 @@ class DeliveryCarrier(models.Model):
         ):
             carriers = carriers.filtered(
                 lambda c: (
-                    c.biteship_rate_shopping or c.biteship_courier_company == company
+                    c.checkout_rate_shopping or c.biteship_courier_company == company
                 )
             )
         return carriers.with_env(self.env)

@@ -48,7 +48,7 @@ class SaleOrder(models.Model):
             False,
         )
         vals["biteship_service_price"] = 0.0
-        if carrier.delivery_type == "biteship" and carrier.biteship_rate_shopping:
+        if carrier.delivery_type == "biteship" and carrier.checkout_rate_shopping:
             try:
                 options = carrier._biteship_rate_options(self)
             except (BiteshipError, UserError):

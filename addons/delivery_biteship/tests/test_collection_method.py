@@ -18,7 +18,7 @@ class TestBiteshipCollectionMethod(BiteshipCommon):
         # wahana's deno: drop-off only, as in the rates docs' example
         cls.shopping = cls._create_biteship_carrier(
             "Biteship pickup or drop-off",
-            biteship_rate_shopping=True,
+            checkout_rate_shopping=True,
             biteship_services="jne:reg, wahana:deno",
         )
         cls.deno = cls._create_biteship_carrier(

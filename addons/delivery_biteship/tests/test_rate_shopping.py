@@ -17,7 +17,7 @@ class TestBiteshipRateShopping(BiteshipCommon):
         super().setUpClass()
         cls.shopping = cls._create_biteship_carrier(
             "Biteship couriers",
-            biteship_rate_shopping=True,
+            checkout_rate_shopping=True,
             biteship_services=SIX,
         )
         cls.idr = cls.env.ref("base.IDR")
@@ -279,4 +279,4 @@ class TestBiteshipRateShopping(BiteshipCommon):
             self.shopping.biteship_services = " , "
         # a single-service method still needs its courier and service
         with self.assertRaisesRegex(ValidationError, "courier company"):
-            self.shopping.biteship_rate_shopping = False
+            self.shopping.checkout_rate_shopping = False

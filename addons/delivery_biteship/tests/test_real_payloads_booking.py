@@ -276,7 +276,7 @@ class TestRealPayloadsBooking(BiteshipCommon):
         super().setUpClass()
         cls.shopping = cls._create_biteship_carrier(
             "Biteship replayed",
-            biteship_rate_shopping=True,
+            checkout_rate_shopping=True,
             biteship_services="jne:reg",
         )
         cls.shopper = new_test_user(

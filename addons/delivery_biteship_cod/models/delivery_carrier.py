@@ -137,7 +137,7 @@ class DeliveryCarrier(models.Model):
         chosen on the order (or in the context) in rate-shopping mode, else
         the method's fixed one."""
         self.ensure_one()
-        if not self.biteship_rate_shopping:
+        if not self.checkout_rate_shopping:
             return self.biteship_courier_company, self.biteship_courier_type
         options = self._biteship_rate_options(order)
         if not options:

@@ -52,7 +52,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         )
         cls.shopping = cls._create_carrier(
             "Biteship couriers",
-            biteship_rate_shopping=True,
+            checkout_rate_shopping=True,
             biteship_services=SERVICES,
             **common,
         )

@@ -34,7 +34,7 @@ class DeliveryCarrier(models.Model):
     def _biteship_scorecard_checkout_keys(self, _order):
         """One courier service, or none for a rate-shopping method: each of
         its services carries its own badge (the checkout's service list)."""
-        if self.biteship_rate_shopping:
+        if self.checkout_rate_shopping:
             return []
         return [
             scorecard_key(self.biteship_courier_company, self.biteship_courier_type)

@@ -44,7 +44,7 @@ class TestBiteshipScorecard(BiteshipCommon, ScorecardCommon):
         super().setUpClass()
         cls.shopping = cls._create_biteship_carrier(
             "Biteship couriers",
-            biteship_rate_shopping=True,
+            checkout_rate_shopping=True,
             biteship_services="jne:reg, jnt:ez, sicepat:reg, anteraja:reg",
         )
 

@@ -2,7 +2,7 @@ import hashlib
 import json
 import time
 
-from odoo import models
+from odoo import fields, models
 
 from ..checkout_services import normalize_services
 
@@ -31,6 +31,16 @@ class DeliveryCarrier(models.Model):
     provider's answer on the order."""
 
     _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
+
+    # One option for every provider (its form shows it where its services
+    # are configured); the provider's hook says whether it can list them.
+    checkout_rate_shopping = fields.Boolean(
+        "Several Courier Services",
+        help="At checkout, list every courier service this method's provider "
+        "prices for the cart, each with its price and delivery time (cheapest "
+        "and fastest marked), from one provider request, and let the customer "
+        "choose; the chosen service is the one booked.",
+    )
 
     def _checkout_provider_method(self, suffix):
         self.ensure_one()

@@ -35,13 +35,6 @@ class DeliveryCarrier(models.Model):
         "Service Code",
         help="KiriminAja's service_type of that courier, e.g. REG23.",
     )
-    kiriminaja_rate_shopping = fields.Boolean(
-        "Several Courier Services",
-        help="At checkout, list every service KiriminAja prices for the "
-        "courier (price, delivery time, cheapest and fastest) and let the "
-        "customer choose; the service code above is the one picked when the "
-        "customer has not chosen.",
-    )
     kiriminaja_insurance = fields.Boolean(
         "Insure Shipments",
         help="Insure each shipment for the value of its goods (in rupiah).",

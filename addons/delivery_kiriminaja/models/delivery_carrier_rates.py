@@ -84,7 +84,7 @@ class DeliveryCarrier(models.Model):
         the order, else the method's, else the cheapest; otherwise the
         method's. None when KiriminAja does not offer it."""
         by_code = {s["code"]: s for s in self._kiriminaja_rate_services(order)}
-        if not self.kiriminaja_rate_shopping:
+        if not self.checkout_rate_shopping:
             return by_code.get(self._kiriminaja_code())
         wanted = self.env.context.get("checkout_service")
         if wanted:
@@ -99,7 +99,7 @@ class DeliveryCarrier(models.Model):
 
     def _kiriminaja_offers_checkout_services(self):
         """Rate shopping (delivery_carrier_tracking's checkout contract)."""
-        return self.kiriminaja_rate_shopping
+        return self.checkout_rate_shopping
 
     def _kiriminaja_checkout_services(self, order):
         """The services KiriminAja prices for the order in the checkout

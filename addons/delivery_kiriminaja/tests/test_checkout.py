@@ -12,7 +12,7 @@ class TestCheckoutServices(KiriminAjaCommon):
 
     def setUp(self):
         super().setUp()
-        self.carrier.kiriminaja_rate_shopping = True
+        self.carrier.checkout_rate_shopping = True
 
     def test_services_listed_with_badges(self):
         order = self._order(qty=1)
@@ -99,7 +99,7 @@ class TestCheckoutAsPortal(KiriminAjaShop, HttpCaseWithUserPortal):
             }
         )
         cls.product.write({"is_published": True, "sale_ok": True})
-        cls.carrier.write({"kiriminaja_rate_shopping": True, "is_published": True})
+        cls.carrier.write({"checkout_rate_shopping": True, "is_published": True})
 
     def setUp(self):
         super().setUp()

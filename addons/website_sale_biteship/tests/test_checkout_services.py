@@ -37,7 +37,7 @@ class TestCheckoutServices(BiteshipStandInMixin, HttpCaseWithUserPortal):
                 "is_published": True,
                 "biteship_api_key": API_KEY,
                 "biteship_base_url": cls.server.url,
-                "biteship_rate_shopping": True,
+                "checkout_rate_shopping": True,
                 "biteship_services": "jne:reg, jnt:ez, sicepat:reg, anteraja:reg, "
                 "gojek:instant, grab:instant",
                 "biteship_timeout": 2.0,
