@@ -1,3 +1,4 @@
 from . import delivery_carrier
 from . import delivery_carrier_rates
 from . import res_partner
+from . import delivery_carrier_shipping
