@@ -1,7 +1,7 @@
 {
     "name": "KiriminAja Shipping",
-    "summary": "KiriminAja (JNE, J&T, SiCepat, ...): address areas and rates on the "
-    "generic carrier contract",
+    "summary": "KiriminAja (JNE, J&T, SiCepat, ...): address areas, rates and "
+    "booking on the generic carrier contract",
     "version": "18.0.1.0.0",
     "category": "Inventory/Delivery",
     "license": "LGPL-3",

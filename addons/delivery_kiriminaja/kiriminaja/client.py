@@ -27,6 +27,9 @@ DEFAULT_TIMEOUT = (5.0, 30.0)
 DISTRICT_BY_NAME = "/api/mitra/v2/get_address_by_name"
 SUBDISTRICT_BY_NAME = "/api/mitra/v2/get_subdistrict_by_name"
 SHIPPING_PRICE = "/api/mitra/v6.1/shipping_price"
+SCHEDULES = "/api/mitra/v2/schedules"
+REQUEST_PICKUP = "/api/mitra/v6.1/request_pickup"
+TRACKING = "/api/mitra/tracking"
 
 
 class KiriminAjaError(Exception):
@@ -109,6 +112,33 @@ class KiriminAjaClient:
         if not isinstance(results, list):
             raise KiriminAjaBadResponse("KiriminAja's prices came without results.")
         return results
+
+    def schedules(self):
+        """Pickup windows KiriminAja offers: ``[{"clock": "YYYY-MM-DD
+        HH:mm:ss", "until", "expired" (epoch), "libur" (holiday)}]``."""
+        schedules = self._request(SCHEDULES, {}).get("schedules")
+        if not isinstance(schedules, list):
+            raise KiriminAjaBadResponse("KiriminAja's schedules came without a list.")
+        return schedules
+
+    def request_pickup(self, payload):
+        """Create the orders of ``payload["packages"]`` (request_pickup): the
+        whole answer (``details``, ``pickup_number``, ``payment_status``)."""
+        return self._request(REQUEST_PICKUP, payload)
+
+    def tracking(self, order_id):
+        """The package of our ``order_id``: the answer's ``details`` and
+        ``histories``; None when KiriminAja has no such package."""
+        try:
+            answer = self._request(TRACKING, {"order_id": order_id})
+        except KiriminAjaRequestError as error:
+            # the documented refusal of an unknown order id
+            if "not found" in str(error).lower():
+                return None
+            raise
+        if not isinstance(answer.get("details"), dict):
+            raise KiriminAjaBadResponse("KiriminAja's tracking came without details.")
+        return answer
 
     # -- plumbing ----------------------------------------------------------
 

@@ -2,3 +2,4 @@ from . import delivery_carrier
 from . import delivery_carrier_rates
 from . import res_partner
 from . import sale_order
+from . import delivery_carrier_shipping

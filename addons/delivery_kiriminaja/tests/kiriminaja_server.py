@@ -24,11 +24,38 @@ breaking one fails here as it would there.
   ``etd``, ``cod``, ``setting`` with ``cod_fee`` / ``minimum_cod_fee``,
   ``insurance``).
 
+- Pickup Schedule (/docs/express/schedule, POST /api/mitra/v2/schedules):
+  ``schedules: [{"clock": "YYYY-MM-DD HH:mm:ss", "until": "HH:mm",
+  "expired": epoch, "libur": bool}]``.
+- Create Order Express (/docs/order/express, POST
+  /api/mitra/v6.1/request_pickup): sender ``address`` (10-200 chars),
+  ``phone`` (9-13 digits, 08... or 62...), ``name`` (1-50), ``kecamatan_id``
+  (int), ``zipcode`` (max 5, nullable), ``schedule`` ("YYYY-MM-DD
+  HH:mm:ss", /docs/order/express v6.2), ``packages`` (min 1), each with
+  ``order_id`` (max 20, "must have a string prefix"), ``destination_name``
+  (max 50), ``destination_phone`` (as ``phone``), ``destination_address``
+  (10-200), ``destination_kecamatan_id`` (int), ``weight`` (grams), ``width``
+  / ``length`` / ``height`` (cm, int >= 1), ``item_value``,
+  ``shipping_cost``, ``service``, ``service_type``, ``cod`` (int: "fill 0
+  for a non-COD package"). The answer's own fields are not in the doc: the
+  stand-in answers ``details`` per package and ``pickup_number``, and the
+  client relies on none of them (a package is known by our order_id). A
+  reused order_id is refused here: the doc gives no answer for it, so
+  the client must never send one twice (it looks the id up first).
+- The AWB comes later ("AWB Confirmed (Webhooks)", /docs/order/express;
+  processed_packages, /docs/webhook/event): ``process()`` gives it.
+- Tracking Order Express (/docs/order/tracking, POST /api/mitra/tracking):
+  ``{"order_id": str(max 20)}`` (our order id or the AWB) -> ``details``
+  (``awb``, ``order_id``, ``service``, ``service_name``, ``costs``...) and
+  ``histories``; an unknown id is ``status: false``, ``text: "data not
+  found"`` (the failure answer of /docs/order/tracking-instant).
+
 The areas and prices are invented test data (the doc's own example ids for
 "Ngemplak", which names two districts).
 """
 
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,6 +83,24 @@ SERVICES = [
     ("sicepat", "SIUNT", "SiCepat REG", 12000, "1-2", True),
 ]
 
+PHONE_RE = re.compile(r"(08|62)[0-9]{7,11}")
+ORDER_ID_RE = re.compile(r"[A-Za-z]+[A-Za-z0-9-]*")
+SCHEDULE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+SCHEDULES = [
+    {
+        "clock": "2030-02-15 14:00:00",
+        "until": "16:00",
+        "expired": 1897000000,
+        "libur": True,
+    },
+    {
+        "clock": "2030-02-16 08:00:00",
+        "until": "11:00",
+        "expired": 1897000000,
+        "libur": False,
+    },
+]
+
 NOT_AUTHENTICATED = (401, {"status": False, "text": "Unauthenticated."})
 
 
@@ -71,6 +116,8 @@ class KiriminAjaStandIn:
         self.requests = []  # (path, body) of each authenticated call
         self.delay = 0.0
         self.broken = None  # (status, raw body) answered to every call
+        self.lose_answer_of = None  # a path whose next call is done, unanswered
+        self.orders = {}  # order_id -> package as booked, with its "awb"
         self._httpd = None
 
     def start(self):
@@ -87,6 +134,13 @@ class KiriminAjaStandIn:
         self.requests.clear()
         self.delay = 0.0
         self.broken = None
+        self.lose_answer_of = None
+        self.orders.clear()
+
+    def process(self, order_id):
+        """KiriminAja validated the package: its AWB (processed_packages)."""
+        self.orders[order_id]["awb"] = f"JNE{len(self.orders):010d}"
+        return self.orders[order_id]["awb"]
 
     @property
     def url(self):
@@ -117,6 +171,9 @@ class KiriminAjaStandIn:
             method, answer = route(self, body)
         except ApiError as error:
             return error.status, {"status": False, "text": error.text}
+        if path == self.lose_answer_of:
+            self.lose_answer_of = None
+            return None  # done, but the answer never reaches the client
         return 200, {"status": True, "text": "Success", "method": method, **answer}
 
     @staticmethod
@@ -199,8 +256,112 @@ class KiriminAjaStandIn:
         }
         return "shipping_price", {"details": details, "results": results}
 
+    def schedules(self, _body):
+        return "schedules", {"schedules": SCHEDULES}
+
+    @staticmethod
+    def _text(body, field, low, high, where=""):
+        value = body.get(field)
+        if not isinstance(value, str) or not low <= len(value) <= high:
+            raise ApiError(
+                422, f"The {where}{field} must be a text of {low} to {high} characters."
+            )
+        return value
+
+    def _phone(self, body, field, where=""):
+        if not PHONE_RE.fullmatch(self._text(body, field, 9, 13, where)):
+            raise ApiError(422, f"The {where}{field} must start with 08 or 62.")
+
+    def _int(self, body, field, where="", low=None):
+        value = body.get(field)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ApiError(422, f"The {where}{field} field is required (integer).")
+        if low is not None and value < low:
+            raise ApiError(422, f"The {where}{field} must be at least {low}.")
+        return value
+
+    def request_pickup(self, body):
+        districts = {row[0] for row in DISTRICTS}
+        self._text(body, "address", 10, 200)
+        self._phone(body, "phone")
+        self._text(body, "name", 1, 50)
+        if self._int(body, "kecamatan_id") not in districts:
+            raise ApiError(422, "The selected kecamatan_id is invalid.")
+        zipcode = body.get("zipcode")
+        if zipcode is not None and (not isinstance(zipcode, str) or len(zipcode) > 5):
+            raise ApiError(422, "The zipcode may not be greater than 5 characters.")
+        schedule = body.get("schedule")
+        if not isinstance(schedule, str) or not SCHEDULE_RE.fullmatch(schedule):
+            raise ApiError(422, "The schedule must be YYYY-MM-DD HH:mm:ss.")
+        packages = body.get("packages")
+        if not isinstance(packages, list) or not packages:
+            raise ApiError(422, "The packages must have at least 1 item.")
+        services = {(row[0], row[1]): row for row in SERVICES}
+        for index, package in enumerate(packages):
+            where = f"packages.{index}."
+            order_id = self._text(package, "order_id", 1, 20, where)
+            if not ORDER_ID_RE.fullmatch(order_id):
+                raise ApiError(422, f"The {where}order_id must have a string prefix.")
+            if order_id in self.orders:
+                raise ApiError(422, f"The {where}order_id has already been taken.")
+            self._text(package, "destination_name", 1, 50, where)
+            self._phone(package, "destination_phone", where)
+            self._text(package, "destination_address", 10, 200, where)
+            if self._int(package, "destination_kecamatan_id", where) not in districts:
+                raise ApiError(
+                    422, f"The selected {where}destination_kecamatan_id is invalid."
+                )
+            for field in ("weight", "width", "length", "height"):
+                self._int(package, field, where, low=1)
+            for field in ("item_value", "shipping_cost", "cod"):
+                self._int(package, field, where, low=0)
+            service = services.get(
+                (package.get("service"), package.get("service_type"))
+            )
+            if not service:
+                raise ApiError(422, f"The {where}service_type is not available.")
+            if package["cod"] and not service[5]:
+                raise ApiError(422, f"The {where}service does not take COD.")
+        details = []
+        for package in packages:
+            self.orders[package["order_id"]] = {**package, "awb": None}
+            details.append(
+                {
+                    "order_id": package["order_id"],
+                    "kj_order_id": f"KJ{len(self.orders):08d}",
+                    "service": package["service"],
+                    "service_type": package["service_type"],
+                    "awb": None,
+                }
+            )
+        return "request_pickup", {
+            "details": details,
+            "pickup_number": f"XID-{len(self.orders):08d}",
+        }
+
+    def tracking(self, body):
+        key = self._text(body, "order_id", 1, 20)
+        order = self.orders.get(key) or next(
+            (o for o in self.orders.values() if o["awb"] == key), None
+        )
+        if not order:
+            raise ApiError(200, "data not found")
+        details = {
+            "awb": order["awb"],
+            "order_id": order["order_id"],
+            "service": order["service"],
+            "service_name": order["service_type"],
+            "drop": False,
+            "delivered": False,
+            "costs": {"shipping_cost": order["shipping_cost"], "cod": order["cod"]},
+        }
+        return "shTracking", {"details": details, "histories": []}
+
 
 ROUTES = {
+    "/api/mitra/v2/schedules": KiriminAjaStandIn.schedules,
+    "/api/mitra/v6.1/request_pickup": KiriminAjaStandIn.request_pickup,
+    "/api/mitra/tracking": KiriminAjaStandIn.tracking,
     "/api/mitra/v2/get_address_by_name": KiriminAjaStandIn.district_by_name,
     "/api/mitra/v2/get_subdistrict_by_name": KiriminAjaStandIn.subdistrict_by_name,
     "/api/mitra/v6.1/shipping_price": KiriminAjaStandIn.shipping_price,
@@ -211,7 +372,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
-        status, answer = self.server.standin.handle(self.path, self.headers, raw)
+        result = self.server.standin.handle(self.path, self.headers, raw)
+        if result is None:
+            self.close_connection = True  # the lost answer: no bytes at all
+            return
+        status, answer = result
         data = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
         try:
             self.send_response(status)

@@ -1,0 +1,281 @@
+import math
+import re
+import time
+
+from odoo import SUPERUSER_ID, api, models
+from odoo.exceptions import UserError
+
+from ..kiriminaja import KiriminAjaError, KiriminAjaRequestError
+
+# KiriminAja's package order_id: at most 20 characters with a letter prefix
+# (/docs/order/express); ours: prefix, delivery id, attempt.
+ORDER_PREFIX = "ODO"
+ORDER_ID_MAX = 20
+
+
+def _phone(number):
+    """A phone number as KiriminAja takes it: digits only, 08... or 62...
+    (9 to 13 digits), or False."""
+    digits = re.sub(r"\D", "", number or "")
+    if digits.startswith("0") and not digits.startswith("08"):
+        return False
+    if digits.startswith("8"):
+        digits = "0" + digits
+    if not digits.startswith(("08", "62")) or not 9 <= len(digits) <= 13:
+        return False
+    return digits
+
+
+class DeliveryCarrier(models.Model):
+    """KiriminAja orders (request_pickup): one per delivery through the
+    booking guard of delivery_carrier_tracking. KiriminAja knows a package by
+    the order_id we give it, so that id is journaled before the request: a
+    retry after a lost answer looks it up (tracking) and adopts the package
+    instead of booking a second one."""
+
+    _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
+
+    def kiriminaja_send_shipping(self, pickings):
+        """Book one KiriminAja package per delivery (those the booking guard
+        did not adopt)."""
+        self.ensure_one()
+        for company in pickings.company_id:
+            self._kiriminaja_check_idr(company)
+        return [self._kiriminaja_ship(picking) for picking in pickings]
+
+    def _kiriminaja_ship(self, picking):
+        client = self._kiriminaja_client()
+        payload = self._kiriminaja_pickup_payload(picking, client)
+        order_id = payload["packages"][0]["order_id"]
+        # Journaled before the call: a lost answer leaves the id to look up.
+        self._tracking_booking_record(picking, order_id, order_id)
+        # kept by the guard's failure path when the answer is lost
+        picking.carrier_shipment_id = order_id
+        try:
+            client.request_pickup(payload)
+        except KiriminAjaError as error:
+            if isinstance(error, KiriminAjaRequestError):
+                # refused: KiriminAja has no package of that id
+                self.env["delivery.carrier.booking"]._mark_dead(self, picking, order_id)
+                picking.carrier_shipment_id = False
+            raise UserError(
+                self.env._(
+                    "KiriminAja could not book delivery %(picking)s: %(error)s",
+                    picking=picking.name,
+                    error=error,
+                )
+            ) from error
+        return {
+            "exact_price": self._kiriminaja_to_company(
+                payload["packages"][0]["shipping_cost"], picking.company_id
+            ),
+            # the AWB comes later (processed_packages, tracking)
+            "tracking_number": False,
+        }
+
+    def _kiriminaja_booked_service(self, picking):
+        """(courier, service_type) to book: the service the customer chose at
+        checkout (recorded on the order when this method shops rates), else
+        the method's own."""
+        order = picking.sale_id
+        code = (
+            order.kiriminaja_service_code
+            if self.checkout_rate_shopping and order.carrier_id == self
+            else False
+        )
+        if code and ":" in code:
+            courier, service_type = code.split(":", 1)
+        else:
+            courier, service_type = self.kiriminaja_courier, self.kiriminaja_service
+        return (courier or "").lower(), (service_type or "").upper()
+
+    def _kiriminaja_order_id(self, picking):
+        """This delivery's next order_id: one more than the ids journaled
+        for it (all dead, or the guard would have adopted one)."""
+        # a fresh transaction sees the rows journaled by concurrent ones
+        with self.env.registry.cursor() as cr:
+            attempts = api.Environment(cr, SUPERUSER_ID, {})[
+                "delivery.carrier.booking"
+            ].search_count(
+                [("picking_ref", "=", picking.id), ("carrier_ref", "=", self.id)]
+            )
+        order_id = f"{ORDER_PREFIX}{picking.id}-{attempts + 1}"
+        return order_id[:ORDER_ID_MAX]
+
+    def _kiriminaja_pickup_payload(self, picking, client):
+        """request_pickup's body for the delivery (/docs/order/express),
+        checked before the call: a UserError names what is missing."""
+        warehouse = picking.picking_type_id.warehouse_id.partner_id or (
+            picking.company_id.partner_id
+        )
+        recipient = picking.partner_id
+        problems = []
+        sender_phone = _phone(warehouse.phone or warehouse.mobile)
+        if not sender_phone:
+            problems.append(self.env._("the warehouse phone (08... or 62...)"))
+        recipient_phone = _phone(recipient.phone or recipient.mobile)
+        if not recipient_phone:
+            problems.append(self.env._("the recipient's phone (08... or 62...)"))
+        sender_address = self._kiriminaja_address(warehouse)
+        if len(sender_address) < 10:
+            problems.append(self.env._("the warehouse address (10 characters)"))
+        recipient_address = self._kiriminaja_address(recipient)
+        if len(recipient_address) < 10:
+            problems.append(self.env._("the recipient's address (10 characters)"))
+        if problems:
+            raise UserError(
+                self.env._(
+                    "Delivery %(picking)s cannot be booked with KiriminAja: "
+                    "check %(problems)s.",
+                    picking=picking.name,
+                    problems=", ".join(problems),
+                )
+            )
+        origin = warehouse._kiriminaja_district(self)
+        destination = recipient._kiriminaja_district(self)
+        courier, service_type = self._kiriminaja_booked_service(picking)
+        grams = max(1, math.ceil((picking.shipping_weight or picking.weight) * 1000))
+        idr = self.env.ref("base.IDR")
+        item_value = round(
+            self._kiriminaja_convert(
+                sum(
+                    (move.sale_line_id.price_unit or move.product_id.lst_price)
+                    * move.quantity
+                    for move in picking.move_ids
+                ),
+                picking.company_id.currency_id,
+                idr,
+                picking.company_id,
+            )
+        )
+        try:
+            prices = client.shipping_price(
+                {
+                    "origin": origin,
+                    "destination": destination,
+                    "weight": grams,
+                    "item_value": item_value,
+                    "insurance": 1 if self.kiriminaja_insurance else 0,
+                    "courier": [courier],
+                }
+            )
+            schedule = self._kiriminaja_schedule(client)
+        except KiriminAjaError as error:
+            raise UserError(
+                self.env._(
+                    "KiriminAja could not price delivery %(picking)s: %(error)s",
+                    picking=picking.name,
+                    error=error,
+                )
+            ) from error
+        service = next(
+            (
+                p
+                for p in prices
+                if str(p.get("service", "")).lower() == courier
+                and str(p.get("service_type", "")).upper() == service_type
+            ),
+            None,
+        )
+        if not service:
+            raise UserError(
+                self.env._(
+                    "%(service)s does not deliver delivery %(picking)s to its address.",
+                    service=f"{courier} {service_type}",
+                    picking=picking.name,
+                )
+            )
+        package = {
+            "order_id": self._kiriminaja_order_id(picking),
+            "destination_name": (recipient.name or "")[:50],
+            "destination_phone": recipient_phone,
+            "destination_address": recipient_address,
+            "destination_kecamatan_id": destination,
+            "weight": grams,
+            # KiriminAja wants sizes (cm, at least 1); Odoo has no parcel
+            # size here: the smallest, the weight decides the price
+            "width": 1,
+            "length": 1,
+            "height": 1,
+            "qty": max(1, round(sum(picking.move_ids.mapped("quantity")))),
+            "item_value": item_value,
+            "shipping_cost": round(float(service.get("cost") or 0)),
+            "service": courier,
+            "service_type": service_type,
+            "cod": 0,  # cash on delivery comes with the COD bridge
+            "item_name": (picking.sale_id.name or picking.name)[:50],
+        }
+        if self.kiriminaja_insurance:
+            package["insurance_amount"] = float(service.get("insurance") or 0)
+        return {
+            "address": sender_address,
+            "phone": sender_phone,
+            "name": (warehouse.name or "")[:50],
+            "kecamatan_id": origin,
+            "zipcode": (warehouse.zip or "").strip()[:5] or None,
+            "schedule": schedule,
+            "packages": [package],
+        }
+
+    @staticmethod
+    def _kiriminaja_address(partner):
+        parts = (partner.street, partner.street2, partner.city, partner.zip)
+        return ", ".join(p.strip() for p in parts if p and p.strip())[:200]
+
+    def _kiriminaja_schedule(self, client):
+        """The first pickup window KiriminAja offers that is neither a
+        holiday (libur) nor expired (/docs/express/schedule)."""
+        now = time.time()
+        for window in client.schedules():
+            expired = window.get("expired")
+            if window.get("libur") or (isinstance(expired, int) and expired < now):
+                continue
+            return str(window.get("clock"))
+        raise UserError(
+            self.env._("KiriminAja offers no pickup window now: try again later.")
+        )
+
+    def _kiriminaja_to_company(self, rupiah, company):
+        return self._kiriminaja_convert(
+            rupiah, self.env.ref("base.IDR"), company.currency_id, company
+        )
+
+    def kiriminaja_booking_lookup(self, picking, shipment_id):  # pylint: disable=unused-argument
+        """Booking guard hook: KiriminAja's package of our order_id, None when
+        it has none."""
+        try:
+            return self._kiriminaja_client().tracking(shipment_id)
+        except KiriminAjaError as error:
+            # unknown state: better no shipment yet than a second one
+            raise UserError(
+                self.env._(
+                    "KiriminAja could not say whether order %(order)s exists: "
+                    "%(error)s",
+                    order=shipment_id,
+                    error=error,
+                )
+            ) from error
+
+    def kiriminaja_booking_adopt(self, picking, shipment):
+        """Booking guard hook: take a package found again as the delivery's
+        shipment, with its AWB once KiriminAja gave one."""
+        details = shipment["details"]
+        picking.carrier_shipment_id = details.get("order_id")
+        awb = details.get("awb") or False
+        if awb and not picking.carrier_tracking_ref:
+            picking.carrier_tracking_ref = picking._tracking_clean_number(awb)
+        costs = details.get("costs") or {}
+        return {
+            "exact_price": self._kiriminaja_to_company(
+                float(costs.get("shipping_cost") or 0), picking.company_id
+            ),
+            "tracking_number": awb,
+        }
+
+    def kiriminaja_get_tracking_link(self, picking):
+        """The method's Tracking Link when the shop set one, else the booked
+        courier's own page (KiriminAja documents no public page)."""
+        return self._tracking_link_value(picking) or self._tracking_link_value(
+            picking,
+            lambda number: self._tracking_courier_url(self.kiriminaja_courier, number),
+        )

@@ -1,0 +1,185 @@
+from odoo.tests import new_test_user, tagged
+
+from ..kiriminaja import KiriminAjaRequestError
+from ..kiriminaja.client import REQUEST_PICKUP, TRACKING
+from .common import KiriminAjaCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBooking(KiriminAjaCommon):
+    """request_pickup at validation, through the booking guard."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.partner_id.phone = "+62 21 555 0100"
+        cls.customer.phone = "0812 3456 7890"
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.env.company.id)], limit=1
+        )
+        cls.warehouse_user = new_test_user(
+            cls.env,
+            login="ka_warehouse",
+            groups="stock.group_stock_user",
+        )
+
+    def _picking(self, qty=2.0):
+        picking_type = self.warehouse.out_type_id
+        customers = self.env.ref("stock.stock_location_customers")
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": self.customer.id,
+                "carrier_id": self.carrier.id,
+                "location_id": picking_type.default_location_src_id.id,
+                "location_dest_id": customers.id,
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": self.product.name,
+                            "product_id": self.product.id,
+                            "product_uom_qty": qty,
+                            "product_uom": self.product.uom_id.id,
+                            "location_id": picking_type.default_location_src_id.id,
+                            "location_dest_id": customers.id,
+                        },
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.move_ids.write({"quantity": qty, "picked": True})
+        return picking
+
+    def _validate(self, picking, user=None):
+        picking = picking.with_user(user) if user else picking
+        self.assertIs(picking.button_validate(), True)
+        self.assertEqual(picking.state, "done")
+        return picking
+
+    def test_booking(self):
+        picking = self._validate(self._picking(), self.warehouse_user)
+        [body] = self.server.calls(REQUEST_PICKUP)
+        [package] = body["packages"]
+        self.assertEqual(picking.shipment_state, "label_created")
+        self.assertEqual(picking.carrier_shipment_id, package["order_id"])
+        self.assertEqual(package["order_id"], f"ODO{picking.id}-1")
+        self.assertEqual(body["kecamatan_id"], 2001)
+        self.assertEqual(body["phone"], "62215550100")
+        self.assertEqual(body["schedule"], "2030-02-16 08:00:00")  # not the holiday
+        self.assertEqual(package["destination_kecamatan_id"], 2302)
+        self.assertEqual(package["destination_phone"], "081234567890")
+        self.assertEqual(package["weight"], 1500)
+        self.assertEqual(package["shipping_cost"], 28000)  # 2 kg x 14,000
+        self.assertEqual(package["cod"], 0)
+        self.assertEqual(
+            (package["service"], package["service_type"]), ("jne", "REG23")
+        )
+        idr = self.env.ref("base.IDR")
+        self.assertAlmostEqual(
+            picking.carrier_price,
+            idr._convert(
+                28000, self.env.company.currency_id, self.env.company, picking.date
+            ),
+            2,
+        )
+        # the AWB comes later: KiriminAja validates the package first
+        self.assertFalse(picking.carrier_tracking_ref)
+        awb = self.server.process(package["order_id"])
+        answer = self.carrier.kiriminaja_booking_lookup(picking, package["order_id"])
+        self.assertEqual(answer["details"]["awb"], awb)
+        self.carrier.tracking_url = (
+            "https://track.example.com/?awb=<shipmenttrackingnumber>"
+        )
+        self.carrier.kiriminaja_booking_adopt(picking, answer)
+        self.assertEqual(picking.carrier_tracking_ref, awb)
+        self.assertEqual(
+            self.carrier.get_tracking_link(picking),
+            f"https://track.example.com/?awb={awb}",
+        )
+
+    def test_lost_answer_then_retry_books_once(self):
+        self.server.lose_answer_of = REQUEST_PICKUP
+        picking = self._validate(self._picking())
+        self.assertEqual(picking.shipment_state, "label_pending")
+        [order_id] = self.server.orders  # KiriminAja took it
+        self.assertEqual(picking.carrier_shipment_id, order_id)
+        self.server.process(order_id)
+        self.assertTrue(picking.send_to_shipper())
+        self.assertEqual(len(self.server.calls(REQUEST_PICKUP)), 1)
+        self.assertEqual(self.server.calls(TRACKING), [{"order_id": order_id}])
+        self.assertEqual(picking.shipment_state, "label_created")
+        self.assertEqual(picking.carrier_shipment_id, order_id)
+        self.assertEqual(
+            picking.carrier_tracking_ref, self.server.orders[order_id]["awb"]
+        )
+        # a second retry: already shipped, nothing asked
+        self.assertFalse(picking.send_to_shipper())
+        self.assertEqual(len(self.server.calls(REQUEST_PICKUP)), 1)
+
+    def test_refused_payload_names_the_field(self):
+        picking = self._picking()
+        # the id is taken on the account (another database using the key)
+        self.server.orders[f"ODO{picking.id}-1"] = {"awb": None}
+        self._validate(picking)
+        self.assertEqual(picking.shipment_state, "label_pending")
+        self.assertEqual(len(self.server.calls(REQUEST_PICKUP)), 1)
+        self.assertFalse(picking.carrier_shipment_id)  # nothing booked
+        self.assertIn(
+            "packages.0.order_id has already been taken",
+            str(picking.message_ids.mapped("body")),
+        )
+
+    def test_stand_in_refuses_a_package_without_phone(self):
+        payload = self.carrier._kiriminaja_pickup_payload(
+            self._picking(), self.carrier._kiriminaja_client()
+        )
+        del payload["packages"][0]["destination_phone"]
+        with self.assertRaisesRegex(
+            KiriminAjaRequestError, "packages.0.destination_phone"
+        ):
+            self.carrier._kiriminaja_client().request_pickup(payload)
+        self.assertFalse(self.server.orders)
+
+    def test_unpriced_service_refused_before_booking(self):
+        self.carrier.kiriminaja_service = "NOPE"
+        picking = self._validate(self._picking())
+        self.assertEqual(picking.shipment_state, "label_pending")
+        self.assertFalse(self.server.calls(REQUEST_PICKUP))
+        self.assertIn("jne NOPE", str(picking.message_ids.mapped("body")))
+
+    def test_phone_checked_before_any_call(self):
+        self.customer.phone = "12345"
+        picking = self._validate(self._picking())
+        self.assertEqual(picking.shipment_state, "label_pending")
+        self.assertFalse(self.server.requests)
+        self.assertIn("recipient's phone", str(picking.message_ids.mapped("body")))
+
+    def test_books_the_service_the_customer_chose(self):
+        self.carrier.checkout_rate_shopping = True
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "carrier_id": self.carrier.id,
+                "order_line": [
+                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 2.0})
+                ],
+            }
+        )
+        order.action_confirm()
+        order.kiriminaja_service_code = "jne:YES23"  # chosen at checkout
+        picking = order.picking_ids
+        picking.move_ids.write({"quantity": 2.0, "picked": True})
+        self._validate(picking, self.warehouse_user)
+        [body] = self.server.calls(REQUEST_PICKUP)
+        [package] = body["packages"]
+        self.assertEqual(
+            (package["service"], package["service_type"]), ("jne", "YES23")
+        )
+        # without rate shopping the method's own service is booked
+        self.carrier.checkout_rate_shopping = False
+        self.assertEqual(
+            self.carrier._kiriminaja_booked_service(picking), ("jne", "REG23")
+        )
