@@ -44,7 +44,8 @@ WITH ranked AS (
       FROM ranked r
      GROUP BY r.picking_id
 )
-SELECT p.carrier_id, p.freight_service, date_trunc('month', d.booked_at),
+SELECT p.carrier_id, concat_ws(' ', p.shipment_courier, p.shipment_service),
+       date_trunc('month', d.booked_at),
        count(*), sum(d.quoted), sum(d.final),
        sum(GREATEST(d.final - d.quoted, 0)), sum(GREATEST(d.quoted - d.final, 0))
   FROM per_delivery d JOIN stock_picking p ON p.id = d.picking_id
@@ -83,7 +84,7 @@ def fill(env, count):
         "name": "'BENCH/' || n",
         "state": "'done'",
         "carrier_id": f"({carrier_ids})[1 + n %% {CARRIERS}]",
-        "freight_service": f"({services})[1 + n %% {len(SERVICES)}]",
+        "shipment_service": f"({services})[1 + n %% {len(SERVICES)}]",
         "freight_booked_at": "timestamp '2026-01-01' + (n %% 365) * interval '1 day'",
         "freight_quoted": "10 + n %% 7",
         "freight_booked": "10 + n %% 5",

@@ -166,7 +166,7 @@ def insert_parcels(cr, data):
         ),
         "carrier_id": SQL("(%s::int[])[%s]", data["carriers"], index),
         # filed as their method's name, as in-house carriers' deliveries are
-        "scorecard_courier": SQL("(%s::text[])[%s]", data["names"], index),
+        "shipment_courier": SQL("(%s::text[])[%s]", data["names"], index),
         "shipment_promise": SQL("(%s::text[])[%s]", [s[2] for s in SERVICES], index),
         "shipment_promise_days": SQL(
             "(%s::float[])[%s]", [promise_days(s[2]) for s in SERVICES], index
@@ -338,12 +338,12 @@ def from_events(env):
                AND (e.parcel_id IS NULL OR e.parcel_id = parcel.id)
              GROUP BY parcel.id
         )
-        SELECT p.scorecard_courier, p.scorecard_service, COUNT(*),
+        SELECT p.shipment_courier, p.shipment_service, COUNT(*),
                AVG(EXTRACT(EPOCH FROM f.picked - p.shipment_booked_at) / 86400),
                AVG(EXTRACT(EPOCH FROM f.delivered - p.shipment_booked_at) / 86400),
                AVG(CASE WHEN f.exception THEN 100.0 ELSE 0.0 END)
           FROM firsts f JOIN stock_picking p ON p.id = f.picking_id
-         WHERE p.state = 'done' AND p.scorecard_courier IS NOT NULL
+         WHERE p.state = 'done' AND p.shipment_courier IS NOT NULL
          GROUP BY 1, 2
         """
     )

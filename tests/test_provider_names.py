@@ -1,9 +1,8 @@
 """The generic modules name no provider in their code (issue 20, point 5):
 what a provider does reaches them through hooks named after its
-delivery_type. Comments and docstrings may name one as an example; code,
-strings, XML and JS may not. Plain Python: it reads the source files."""
+delivery_type. Only comments may name one as an example; code, strings,
+docstrings, XML and JS may not. Plain Python: it reads the source files."""
 
-import ast
 import io
 import re
 import tokenize
@@ -28,20 +27,13 @@ def generic_modules():
 
 
 def python_code(text):
-    """The source's tokens without comments and docstrings, one line each
-    (line number, text)."""
-    docstrings = set()
-    for node in ast.walk(ast.parse(text)):
-        if (
-            isinstance(node, ast.Expr)
-            and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str)
-        ):
-            docstrings.add((node.lineno, node.col_offset))
+    """The source's tokens without comments (docstrings are code: a reader
+    of the generic module's API meets them), one line each (line number,
+    text)."""
     return [
         (token.start[0], token.string)
         for token in tokenize.generate_tokens(io.StringIO(text).readline)
-        if token.type != tokenize.COMMENT and token.start not in docstrings
+        if token.type != tokenize.COMMENT
     ]
 
 
@@ -78,7 +70,7 @@ def test_the_reader_sees_code_not_comments(tmp_path):
     for name, text in samples.items():
         (tmp_path / name).write_text(text)
         found[name] = provider_names(tmp_path / name)
-    assert found["a.py"] == [(3, '"kiriminaja"')]
+    assert found["a.py"] == [(1, '"""Like Biteship."""'), (3, '"kiriminaja"')]
     assert found["b.xml"] == []
     assert len(found["c.js"]) == 1
 

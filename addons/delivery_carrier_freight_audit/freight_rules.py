@@ -39,10 +39,11 @@ def complete_breakdown(amount, parts, returning=False):
     carrier's parts add up to more than its price.
 
     `returning`: the carrier priced a parcel it brings back to the shop.
-    A carrier that names no return postage (Biteship: its order keeps the
-    outbound parts and raises its price, "ongkir retur ... sesuai kebijakan
-    kurir", https://help.biteship.com/hc/id/articles/47699929054105) charges
-    it in what its parts leave over: that rest is the return postage."""
+    A carrier that names no return postage (its order keeps the outbound
+    parts and raises its price) charges it in what its parts leave over:
+    that rest is the return postage."""
+    # Biteship is such a carrier: "ongkir retur ... sesuai kebijakan kurir",
+    # https://help.biteship.com/hc/id/articles/47699929054105
     fees = {key: parts.get(key) or 0.0 for key in FEES}
     shipping = parts.get("shipping_fee")
     if shipping is None:

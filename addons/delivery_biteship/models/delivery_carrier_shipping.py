@@ -17,6 +17,12 @@ MAX_REFERENCES = 10
 PERMANENT_RETRY = timedelta(days=1)
 
 
+def courier_service_key(company, service):
+    """Biteship's courier company and service codes as a booked delivery
+    keeps them (shipment_courier / shipment_service): ("JNE", "REG")."""
+    return (company or "").upper(), (service or "").upper()
+
+
 class DeliveryCarrier(models.Model):
     """Biteship orders: create, adopt, cancel, when to retry. One order per
     delivery is delivery_carrier_tracking's booking guard (send_shipping),
@@ -174,6 +180,16 @@ class DeliveryCarrier(models.Model):
             ),
             "tracking_number": waybill,
         }
+
+    def biteship_booked_courier_service(self, picking):
+        """The courier and service Biteship booked (the order's answer), else
+        the one this method books for the delivery: one method may book
+        several services (rate shopping)."""
+        if picking.biteship_courier_company:
+            return courier_service_key(
+                picking.biteship_courier_company, picking.biteship_courier_type
+            )
+        return courier_service_key(*self._biteship_courier(picking))
 
     def biteship_get_tracking_link(self, picking):
         """The method's Tracking Link when the shop set one, else the link

@@ -1,2 +1,1 @@
 from . import delivery_carrier
-from . import stock_picking

@@ -48,7 +48,9 @@ class TestBiteshipFreight(BiteshipCommon):
         self.assertEqual((booked.amount, booked.shipping_fee), (1.69, 1.69))
         self.assertEqual(json.loads(booked.raw_values)["order"]["price"], 27000)
         self.assertEqual((picking.freight_quoted, picking.freight_booked), (1.5, 1.69))
-        self.assertEqual(picking.freight_service, "JNE REG")
+        self.assertEqual(
+            (picking.shipment_courier, picking.shipment_service), ("JNE", "REG")
+        )
         self.env.flush_all()  # committed long before Biteship calls back
 
         self.assertEqual(self.server.reweigh(order_id, 9.2), 90000)

@@ -1,9 +1,10 @@
+from odoo.addons.delivery_biteship.models.delivery_carrier_shipping import (
+    courier_service_key,
+)
 from odoo.addons.website_sale_delivery_services.controllers.delivery import (
     DeliveryServices,
 )
 from odoo.http import request
-
-from ..models.delivery_carrier import scorecard_key
 
 
 class BiteshipScorecardDelivery(DeliveryServices):
@@ -18,7 +19,7 @@ class BiteshipScorecardDelivery(DeliveryServices):
         ):
             return services
         keys = {
-            service["key"]: scorecard_key(service["courier"], service["service"])
+            service["key"]: courier_service_key(service["courier"], service["service"])
             for service in services
         }
         badges = request.env["delivery.carrier.scorecard"]._scorecard_badges(

@@ -1,10 +1,7 @@
 from odoo import models
-
-
-def scorecard_key(company, service):
-    """Biteship's courier company and service codes as the scorecard files
-    them, the same at checkout and once booked: ("JNE", "REG")."""
-    return (company or "").upper(), (service or "").upper()
+from odoo.addons.delivery_biteship.models.delivery_carrier_shipping import (
+    courier_service_key,
+)
 
 
 class DeliveryCarrier(models.Model):
@@ -13,15 +10,6 @@ class DeliveryCarrier(models.Model):
     services."""
 
     _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
-
-    def _biteship_scorecard_courier_service(self, picking):
-        """The courier and service Biteship booked (the order's answer), else
-        the one this method books for the delivery."""
-        if picking.biteship_courier_company:
-            return scorecard_key(
-                picking.biteship_courier_company, picking.biteship_courier_type
-            )
-        return scorecard_key(*self._biteship_courier(picking))
 
     def _biteship_scorecard_promise(self, picking):
         """The duration Biteship quoted at checkout for the service the
@@ -37,5 +25,7 @@ class DeliveryCarrier(models.Model):
         if self.checkout_rate_shopping:
             return []
         return [
-            scorecard_key(self.biteship_courier_company, self.biteship_courier_type)
+            courier_service_key(
+                self.biteship_courier_company, self.biteship_courier_type
+            )
         ]

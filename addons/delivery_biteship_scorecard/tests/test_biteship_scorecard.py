@@ -64,8 +64,8 @@ class TestBiteshipScorecard(BiteshipCommon, ScorecardCommon):
         picking = self._chosen_service_delivery("jnt:ez", clerk)
         self.assertEqual(
             (
-                picking.scorecard_courier,
-                picking.scorecard_service,
+                picking.shipment_courier,
+                picking.shipment_service,
                 picking.shipment_promise,
                 picking.shipment_promise_days,
             ),
@@ -75,7 +75,7 @@ class TestBiteshipScorecard(BiteshipCommon, ScorecardCommon):
         self.biteship.shipment_promise = "1 - 2 days"
         fixed = ScorecardCommon._ship(self, self.biteship)
         self.assertEqual(
-            (fixed.scorecard_courier, fixed.scorecard_service, fixed.shipment_promise),
+            (fixed.shipment_courier, fixed.shipment_service, fixed.shipment_promise),
             ("JNE", "REG", "1 - 2 days"),
         )
 
@@ -112,10 +112,10 @@ class TestBiteshipScorecard(BiteshipCommon, ScorecardCommon):
 
     def test_deliveries_booked_before_the_module(self):
         picking = self._chosen_service_delivery("sicepat:reg")
-        picking.write({"scorecard_courier": False, "scorecard_service": False})
+        picking.write({"shipment_courier": False, "shipment_service": False})
         post_init_hook(self.env)
         self.assertEqual(
-            (picking.scorecard_courier, picking.scorecard_service), ("SICEPAT", "REG")
+            (picking.shipment_courier, picking.shipment_service), ("SICEPAT", "REG")
         )
 
     def test_badges_beside_the_services(self):

@@ -9,7 +9,7 @@ class DeliveryCarrier(models.Model):
         "Freight Billed By",
         help="Who bills this method's freight costs (return postage included): "
         "the partner of their journal entries. Empty: the provider's own "
-        "(Biteship), else none.",
+        "(an aggregator's), else none.",
     )
 
     def _freight_partner(self):

@@ -40,9 +40,6 @@ class StockPicking(models.Model):
         index="btree_not_null",
         groups=FREIGHT_GROUPS,
     )
-    freight_service = fields.Char(
-        "Courier Service", copy=False, readonly=True, groups=FREIGHT_GROUPS
-    )
     freight_quoted = fields.Monetary(
         "Quoted Shipping",
         currency_field="freight_currency_id",
@@ -102,13 +99,6 @@ class StockPicking(models.Model):
         for picking in self:
             picking.freight_difference = picking.freight_final - picking.freight_quoted
 
-    def _freight_service(self):
-        """The courier service the audit groups this delivery under: the
-        courier and service its label names. Providers that book several
-        services under one delivery method give their codes instead."""
-        self.ensure_one()
-        return " ".join(filter(None, self._get_label_courier_service()))
-
     # ------------------------------------------------------------------ #
     # Recording the carrier's prices
     # ------------------------------------------------------------------ #
@@ -161,7 +151,6 @@ class StockPicking(models.Model):
                 freight_booked_at=fields.Datetime.now(),
                 freight_quoted=quoted,
                 freight_booked=values["amount"],
-                freight_service=picking._freight_service(),
                 freight_reason=False,
             )
         else:

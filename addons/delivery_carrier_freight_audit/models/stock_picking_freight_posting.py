@@ -76,7 +76,10 @@ class StockPicking(models.Model):
                     missing=", ".join(missing),
                 )
             )
-        service = self.freight_service or self.carrier_id.name
+        service = (
+            " ".join(filter(None, (self.shipment_courier, self.shipment_service)))
+            or self.carrier_id.name
+        )
         if cost and cost.reason == "return":
             label = self.env._(
                 "Return postage %(picking)s (%(service)s)",

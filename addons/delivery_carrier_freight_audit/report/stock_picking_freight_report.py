@@ -61,7 +61,9 @@ class StockPickingFreightReport(models.Model):
                            p.id AS picking_id,
                            p.freight_booked_at AS date,
                            p.carrier_id,
-                           p.freight_service AS service,
+                           NULLIF(CONCAT_WS(' ', p.shipment_courier,
+                                            p.shipment_service), '')
+                               AS service,
                            p.company_id,
                            c.currency_id,
                            p.freight_reason AS reason,

@@ -24,9 +24,26 @@ class TestFreightAudit(FreightCommon):
             (12.0, 10.0, 10.0),
         )
         self.assertEqual(picking.freight_difference, -2.0)
-        self.assertEqual(picking.freight_service, "Test Courier")
+        self.assertEqual(
+            (picking.shipment_courier, picking.shipment_service),
+            ("Test Courier", False),
+        )
         self.assertTrue(picking.freight_booked_at)
         self.assertFalse(self._activities(picking))
+
+    def test_report_shows_the_booked_courier_service(self):
+        """The report's courier service is the delivery's one booked
+        courier service (delivery_carrier_tracking's), as the scorecard's."""
+        picking = self._ship(self._order(quote=12.0))
+        Report = self.env["stock.picking.freight.report"]
+        self.env.flush_all()
+        [row] = Report.search([("picking_id", "=", picking.id)])
+        self.assertEqual(row.service, "Test Courier")
+        picking.write({"shipment_courier": "JNE", "shipment_service": "REG"})
+        self.env.flush_all()
+        Report.invalidate_model()
+        [row] = Report.search([("picking_id", "=", picking.id)])
+        self.assertEqual(row.service, "JNE REG")
 
     def test_price_report_recorded_once_with_its_reasons(self):
         picking = self._ship(self._order(quote=10.0))

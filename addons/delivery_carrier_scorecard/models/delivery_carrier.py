@@ -2,11 +2,11 @@ from odoo import fields, models
 
 
 class DeliveryCarrier(models.Model):
-    """The delivery time a method quotes, and the (courier, service) key
-    under which the scorecard files its deliveries and finds them again at
-    checkout. Providers that book a courier company and service per delivery
-    (aggregators) plug in through ``_<delivery_type>_scorecard_courier_service
-    (picking)``, ``_<delivery_type>_scorecard_promise(picking)`` and
+    """The delivery time a method quotes, and the (courier, service) keys it
+    offers at checkout, as its deliveries are filed once booked (the
+    generic shipment_courier / shipment_service). Providers that book a
+    courier company and service per delivery (aggregators) plug in through
+    ``_<delivery_type>_scorecard_promise(picking)`` and
     ``_<delivery_type>_scorecard_checkout_keys(order)``."""
 
     _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
@@ -23,18 +23,6 @@ class DeliveryCarrier(models.Model):
         self.ensure_one()
         return getattr(self, f"_{self.delivery_type}_scorecard_{hook}", None)
 
-    def _scorecard_method_key(self):
-        """(courier, service) of a method that is one courier service: its
-        name (in English, the same whoever books) and no service."""
-        self.ensure_one()
-        return self.with_context(lang="en_US").name or "", ""
-
-    def _scorecard_courier_service(self, picking):
-        """(courier, service) a booked delivery of this method is filed
-        under."""
-        provider = self._scorecard_provider("courier_service")
-        return provider(picking) if provider else self._scorecard_method_key()
-
     def _scorecard_promise(self, picking):
         """The delivery time `picking`'s customer was quoted (text)."""
         provider = self._scorecard_provider("promise")
@@ -42,11 +30,13 @@ class DeliveryCarrier(models.Model):
 
     def _scorecard_checkout_keys(self, order):
         """The (courier, service) keys of what this method offers `order` at
-        checkout, as _scorecard_courier_service files them once booked. One
+        checkout, as _tracking_booked_courier_service files them once booked. One
         key: the method's own badge; none: the method lists its services
         itself (rate shopping) and badges them there."""
         provider = self._scorecard_provider("checkout_keys")
-        return provider(order) if provider else [self._scorecard_method_key()]
+        return (
+            provider(order) if provider else [self._tracking_method_courier_service()]
+        )
 
     def _scorecard_checkout_badges(self, order):
         """{method id: badge} for these methods at `order`'s checkout (see

@@ -5,15 +5,12 @@ from ..scorecard_rules import promise_days
 
 class StockPicking(models.Model):
     """What the scorecard needs of a delivery, written once when its shipment
-    is booked: the courier and service it went with, the delivery time the
-    customer was quoted, and when."""
+    is booked: the delivery time the customer was quoted, and when (the
+    courier and service it went with are delivery_carrier_tracking's
+    shipment_courier / shipment_service)."""
 
     _inherit = "stock.picking"  # pylint: disable=consider-merging-classes-inherited
 
-    scorecard_courier = fields.Char(
-        "Courier", copy=False, readonly=True, index="btree_not_null"
-    )
-    scorecard_service = fields.Char("Courier Service", copy=False, readonly=True)
     shipment_promise = fields.Char(
         "Quoted Delivery Time",
         copy=False,
@@ -75,11 +72,11 @@ class StockPicking(models.Model):
     def _scorecard_booking_vals(self):
         """Courier, service and quoted time of the booked delivery."""
         self.ensure_one()
-        courier, service = self.carrier_id._scorecard_courier_service(self)
+        courier, service = self.carrier_id._tracking_booked_courier_service(self)
         promise = self.carrier_id._scorecard_promise(self)
         return {
-            "scorecard_courier": courier or False,
-            "scorecard_service": service or False,
+            "shipment_courier": courier or False,
+            "shipment_service": service or False,
             "shipment_promise": promise or False,
             "shipment_promise_days": promise_days(promise) or 0.0,
         }

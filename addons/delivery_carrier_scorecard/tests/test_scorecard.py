@@ -28,8 +28,8 @@ class TestScorecard(ScorecardCommon):
         self.assertEqual(picking.shipment_state, "label_created")
         self.assertEqual(
             (
-                picking.scorecard_courier,
-                picking.scorecard_service,
+                picking.shipment_courier,
+                picking.shipment_service,
                 picking.shipment_promise,
                 picking.shipment_promise_days,
             ),
@@ -44,13 +44,23 @@ class TestScorecard(ScorecardCommon):
         self.assertEqual(picking.shipment_booked_at, booked - timedelta(hours=1))
         self.assertEqual(picking.shipment_promise, "1 - 2 days")
 
+    def test_scorecard_files_under_the_booked_courier_service(self):
+        """The scorecard's courier and service are the delivery's one booked
+        courier service (delivery_carrier_tracking's), as the freight
+        audit's."""
+        picking = self._ship(events=[("picked_up", 1), ("delivered", 30)])
+        self.assertIn(("Kurir Skor A", ""), self._scorecard())
+        picking.write({"shipment_courier": "JNE", "shipment_service": "REG"})
+        self.env.flush_all()
+        self.assertEqual(list(self._scorecard()), [("JNE", "REG")])
+
     def test_warehouse_user_books(self):
         clerk = new_test_user(
             self.env, login="scorecard.warehouse", groups="stock.group_stock_user"
         )
         picking = self._create_picking(self.courier_a).with_user(clerk)
         self._validate(picking)
-        self.assertEqual(picking.sudo().scorecard_courier, "Kurir Skor A")
+        self.assertEqual(picking.sudo().shipment_courier, "Kurir Skor A")
 
     def test_waybill_typed_later_is_the_booking(self):
         counter = self._create_carrier(
@@ -62,7 +72,7 @@ class TestScorecard(ScorecardCommon):
         picking.action_set_tracking_number("LKT0001")
         self.assertEqual(picking.shipment_state, "label_created")
         self.assertTrue(picking.shipment_booked_at)
-        self.assertEqual(picking.scorecard_courier, "Kurir Loket")
+        self.assertEqual(picking.shipment_courier, "Kurir Loket")
         self.assertAlmostEqual(picking.shipment_promise_days, 0.125)
 
     def test_milestones_from_the_events(self):
@@ -280,7 +290,7 @@ class TestScorecard(ScorecardCommon):
         picking.write(
             {
                 "shipment_booked_at": False,
-                "scorecard_courier": False,
+                "shipment_courier": False,
                 "shipment_promise_days": 0.0,
             }
         )
@@ -291,7 +301,7 @@ class TestScorecard(ScorecardCommon):
         self.assertEqual(
             (
                 picking.shipment_booked_at,
-                picking.scorecard_courier,
+                picking.shipment_courier,
                 picking.shipment_promise_days,
             ),
             (self.start, "Kurir Skor A", 2.0),

@@ -207,6 +207,24 @@ class DeliveryCarrier(models.Model):
         provider = self._tracking_provider_method("shipment_retry_delay")
         return provider(error) if provider else None
 
+    def _tracking_method_courier_service(self):
+        """(courier, service) of a method that is one courier service: its
+        name (in English, the same whoever books) and no service."""
+        self.ensure_one()
+        return self.with_context(lang="en_US").name or "", ""
+
+    def _tracking_booked_courier_service(self, picking):
+        """(courier, service) `picking` was booked with, stored once on it
+        (shipment_courier / shipment_service) for every report that groups
+        deliveries by courier service. Providers that book a courier company
+        and service per delivery give theirs through
+        <delivery_type>_booked_courier_service(picking)."""
+        provider = self._tracking_provider_method("booked_courier_service")
+        courier, service = (
+            provider(picking) if provider else self._tracking_method_courier_service()
+        )
+        return courier or "", service or ""
+
     def _tracking_number_set(self, picking):
         """A new tracking number was set on the delivery (webhook, poll, by
         hand): the provider's <delivery_type>_tracking_number_set(picking)

@@ -51,6 +51,22 @@ class StockPicking(models.Model):
         help="The carrier's own id of the shipment: once set, a retry never "
         "creates a second shipment with the carrier.",
     )
+    shipment_courier = fields.Char(
+        "Courier",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="The courier the shipment was booked with, stamped once at "
+        "booking: the delivery method for a method that is one courier "
+        "service, the courier company for an aggregator's booking.",
+    )
+    shipment_service = fields.Char(
+        "Courier Service",
+        copy=False,
+        readonly=True,
+        help="The courier's service the shipment was booked with (empty for "
+        "a method that is one courier service), stamped once at booking.",
+    )
     tracking_event_ids = fields.One2many(
         "stock.picking.tracking.event", "picking_id", "Tracking Events", readonly=True
     )
@@ -148,7 +164,7 @@ class StockPicking(models.Model):
     def _get_label_courier_service(self):
         """(courier, service) printed on labels: here the delivery method's
         name and no service; aggregators that book a courier company and
-        service per delivery (Biteship) override it."""
+        service per delivery override it."""
         self.ensure_one()
         return self.carrier_id.name or "", ""
 

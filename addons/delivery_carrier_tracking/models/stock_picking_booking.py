@@ -152,6 +152,26 @@ class StockPicking(models.Model):
         if self.shipment_state in (False, "label_pending"):
             vals["shipment_state"] = "label_created"
         self.write(vals)
+        self._tracking_stamp_courier_service()
+
+    def _tracking_stamp_courier_service(self):
+        """Store the courier and service the delivery was booked with, once:
+        the one place the freight audit, the scorecard and other reports
+        read them from."""
+        for picking in self.filtered(lambda p: p.carrier_id and not p.shipment_courier):
+            # what was booked is a fact of the shop, whoever validated (a
+            # warehouse user may not read the sale order)
+            courier, service = (
+                picking.sudo().carrier_id._tracking_booked_courier_service(
+                    picking.sudo()
+                )
+            )
+            picking.write(
+                {
+                    "shipment_courier": courier or False,
+                    "shipment_service": service or False,
+                }
+            )
 
     def _tracking_shipment_failed(self, error, carrier_shipment_id=False):
         """The booking failed: label pending, retried by the scheduler after

@@ -50,6 +50,9 @@ class StockPicking(models.Model):
             self._tracking_mail_customer(
                 "stock.mail_template_data_delivery_confirmation"
             )
+        # a waybill typed after a drop-off is the booking of carriers
+        # without an API
+        self._tracking_stamp_courier_service()
         if self.carrier_id:
             self.carrier_id._tracking_number_set(self)
         return True

@@ -33,8 +33,9 @@ class StandInCarrierApi:
         return self.shipments.get(shipment_id)
 
 
+# as delivery_biteship implements it
 def provider(carrier_api):
-    """The booking side of a provider, as delivery_biteship implements it,
+    """The booking side of a provider, as an aggregator implements it,
     for carriers of type "fixed" while patched in: the guard is generic, so
     no test-only delivery type is added to the selection."""
 

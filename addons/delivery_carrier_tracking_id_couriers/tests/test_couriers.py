@@ -61,8 +61,8 @@ class TestCouriers(TransactionCase):
         self.assertEqual(self.env["delivery.carrier"].search_count([]), carriers_before)
 
     def test_courier_pages_by_code(self):
-        """Providers booking many couriers (Biteship: jne, jnt...) get each
-        courier's page from these records, as the shop keeps them."""
+        """Providers booking many couriers (jne, jnt...) get each courier's
+        page from these records, as the shop keeps them."""
         Carrier = self.env["delivery.carrier"]
         for code, xmlid in COURIER_CARRIERS.items():
             url = COURIERS[xmlid].replace("<shipmenttrackingnumber>", "X1")

@@ -69,8 +69,8 @@ class DeliveryCarrier(models.Model):
     def _cod_offer(self, order):
         """Whether cash on delivery can be offered for `order` with this
         carrier, and on which terms. A provider gives its own through
-        ``_<delivery_type>_cod_offer(order)`` (Biteship: from the rates of the
-        chosen courier service), as core's carrier contract dispatches.
+        ``_<delivery_type>_cod_offer(order)`` (an aggregator: from the rates
+        of the chosen courier service), as core's carrier contract dispatches.
 
         Here: in-house carriers (fixed price, based on rules) with
         cod_allowed; fee and maximum converted to the order's currency.

@@ -20,8 +20,9 @@ class CodRemittance(models.Model):
     @api.model
     def _cod_remittance_formats(self):
         """Hook: the layouts a remittance file may have (remittance_file's
-        FileFormat). Provider bridges add theirs, e.g.
-        delivery_biteship_cod_remittance adds Biteship's COD export."""
+        FileFormat). Provider bridges add theirs (an aggregator's COD
+        export)."""
+        # e.g. delivery_biteship_cod_remittance adds Biteship's COD export
         return [remittance_file.GENERIC]
 
     @api.model

@@ -14,9 +14,10 @@ class SaleOrder(models.Model):
         number. A delivery that collected nothing (a backorder, a parcel
         returned to sender) names no order.
 
-        Provider bridges add their own references (e.g.
-        delivery_biteship_cod_remittance: Biteship's reference_id); an
-        override looks up only the keys super() did not find."""
+        Provider bridges add their own references (e.g. the aggregator's
+        reference of its order); an override looks up only the keys super()
+        did not find."""
+        # e.g. delivery_biteship_cod_remittance: Biteship's reference_id
         keys = {key.strip() for key in keys if key and key.strip()}
         if not keys:
             return {}

@@ -80,8 +80,9 @@ class TestPayoutIdentity(CodRemittanceCase):
         self.assertEqual((first + second).mapped("cod_state"), ["remitted"] * 2)
 
     def test_next_payout_in_a_file_of_the_same_name(self):
-        """Biteship's dashboard names every export alike: a new payout in a
-        file of an old name is a new payout, named apart."""
+        """A provider's dashboard may name every export alike: a new payout
+        in a file of an old name is a new payout, named apart."""
+        # Biteship's dashboard does
         first, second = (
             self.delivered_cod_order(100000),
             self.delivered_cod_order(80000),

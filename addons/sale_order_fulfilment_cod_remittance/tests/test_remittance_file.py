@@ -1,5 +1,7 @@
 """Remittance files in the generic CSV (or Excel), imported by a billing
-user, all or nothing, once. Biteship's export: delivery_biteship_cod_remittance."""
+user, all or nothing, once. A provider's own export: its bridge module."""
+
+# Biteship's export: delivery_biteship_cod_remittance
 
 import base64
 import io

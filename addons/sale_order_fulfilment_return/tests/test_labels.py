@@ -1,7 +1,7 @@
 """The approval asks the return's carrier for its label through core's
 contract (can_generate_return, <delivery_type>_get_return_label). The
-in-house and Biteship providers are the carrier side's (delivery_carrier_tracking,
-delivery_biteship); here a provider is stood in on the fixed carrier to
+in-house and aggregator providers are the carrier side's (delivery_carrier_tracking
+and the provider modules); here a provider is stood in on the fixed carrier to
 check what this module does with its answer or its failure."""
 
 from unittest.mock import patch

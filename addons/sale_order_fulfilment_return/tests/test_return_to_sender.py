@@ -1,4 +1,4 @@
-"""Return to sender: the carrier brings a parcel back (Biteship's
+"""Return to sender: the carrier brings a parcel back (a provider's
 return_in_transit / returned, the generic "returned"): one carrier return and
 its incoming transfer, the order "returning", a person's decision at receipt."""
 
