@@ -89,6 +89,12 @@ class DeliveryCarrier(models.Model):
             courier, service_type = self.kiriminaja_courier, self.kiriminaja_service
         return (courier or "").lower(), (service_type or "").upper()
 
+    def kiriminaja_booked_courier_service(self, picking):
+        """The courier and service booked (the contract stores them once for
+        the reports): "JNE", "REG23"."""
+        courier, service_type = self._kiriminaja_booked_service(picking)
+        return courier.upper(), service_type
+
     def _kiriminaja_order_id(self, picking):
         """This delivery's next order_id: one more than the ids journaled
         for it (all dead, or the guard would have adopted one)."""

@@ -178,6 +178,10 @@ class TestBooking(KiriminAjaCommon):
         self.assertEqual(
             (package["service"], package["service_type"]), ("jne", "YES23")
         )
+        # stored once for the freight audit and the scorecard
+        self.assertEqual(
+            (picking.shipment_courier, picking.shipment_service), ("JNE", "YES23")
+        )
         # without rate shopping the method's own service is booked
         self.carrier.checkout_rate_shopping = False
         self.assertEqual(
