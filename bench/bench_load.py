@@ -211,9 +211,22 @@ def set_apply_mode(registry, mode):
     applied by the inbox crons (the other workers see the parameter at
     their next request: the registry's cache signal)."""
     with registry.cursor() as cr:
-        superuser_env(cr)["ir.config_parameter"].set_param(
+        # The environment is kept until the commit: the cursor flushes the
+        # environments of its transaction that are still alive (a weak set),
+        # and set_param's write of an existing parameter waits in the cache
+        # for that flush. A throw-away env(...)[...].set_param() created the
+        # row (an INSERT at once) but never changed it: the queue phases
+        # of 2026-12-07 ran inline.
+        env = superuser_env(cr)
+        env["ir.config_parameter"].set_param(
             "delivery_carrier_tracking.webhook_apply", mode
         )
+        env.flush_all()
+        cr.execute(
+            "SELECT value FROM ir_config_parameter WHERE key = %s",
+            ["delivery_carrier_tracking.webhook_apply"],
+        )
+        assert cr.fetchone()[0] == mode, "the apply mode was not written"
     # what Odoo does after a request: the servers' workers clear their
     # cached parameters at their next request
     registry.signal_changes()

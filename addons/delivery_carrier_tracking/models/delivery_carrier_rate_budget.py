@@ -96,8 +96,9 @@ class DeliveryCarrierRateBudget(models.Model):
         """Reserve `count` requests to the account at `rate` per second.
 
         :return: seconds to wait before the first one (the others follow
-            1/rate apart), or None when that is more than `max_wait` (the
-            account blocked or its budget taken for longer: nothing reserved)
+            rate_budget.slot_interval(rate) apart), or None when that is
+            more than `max_wait` (the account blocked or its budget taken
+            for longer: nothing reserved)
         """
 
         def reserve(cr):
