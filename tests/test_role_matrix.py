@@ -1307,7 +1307,7 @@ ACTIONS.update(
             "prepare": prepare_returned_to_sender,
             "run": run_rts_decide("refund"),
             "snapshot": rts_snapshot,
-            "check": check_rts_decided("refund", "shipped"),
+            "check": check_rts_decided("refund", "returned"),
         },
         "return.action_rts_decide_reship": {
             "prepare": prepare_reship,
