@@ -5,6 +5,7 @@ Odoo import, no SQL. Both end-to-end test files share it.
 """
 
 import base64
+import copy
 import hashlib
 import hmac
 import json
@@ -12,6 +13,7 @@ import time
 import uuid
 import xmlrpc.client
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 
 import requests
 
@@ -449,6 +451,52 @@ def web_session(url, db, login, password):
     )
     assert answer.ok and "error" not in answer.json(), answer.text
     return session
+
+
+def staff(server, login, groups):
+    """An internal user of the shop with exactly `groups` (XML ids), and a
+    copy of `server` whose XML-RPC calls are made as that user."""
+    server.execute(
+        "res.users",
+        "create",
+        {
+            "name": login.replace("_", " ").title(),
+            "login": login,
+            "password": f"{login}-pw-2024",
+            "email": f"{login}@batik-nusantara.example.id",
+            "groups_id": [(6, 0, [ref(server, xmlid) for xmlid in groups])],
+        },
+    )
+    as_user = copy.copy(server)
+    as_user.login, as_user.password, as_user._uid = login, f"{login}-pw-2024", None
+    assert as_user.uid, f"{login} cannot log in over XML-RPC"
+    return as_user
+
+
+def in_house_events(server, shop, number, events, key):
+    """The shop's courier app reports `events` [(status, description,
+    location)] of parcel `number`, an hour apart up to now, through the
+    carrier's signed webhook; `key` makes the event ids unique."""
+    start = datetime.now(timezone.utc) - timedelta(hours=len(events))
+    answer = signed_post(
+        f"{server.url}/delivery_tracking/webhook/{shop.carriers['in_house']}",
+        IN_HOUSE_WEBHOOK_SECRET,
+        {
+            "tracking_number": number,
+            "events": [
+                {
+                    "id": f"{key}-{index}",
+                    "time": (start + timedelta(hours=index)).isoformat(),
+                    "status": status,
+                    "description": description,
+                    "location": location,
+                }
+                for index, (status, description, location) in enumerate(events)
+            ],
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json().get("applied") == 1, answer.text
 
 
 def signed_post(url, secret, payload):

@@ -12,7 +12,6 @@ validated by the fulfilment policy: no human step at all).
 """
 
 import re
-from datetime import datetime, timedelta, timezone
 
 import e2e_data
 import pytest
@@ -126,31 +125,17 @@ def check_shipment(server, picking_id, number_re, link):
 
 def deliver_in_house(server, shop, picking):
     """The shop's courier app reports pick-up, transit and delivery."""
-    start = datetime.now(timezone.utc) - timedelta(hours=3)
-    events = [
-        ("picked_up", "Picked up at Toko Batik Nusantara", "Jakarta Pusat"),
-        ("in_transit", "On the way with the courier", "Menteng"),
-        ("delivered", "Received by Siti Rahma", "Cikini"),
-    ]
-    answer = e2e_data.signed_post(
-        f"{server.url}/delivery_tracking/webhook/{shop.carriers['in_house']}",
-        e2e_data.IN_HOUSE_WEBHOOK_SECRET,
-        {
-            "tracking_number": picking["carrier_tracking_ref"],
-            "events": [
-                {
-                    "id": f"kt-{index}",
-                    "time": (start + timedelta(hours=index)).isoformat(),
-                    "status": status,
-                    "description": description,
-                    "location": location,
-                }
-                for index, (status, description, location) in enumerate(events)
-            ],
-        },
+    e2e_data.in_house_events(
+        server,
+        shop,
+        picking["carrier_tracking_ref"],
+        [
+            ("picked_up", "Picked up at Toko Batik Nusantara", "Jakarta Pusat"),
+            ("in_transit", "On the way with the courier", "Menteng"),
+            ("delivered", "Received by Siti Rahma", "Cikini"),
+        ],
+        key=f"kt-{picking['carrier_tracking_ref']}",
     )
-    assert answer.status_code == 200, answer.text
-    assert answer.json().get("applied") == 1, answer.text
 
 
 def deliver_biteship(server, shop, biteship, picking_id):

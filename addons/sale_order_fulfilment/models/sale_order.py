@@ -180,7 +180,14 @@ class SaleOrder(models.Model):
         comes from stock.picking._get_fulfilment_shipping_state (tracking
         modules extend it), payment from _get_fulfilment_payment_state (other
         ways of paying extend it); both hooks' fields go into
-        _fulfilment_state_depends."""
+        _fulfilment_state_depends. Modules add what comes after the
+        timeline's steps here (returns), over the forward progress."""
+        return self._get_fulfilment_forward_progress()
+
+    def _get_fulfilment_forward_progress(self):
+        """Furthest step on the way to the customer (paid to delivered),
+        also once the goods came back: the timeline's steps the order went
+        through stay done."""
         self.ensure_one()
         if self.state == "cancel":
             return False
@@ -250,7 +257,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         steps = [key for key, _label in FULFILMENT_STATES[1:5]]
         labels = dict(self._fields["fulfilment_state"]._description_selection(self.env))
-        progress = self._get_fulfilment_progress()
+        progress = self._get_fulfilment_forward_progress()
         reached = steps.index(progress) if progress in steps else -1
         # An invoice (e.g. core's down payment invoice) does not make it paid.
         return [
