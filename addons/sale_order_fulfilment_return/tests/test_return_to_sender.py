@@ -98,6 +98,9 @@ class TestReturnToSender(ReturnCase):
             self.assertEqual(status["state_label"], "Returning to the Shop")
         timeline = order.with_user(self.portal)._get_fulfilment_timeline()
         self.assertEqual(timeline[-1]["step"], "returning")
+        # the steps the order went through stay done while its parcel comes back
+        done = {step["step"]: step["done"] for step in timeline}
+        self.assertTrue(done["paid"] and done["shipped"], timeline)
         [status] = ret.with_user(self.portal).get_return_status()
         self.assertEqual(status["origin"], "carrier")
         self.assertEqual(status["rts_delivery"], picking.name)
