@@ -19,6 +19,18 @@ class SaleOrder(models.Model):
         index=True,
         help="The customer chose to pay the courier in cash on delivery.",
     )
+    cod_collect_picking_id = fields.Many2one(
+        "stock.picking",
+        "Delivery Collecting the Cash",
+        compute="_compute_cod_collect_picking",
+        store=True,
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="The delivery whose courier collects this order's cash on "
+        "delivery: its label and booking carry the amount, its delivery books "
+        "the collection, payouts name it.",
+    )
     cod_amount = fields.Monetary(
         "COD Amount",
         compute="_compute_cod_amount",
@@ -106,8 +118,18 @@ class SaleOrder(models.Model):
 
     @api.model
     def _cod_collect_depends(self):
-        """stock.picking fields _cod_get_collecting_deliveries reads."""
-        return ["sale_id.is_cod", "sale_id.picking_ids.state", "picking_type_id"]
+        """sale.order fields _cod_get_collecting_deliveries reads. Decided on
+        the order, as core's delivery_status: a picking's change reaches it
+        through the picking's sale_id, never by loading order.picking_ids
+        while the procurement still creates them (stock.picking fields
+        depending on sale_id.picking_ids did, and cached that list in
+        creation order: sale_stock's own tests then took the wrong picking)."""
+        return ["is_cod", "picking_ids.state", "picking_ids.picking_type_id"]
+
+    @api.depends(lambda self: self._cod_collect_depends())
+    def _compute_cod_collect_picking(self):
+        for order in self:
+            order.cod_collect_picking_id = order._cod_get_collecting_deliveries()[:1]
 
     # ------------------------------------------------------------------
     # Portal and XML-RPC

@@ -11,21 +11,30 @@ COD_FAILED_CODES = ("returned", "return_in_transit", "rejected", "disposed")
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
+    cod_collect_order_ids = fields.One2many("sale.order", "cod_collect_picking_id")
+    # Not stored: read from the order's one decision (a stored field here
+    # would depend on sale_id.cod_collect_picking_id, whose inverse loads
+    # order.picking_ids while the pickings are being created).
     cod_collect = fields.Boolean(
         "Collects Cash on Delivery",
         compute="_compute_cod_collect",
-        store=True,
+        compute_sudo=True,
+        search="_search_cod_collect",
         help="The courier collects the order's cash on delivery with this "
         "delivery: its label and booking carry the amount, its delivery books "
         "the collection, payouts name it.",
     )
 
-    @api.depends(lambda self: self.env["sale.order"]._cod_collect_depends())
+    @api.depends("cod_collect_order_ids")
     def _compute_cod_collect(self):
-        """Read from the one decision, sale.order._cod_get_collecting_deliveries."""
-        collecting = self.sale_id._cod_get_collecting_deliveries()
         for picking in self:
-            picking.cod_collect = picking in collecting
+            picking.cod_collect = bool(picking.cod_collect_order_ids)
+
+    def _search_cod_collect(self, operator, value):
+        if operator not in ("=", "!="):
+            return NotImplemented
+        collects = (operator == "=") == bool(value)
+        return [("cod_collect_order_ids", "!=" if collects else "=", False)]
 
     def _get_cod_amount_to_collect(self):
         """The COD order's amount on the delivery that collects it (labels,

@@ -13,7 +13,7 @@ class SaleOrder(models.Model):
             reshipped = deliveries.filtered(
                 lambda p: (
                     p.rts_return_id.rts_decision == "reship"
-                    and p.rts_return_id.reship_picking_id
+                    and p.rts_return_id.reship_picking_id.state not in (False, "cancel")
                 )
             )
             if not reshipped:
@@ -26,6 +26,6 @@ class SaleOrder(models.Model):
     def _cod_collect_depends(self):
         return [
             *super()._cod_collect_depends(),
-            "sale_id.picking_ids.rts_return_id.rts_decision",
-            "sale_id.picking_ids.rts_return_id.reship_picking_id",
+            "return_ids.rts_decision",
+            "return_ids.reship_picking_id",
         ]
