@@ -39,7 +39,9 @@ class DeliveryTrackingWebhook(http.Controller):
         # Carriers' dashboards test a newly installed webhook with an empty
         # POST. Checked after the signature: unauthenticated, it gets 403 like
         # any other request, so the endpoint tells strangers nothing.
-        if not raw_body.strip():
+        # The provider's URL check is accepted unsigned: it writes nothing,
+        # not even an inbox row.
+        if not raw_body.strip() or carrier._tracking_webhook_is_ping(raw_body):
             return self._answer(200, "ok", applied=0, unknown=0)
         try:
             payload = json.loads(raw_body)
@@ -49,7 +51,7 @@ class DeliveryTrackingWebhook(http.Controller):
         if Inbox._tracking_queue_mode():
             # accept, then apply: recorded and committed with this answer,
             # applied right after by the inbox crons
-            new = Inbox._tracking_accept(carrier, raw_body, payload, headers)
+            new = Inbox._tracking_accept(carrier, payload, headers)
             return self._answer(200, "accepted", accepted=int(new))
         try:
             shipments = carrier._tracking_webhook_events(payload, headers)

@@ -56,13 +56,20 @@ class DeliveryCarrier(models.Model):
             auth["secret"] = self.sudo().tracking_webhook_secret
         return auth
 
+    def _tracking_webhook_is_ping(self, raw_body, auth=None):
+        """Whether the body is the provider's unauthenticated URL check
+        (accepted unsigned, so it must write nothing)."""
+        self.ensure_one()
+        auth = auth or self._tracking_webhook_auth()
+        return bool(auth.get("ping") and auth["ping"](raw_body))
+
     def _tracking_webhook_verify(self, raw_body, headers):
         """Whether a webhook posted to this carrier's URL comes from the
         carrier, by its provider's mode (_tracking_webhook_auth). Secrets are
         compared in constant time; an unset secret accepts nothing."""
         self.ensure_one()
         auth = self._tracking_webhook_auth()
-        if auth.get("ping") and auth["ping"](raw_body):
+        if self._tracking_webhook_is_ping(raw_body, auth):
             return True
         secret = auth["secret"]
         if not secret:

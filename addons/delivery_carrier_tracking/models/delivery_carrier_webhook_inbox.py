@@ -1,9 +1,10 @@
 import hashlib
-import hmac
 import json
 import logging
 import time
+from datetime import timedelta
 
+import psycopg2.errors
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -24,6 +25,11 @@ INBOX_CRONS = (
     "delivery_carrier_tracking.ir_cron_tracking_webhook_inbox",
     "delivery_carrier_tracking.ir_cron_tracking_webhook_inbox_2",
 )
+
+
+class _Rejected(Exception):
+    """A webhook the inline path would answer 400: applying it again cannot
+    succeed."""
 
 
 class DeliveryCarrierWebhookInbox(models.Model):
@@ -62,6 +68,8 @@ class DeliveryCarrierWebhookInbox(models.Model):
     applied = fields.Integer(readonly=True)
     unknown = fields.Integer(readonly=True)
     error = fields.Text(readonly=True)
+    # a transient failure waits before the next try: attempts x one minute
+    next_try_at = fields.Datetime(readonly=True)
 
     _sql_constraints = [  # noqa: RUF012
         (
@@ -90,17 +98,19 @@ class DeliveryCarrierWebhookInbox(models.Model):
         ) == "queue"
 
     @api.model
-    def _tracking_accept(self, carrier, raw_body, payload, headers):
+    def _tracking_accept(self, carrier, payload, headers):
         """Record a verified webhook: one INSERT, nothing when the same body
         was already recorded for this carrier. Returns whether it is new."""
-        secret = carrier.sudo().tracking_webhook_secret or ""
-        # what the provider's parser may read; never the signature or a
-        # header carrying the secret itself
+        # what the provider's parser may read; never a header that carries
+        # or proves the secret (by name: values may be any bytes)
+        auth = carrier._tracking_webhook_auth()
+        secret_headers = {"x-tracking-signature", "authorization", "cookie"}
+        if auth.get("header"):
+            secret_headers.add(auth["header"].lower())
         kept = {
             name: value
             for name, value in headers.items()
-            if name.lower() != "x-tracking-signature"
-            and not (secret and hmac.compare_digest(value.strip(), secret))
+            if name.lower() not in secret_headers
         }
         self.env.cr.execute(
             SQL(
@@ -111,7 +121,11 @@ class DeliveryCarrierWebhookInbox(models.Model):
                 " now() at time zone 'UTC', 0, 0, 0) "
                 "ON CONFLICT (carrier_id, event_hash) DO NOTHING RETURNING id",
                 carrier.id,
-                hashlib.sha256(raw_body).hexdigest(),
+                # the payload, not its bytes: a resend formatted otherwise is
+                # the same webhook
+                hashlib.sha256(
+                    json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+                ).hexdigest(),
                 carrier._tracking_webhook_shipment_key(payload),
                 json.dumps(payload),
                 json.dumps(kept),
@@ -150,12 +164,14 @@ class DeliveryCarrierWebhookInbox(models.Model):
     def _tracking_take(self):
         """The next row to apply, locked: the oldest pending one that is the
         oldest pending of its shipment and no one else is applying."""
-        self.flush_model(["state"])
+        self.flush_model(["state", "next_try_at"])
         self.env.cr.execute(
             SQL(
                 """
                 SELECT id FROM delivery_carrier_webhook_inbox i
                  WHERE state = 'pending'
+                   AND (next_try_at IS NULL
+                        OR next_try_at <= now() at time zone 'UTC')
                    AND NOT EXISTS (
                        SELECT 1 FROM delivery_carrier_webhook_inbox o
                         WHERE o.state = 'pending'
@@ -182,7 +198,13 @@ class DeliveryCarrierWebhookInbox(models.Model):
         in_cron = bool(self.env.context.get("cron_id"))
         done = 0
         while (limit is None or done < limit) and time.monotonic() < deadline:
-            row = self._tracking_take()
+            try:
+                row = self._tracking_take()
+            except psycopg2.errors.SerializationFailure:
+                # another inbox cron committed a row meanwhile (as core's
+                # ir.cron acquiring a job): take again in a new snapshot
+                self.env.cr.rollback()
+                continue
             if not row:
                 break
             if in_cron:
@@ -201,17 +223,29 @@ class DeliveryCarrierWebhookInbox(models.Model):
         return done
 
     def _tracking_apply_row(self):
-        """Parse and apply this row as the inline webhook does; what the
-        inline path answered 400 leaves the row failed, with the reason."""
+        """Parse and apply this row as the inline webhook does: what the
+        inline path answers 400 leaves the row failed, with the reason; what
+        it lets through as a server error (e.g. the provider unreachable
+        while confirming the event) raises, to be tried again later."""
         self.ensure_one()
         carrier = self.carrier_id.sudo()
         values = {"attempts": self.attempts + 1, "applied_at": fields.Datetime.now()}
         try:
             with self.env.cr.savepoint():
-                shipments = carrier._tracking_webhook_events(self.payload, self.headers)
-                applied, unknown = carrier._tracking_webhook_apply(shipments)
+                # the inline path's 400s, in its words (controllers/webhook.py)
+                try:
+                    shipments = carrier._tracking_webhook_events(
+                        self.payload, self.headers
+                    )
+                except (ValueError, TypeError, OverflowError) as error:
+                    raise _Rejected(error) from error
+                try:
+                    applied, unknown = carrier._tracking_webhook_apply(shipments)
+                except (UserError, ValueError) as error:
+                    raise _Rejected(error) from error
             values.update(state="done", applied=applied, unknown=unknown)
-        except (UserError, ValueError, TypeError, OverflowError) as error:
+        except _Rejected as rejected:
+            error = rejected.__cause__
             _logger.warning(
                 "Webhook %s of carrier %s not applied: %s", self.id, carrier.id, error
             )
@@ -230,6 +264,7 @@ class DeliveryCarrierWebhookInbox(models.Model):
                 "attempts": attempts,
                 "error": str(error)[:1000],
                 "state": "failed" if attempts >= INBOX_MAX_ATTEMPTS else "pending",
+                "next_try_at": fields.Datetime.now() + timedelta(minutes=attempts),
             }
         )
 

@@ -1,6 +1,9 @@
 import json
+from datetime import timedelta
+from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
@@ -68,6 +71,53 @@ class TestWebhookInbox(TrackingCommon):
         self.assertEqual(len(picking.tracking_event_ids), 1)
         self.assertEqual((row.state, row.applied, row.unknown), ("done", 1, 0))
         self.assertEqual(self.Inbox._cron_tracking_webhook_inbox(), 0)
+
+    def test_no_secret_bearing_header_kept_and_any_header_value(self):
+        picking = self._validate(self._create_picking())
+        self.opener.headers.update(
+            {"Authorization": "Bearer not-for-the-inbox", "X-Note": "caf\xe9"}
+        )
+        try:
+            response = self._post_webhook(self.carrier, self._payload(picking), SECRET)
+        finally:
+            for name in ("Authorization", "X-Note"):
+                self.opener.headers.pop(name)
+        self.assertEqual(response.status_code, 200, response.text)
+        headers = {name.lower() for name in self._rows().headers}
+        self.assertIn("x-note", headers)
+        self.assertFalse(headers & {"authorization", "x-tracking-signature"})
+
+    def test_resend_formatted_otherwise_is_the_same_row(self):
+        picking = self._validate(self._create_picking())
+        payload = self._payload(picking)
+        self._post_webhook(self.carrier, payload, SECRET)
+        pretty = json.dumps(payload, indent=2, sort_keys=True).encode()
+        resend = self._post_webhook(self.carrier, pretty, SECRET)
+        self.assertEqual(resend.json()["accepted"], 0)
+        self.assertEqual(len(self._rows()), 1)
+
+    def test_provider_unreachable_is_tried_again_later(self):
+        picking = self._validate(self._create_picking())
+        self._post_webhook(self.carrier, self._payload(picking), SECRET)
+        row = self._rows()
+        Carrier = type(self.env["delivery.carrier"])
+        down = UserError("the provider did not answer")
+        # what the inline path answers 500 for is no reason to give up
+        with (
+            patch.object(Carrier, "_tracking_webhook_events", side_effect=down),
+            self.assertRaises(UserError),
+        ):
+            row._tracking_apply_row()
+        self.assertEqual(row.state, "pending")
+        row._tracking_note_attempt(down)
+        self.assertEqual((row.state, row.attempts), ("pending", 1))
+        self.assertGreater(row.next_try_at, fields.Datetime.now())
+        self.assertFalse(self.Inbox._tracking_take())  # waits its minute
+        row.next_try_at = fields.Datetime.now() - timedelta(seconds=1)
+        self.assertEqual(self.Inbox._tracking_take(), row)
+        self.assertEqual(self.Inbox._cron_tracking_webhook_inbox(), 1)
+        self.assertEqual(row.state, "done")
+        self.assertEqual(picking.shipment_state, "in_transit")
 
     def test_forged_and_malformed_are_not_recorded(self):
         picking = self._validate(self._create_picking())
