@@ -25,12 +25,15 @@ def _etd_hours(etd):
     return max(days) * 24 if days else None
 
 
-def _fee(rule, base, minimum=0.0):
-    """A fee of KiriminAja's ``setting``: "3%" of base, or a flat amount,
-    at least ``minimum``."""
-    rule = str(rule or "0").strip()
-    fee = base * _amount(rule[:-1]) / 100 if rule.endswith("%") else _amount(rule)
-    return max(fee, _amount(minimum))
+def _cod_fee(setting, base):
+    """The COD fee of a service's ``setting`` (/docs/pricing/express):
+    ``cod_fee_amount`` when KiriminAja computed it, else ``cod_fee`` (a
+    fraction, "0.03": "values are already divided by 100") of base (goods,
+    shipping and insurance), at least ``minimum_cod_fee``."""
+    minimum = _amount(setting.get("minimum_cod_fee"))
+    if setting.get("cod_fee_amount") not in (None, ""):
+        return max(_amount(setting["cod_fee_amount"]), minimum)
+    return max(math.ceil(base * _amount(setting.get("cod_fee"))), minimum)
 
 
 class DeliveryCarrier(models.Model):
@@ -189,10 +192,11 @@ class DeliveryCarrier(models.Model):
                     "name": str(result.get("service_name", "")),
                     "price": _amount(result.get("cost")),
                     "cod": takes_cod,
-                    "cod_fee": _fee(
-                        setting.get("cod_fee"),
-                        item_value,
-                        setting.get("minimum_cod_fee"),
+                    "cod_fee": _cod_fee(
+                        setting,
+                        item_value
+                        + _amount(result.get("cost"))
+                        + _amount(result.get("insurance")),
                     )
                     if cod and takes_cod
                     else 0.0,

@@ -95,6 +95,12 @@ class DeliveryCarrier(models.Model):
         courier, service_type = self._kiriminaja_booked_service(picking)
         return courier.upper(), service_type
 
+    def _kiriminaja_order_prefix(self):
+        """ODO and a part of this database's uuid: a staging copy or another
+        database sharing the API key never adopts this one's packages."""
+        dbuuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        return ORDER_PREFIX + re.sub(r"[^0-9A-Za-z]", "", dbuuid)[:4].upper()
+
     def _kiriminaja_order_id(self, picking):
         """This delivery's next order_id: one more than the ids journaled
         for it (all dead, or the guard would have adopted one)."""
@@ -105,7 +111,7 @@ class DeliveryCarrier(models.Model):
             ].search_count(
                 [("picking_ref", "=", picking.id), ("carrier_ref", "=", self.id)]
             )
-        order_id = f"{ORDER_PREFIX}{picking.id}-{attempts + 1}"
+        order_id = f"{self._kiriminaja_order_prefix()}{picking.id}-{attempts + 1}"
         return order_id[:ORDER_ID_MAX]
 
     def _kiriminaja_pickup_payload(self, picking, client):
@@ -209,7 +215,9 @@ class DeliveryCarrier(models.Model):
             "service": courier,
             "service_type": service_type,
             "cod": 0,  # cash on delivery comes with the COD bridge
-            "item_name": (picking.sale_id.name or picking.name)[:50],
+            "package_type_id": 1,  # the only type documented ("sementara 1")
+            "item_name": ", ".join(picking.move_ids.product_id.mapped("name"))[:255]
+            or picking.name,
         }
         if self.kiriminaja_insurance:
             package["insurance_amount"] = float(service.get("insurance") or 0)

@@ -4,6 +4,8 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 POSTAL_CODE_RE = re.compile(r"[0-9]{5}")
+# what _kiriminaja_district reads
+DISTRICT_ADDRESS_FIELDS = {"zip", "street2", "city", "state_id", "country_id"}
 
 
 def _norm(text):
@@ -20,10 +22,18 @@ class ResPartner(models.Model):
         "KiriminAja District ID",
         copy=False,
         help="KiriminAja's id of the address's district (kecamatan). Found from "
-        "the postal code or the district name on first use; clear it after "
-        "changing the address.",
+        "the postal code or the district name on first use; forgotten when the "
+        "address changes.",
     )
     kiriminaja_district_name = fields.Char("KiriminAja District", copy=False)
+
+    def write(self, vals):
+        # a new address may lie in another district: found again on next use
+        if DISTRICT_ADDRESS_FIELDS.intersection(vals) and (
+            "kiriminaja_district_id" not in vals
+        ):
+            vals = dict(vals, kiriminaja_district_id=0, kiriminaja_district_name=False)
+        return super().write(vals)
 
     def _kiriminaja_district(self, carrier):
         """This address's KiriminAja district id, found once through

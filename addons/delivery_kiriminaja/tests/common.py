@@ -1,23 +1,15 @@
-from urllib.parse import urlsplit
-
-from odoo.tests.common import TransactionCase, _super_send
+from odoo.addons.delivery_carrier_tracking.tests.common import LoopbackRequestsMixin
+from odoo.tests.common import TransactionCase
 
 from .kiriminaja_server import KiriminAjaStandIn
 
 API_KEY = "kiriminaja-test-key-0123456789"
 
 
-class KiriminAjaShop:
-    """The stand-in for the class, requests reaching it unchanged (Odoo's
-    test harness otherwise raises every timeout below 10 s), and a shop:
+class KiriminAjaShop(LoopbackRequestsMixin):
+    """The stand-in for the class (requests reach it unchanged) and a shop:
     a Jakarta warehouse, a Bandung customer, a weighed product and a JNE
     REG method on the stand-in."""
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        if urlsplit(r.url).hostname == "127.0.0.1":
-            return _super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
 
     @classmethod
     def setUpClass(cls):

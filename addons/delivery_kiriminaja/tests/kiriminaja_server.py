@@ -21,7 +21,8 @@ breaking one fails here as it would there.
   ``item_value`` required when ``insurance`` is 1; ``courier`` an array of
   courier codes. Answer ``details`` + ``results`` (one per service:
   ``service`` courier code, ``service_name``, ``service_type``, ``cost``,
-  ``etd``, ``cod``, ``setting`` with ``cod_fee`` / ``minimum_cod_fee``,
+  ``etd``, ``cod``, ``setting`` with ``cod_fee`` (a fraction) /
+  ``minimum_cod_fee`` / ``cod_fee_amount``,
   ``insurance``).
 
 - Pickup Schedule (/docs/express/schedule, POST /api/mitra/v2/schedules):
@@ -231,24 +232,35 @@ class KiriminAjaStandIn:
         if couriers is not None and not isinstance(couriers, list):
             raise ApiError(422, "The courier must be an array.")
         kilos = -(-body["weight"] // 1000)
-        results = [
-            {
-                "service": courier,
-                "service_name": name,
-                "service_type": service_type,
-                "cost": str(cost * kilos),
-                "etd": etd,
-                "cod": cod,
-                "group": "regular",
-                "drop": True,
-                "setting": {"cod_fee": "3%", "minimum_cod_fee": "2500"},
-                "insurance": round((item_value or 0) * 0.002) + 5000
-                if insurance
-                else 0,
-            }
-            for courier, service_type, name, cost, etd, cod in SERVICES
-            if couriers is None or courier in couriers
-        ]
+        results = []
+        for courier, service_type, name, cost, etd, cod in SERVICES:
+            if couriers is not None and courier not in couriers:
+                continue
+            price = cost * kilos
+            premium = round((item_value or 0) * 0.002) + 5000 if insurance else 0
+            # /docs/pricing/express: fees "already divided by 100";
+            # cod_fee_amount on goods + shipping + insurance
+            cod_fee_amount = max(
+                -(-((item_value or 0) + price + premium) * 3 // 100), 2500
+            )
+            results.append(
+                {
+                    "service": courier,
+                    "service_name": name,
+                    "service_type": service_type,
+                    "cost": str(price),
+                    "etd": etd,
+                    "cod": cod,
+                    "group": "regular",
+                    "drop": True,
+                    "setting": {
+                        "cod_fee": "0.03",
+                        "minimum_cod_fee": "2500",
+                        "cod_fee_amount": cod_fee_amount,
+                    },
+                    "insurance": premium,
+                }
+            )
         details = {
             "origin_district_id": body["origin"],
             "destination_district_id": body["destination"],
@@ -315,6 +327,10 @@ class KiriminAjaStandIn:
                 self._int(package, field, where, low=1)
             for field in ("item_value", "shipping_cost", "cod"):
                 self._int(package, field, where, low=0)
+            # /docs/order/express: package_type_id (int, "sementara 1") and
+            # item_name (up to 255) are required
+            self._int(package, "package_type_id", where, low=1)
+            self._text(package, "item_name", 1, 255, where)
             service = services.get(
                 (package.get("service"), package.get("service_type"))
             )

@@ -22,6 +22,12 @@ class TestArea(KiriminAjaCommon):
         # kept: no second request
         self.assertEqual(self.customer._kiriminaja_district(self.carrier), 2302)
         self.assertEqual(len(self.server.requests), 1)
+        # a phone change keeps it; an address change forgets it
+        self.customer.phone = "0812 0000 0000"
+        self.assertEqual(self.customer.kiriminaja_district_id, 2302)
+        self.customer.zip = "40116"
+        self.assertFalse(self.customer.kiriminaja_district_id)
+        self.assertFalse(self.customer.kiriminaja_district_name)
 
     def test_by_name_when_no_postal_code(self):
         partner = self._partner(street2="Gambir", city="Jakarta Pusat")

@@ -65,7 +65,8 @@ class TestBooking(KiriminAjaCommon):
         [package] = body["packages"]
         self.assertEqual(picking.shipment_state, "label_created")
         self.assertEqual(picking.carrier_shipment_id, package["order_id"])
-        self.assertEqual(package["order_id"], f"ODO{picking.id}-1")
+        prefix = self.carrier._kiriminaja_order_prefix()
+        self.assertEqual(package["order_id"], f"{prefix}{picking.id}-1")
         self.assertEqual(body["kecamatan_id"], 2001)
         self.assertEqual(body["phone"], "62215550100")
         self.assertEqual(body["schedule"], "2030-02-16 08:00:00")  # not the holiday
@@ -122,7 +123,8 @@ class TestBooking(KiriminAjaCommon):
     def test_refused_payload_names_the_field(self):
         picking = self._picking()
         # the id is taken on the account (another database using the key)
-        self.server.orders[f"ODO{picking.id}-1"] = {"awb": None}
+        prefix = self.carrier._kiriminaja_order_prefix()
+        self.server.orders[f"{prefix}{picking.id}-1"] = {"awb": None}
         self._validate(picking)
         self.assertEqual(picking.shipment_state, "label_pending")
         self.assertEqual(len(self.server.calls(REQUEST_PICKUP)), 1)
@@ -132,15 +134,17 @@ class TestBooking(KiriminAjaCommon):
             str(picking.message_ids.mapped("body")),
         )
 
-    def test_stand_in_refuses_a_package_without_phone(self):
+    def test_stand_in_refuses_a_package_without_a_required_field(self):
         payload = self.carrier._kiriminaja_pickup_payload(
             self._picking(), self.carrier._kiriminaja_client()
         )
-        del payload["packages"][0]["destination_phone"]
-        with self.assertRaisesRegex(
-            KiriminAjaRequestError, "packages.0.destination_phone"
-        ):
-            self.carrier._kiriminaja_client().request_pickup(payload)
+        self.assertEqual(payload["packages"][0]["package_type_id"], 1)
+        self.assertEqual(payload["packages"][0]["item_name"], self.product.name)
+        for field in ("destination_phone", "package_type_id", "item_name"):
+            broken = dict(payload, packages=[dict(payload["packages"][0])])
+            del broken["packages"][0][field]
+            with self.assertRaisesRegex(KiriminAjaRequestError, f"packages.0.{field}"):
+                self.carrier._kiriminaja_client().request_pickup(broken)
         self.assertFalse(self.server.orders)
 
     def test_unpriced_service_refused_before_booking(self):

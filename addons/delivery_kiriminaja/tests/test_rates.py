@@ -1,6 +1,7 @@
 from odoo.tests import tagged
 
 from ..kiriminaja.client import SHIPPING_PRICE
+from ..models.delivery_carrier_rates import _cod_fee
 from .common import KiriminAjaCommon
 
 
@@ -25,8 +26,10 @@ class TestRates(KiriminAjaCommon):
         self.assertEqual(reg["price"], 28000)  # 2 kg x 14,000
         self.assertEqual(reg["etd"], "1-2")
         self.assertTrue(reg["cod"])
-        # 3% of the item value, at least 2,500
-        self.assertEqual(reg["cod_fee"], max(2500, request["item_value"] * 0.03))
+        # KiriminAja's cod_fee_amount: 3% of goods + shipping, at least 2,500
+        self.assertEqual(
+            reg["cod_fee"], max(2500, -(-(request["item_value"] + 28000) * 3 // 100))
+        )
         self.assertEqual(by_key["jne", "YES23"]["cod_fee"], 0)  # no COD there
 
     def test_rate_shipment(self):
@@ -70,3 +73,11 @@ class TestRates(KiriminAjaCommon):
         rate = self.carrier.rate_shipment(self._order())
         self.assertFalse(rate["success"])
         self.assertIn("Batik Shirt", rate["error_message"])
+
+    def test_cod_fee_without_kiriminaja_amount(self):
+        """cod_fee is a fraction ("0.03") of goods, shipping and insurance,
+        at least minimum_cod_fee, when no cod_fee_amount comes with it."""
+        setting = {"cod_fee": "0.03", "minimum_cod_fee": "2500"}
+        self.assertEqual(_cod_fee(setting, 200000), 6000)
+        self.assertEqual(_cod_fee(setting, 50000), 2500)
+        self.assertEqual(_cod_fee(dict(setting, cod_fee_amount="7100"), 0), 7100)
