@@ -1,7 +1,7 @@
 {
     "name": "Biteship Shipping",
     "summary": "Biteship (JNE, J&T, SiCepat, ...): rates, shipments, labels, tracking",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Delivery",
     "license": "LGPL-3",
     "author": "Fulfilment Team",

@@ -40,7 +40,7 @@ class DeliveryCarrier(models.Model):
         ``biteship_service`` in the answer names it."""
         self.ensure_one()
         if self.checkout_rate_shopping:
-            return self._checkout_rate_shopping_shipment(order)
+            return self._biteship_rate_shopping_shipment(order)
         try:
             self._biteship_check_idr_rate(order.company_id)
             answer = self._biteship_client().get_rates(
@@ -69,7 +69,7 @@ class DeliveryCarrier(models.Model):
             )
         return self._biteship_rate(order, service["price"])
 
-    def _checkout_rate_shopping_shipment(self, order):
+    def _biteship_rate_shopping_shipment(self, order):
         try:
             self._biteship_check_idr_rate(order.company_id)
             options = self._biteship_rate_options(order)

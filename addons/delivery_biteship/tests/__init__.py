@@ -12,3 +12,7 @@ from . import test_webhook
 from . import test_webhook_account
 from . import test_real_payloads
 from . import test_poll_budget
+from . import test_collection_method
+from . import test_configuration_error
+from . import test_real_payloads_booking
+from . import test_return_label

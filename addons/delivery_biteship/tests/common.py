@@ -1,9 +1,10 @@
 import json
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from odoo.addons.delivery_carrier_tracking.tests.common import TrackingCommon
-from odoo.tests.common import _super_send
+from odoo.addons.delivery_carrier_tracking.tests.common import (
+    LoopbackRequestsMixin,
+    TrackingCommon,
+)
 
 from .biteship_server import BiteshipStandIn
 
@@ -39,16 +40,9 @@ def standin_order(courier_company, courier_type, items):
     }
 
 
-class BiteshipStandInMixin:
-    """Starts the Biteship stand-in for the class and lets requests reach it
-    unchanged: Odoo's test harness otherwise raises every timeout below 10 s
-    (and rejects (connect, read) tuples), which would hide timeout handling."""
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        if urlsplit(r.url).hostname == "127.0.0.1":
-            return _super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
+class BiteshipStandInMixin(LoopbackRequestsMixin):
+    """Starts the Biteship stand-in for the class (requests reach it
+    unchanged)."""
 
     @classmethod
     def setUpClass(cls):
