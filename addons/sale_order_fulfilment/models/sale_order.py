@@ -209,17 +209,20 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return "paid" if self.fulfilment_paid else "awaiting_payment"
 
-    def _is_fulfilment_paid(self):
+    def _is_fulfilment_paid(self, agreed_refunds=True):
         """The one place deciding whether the automation may invoice and ship:
         the order is confirmed, was paid online and its done online payments,
         refunds deducted, cover its total (within the currency's rounding). A
-        down payment that confirmed the order is not enough."""
+        down payment that confirmed the order is not enough. With
+        agreed_refunds=False, the refunds the shop agreed to are not deducted
+        (see _fulfilment_was_paid)."""
         self.ensure_one()
         return (
             self.state == "sale"
             and bool(self._get_fulfilment_transactions())
             and self.currency_id.compare_amounts(
-                self._get_fulfilment_amount_paid(), self.amount_total
+                self._get_fulfilment_amount_paid(agreed_refunds=agreed_refunds),
+                self.amount_total,
             )
             >= 0
         )
@@ -242,15 +245,7 @@ class SaleOrder(models.Model):
         customer and XML-RPC see as paid (the timeline's Paid step, the
         status' paid); the automation reads the stricter fulfilment_paid."""
         self.ensure_one()
-        return self.fulfilment_paid or (
-            self.state == "sale"
-            and bool(self._get_fulfilment_transactions())
-            and self.currency_id.compare_amounts(
-                self._get_fulfilment_amount_paid(agreed_refunds=False),
-                self.amount_total,
-            )
-            >= 0
-        )
+        return self.fulfilment_paid or self._is_fulfilment_paid(agreed_refunds=False)
 
     def _get_fulfilment_timeline(self):
         """Steps shown to the customer on the portal, in order, with done flags."""

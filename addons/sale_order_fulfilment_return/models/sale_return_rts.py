@@ -265,17 +265,16 @@ class SaleReturn(models.Model):
                     name=self.name,
                 )
             )
+        # core's own builders (sale_stock), so that modules extending them
+        # (routes, kits, inter-company) shape the re-shipment as any delivery
         group = self.env["procurement.group"].create(
-            {
-                "name": order.name,
-                "move_type": order.picking_policy,
-                "sale_id": order.id,
-                "partner_id": partner.id,
-            }
+            dict(
+                next(iter(quantities))._prepare_procurement_group_vals(),
+                partner_id=partner.id,
+            )
         )
         location = partner.property_stock_customer
         now = fields.Datetime.now()
-        Procurement = self.env["procurement.group"].Procurement
         procurements = []
         for sol, qty in quantities.items():
             sol = sol.with_company(order.company_id)
@@ -286,18 +285,12 @@ class SaleReturn(models.Model):
                 date_planned=now,
                 date_deadline=now,
             )
-            procurements.append(
-                Procurement(
-                    sol.product_id,
-                    qty,
-                    sol.product_uom,
-                    location,
-                    sol.product_id.display_name,
-                    order.name,
-                    order.company_id,
-                    values,
+            procurements += [
+                procurement._replace(location_id=location)
+                for procurement in sol._create_procurements(
+                    qty, sol.product_uom, order.name, values
                 )
-            )
+            ]
         self.env["procurement.group"].with_company(order.company_id).run(procurements)
         new = (
             self.env["stock.picking"]

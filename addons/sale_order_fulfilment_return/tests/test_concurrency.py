@@ -13,6 +13,20 @@ from odoo.tests.common import BaseCase, get_db_name, tagged
 from odoo.tools import mute_logger
 
 
+def delivered_order(env, product_name, partner_name):
+    """A committed, delivered order of one item, with no carrier: it stays
+    out of the carriers' watch lists and scorecards of other tests (done
+    moves cannot be deleted afterwards)."""
+    product = create_product(env, name=product_name)
+    partner = env["res.partner"].create({"name": partner_name})
+    order = create_order(env, partner, product, qty=1.0)
+    order.action_confirm()
+    picking = order.picking_ids
+    picking.move_ids.write({"quantity": 1.0, "picked": True})
+    picking._action_done()
+    return order, picking
+
+
 @tagged("post_install", "-at_install")
 class TestConcurrentRequests(BaseCase):
     @classmethod
@@ -22,19 +36,12 @@ class TestConcurrentRequests(BaseCase):
         cls.addClassCleanup(cls.clean_up)
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            # No carrier: the delivered order stays out of the carriers'
-            # watch lists and scorecards of other tests (done moves cannot
-            # be deleted afterwards).
-            product = create_product(env, name="Kain Batik Race")
-            partner = env["res.partner"].create({"name": "Pelanggan Balapan"})
-            order = create_order(env, partner, product, qty=1.0)
-            order.action_confirm()
-            picking = order.picking_ids
-            picking.move_ids.write({"quantity": 1.0, "picked": True})
-            picking._action_done()
+            order, _picking = delivered_order(
+                env, "Kain Batik Race", "Pelanggan Balapan"
+            )
             cls.order_id = order.id
             cls.line_id = order.order_line.id
-            cls.product_id = product.id
+            cls.product_id = order.order_line.product_id.id
             cls.reason_id = env.ref(
                 "sale_order_fulfilment_return.return_reason_damaged"
             ).id
@@ -140,14 +147,9 @@ class TestConcurrentReship(BaseCase):
         cls.addClassCleanup(cls.clean_up)
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            # No carrier, as above: out of the watch lists and scorecards.
-            product = create_product(env, name="Kain Batik Kembali")
-            partner = env["res.partner"].create({"name": "Pelanggan Pindah"})
-            order = create_order(env, partner, product, qty=1.0)
-            order.action_confirm()
-            picking = order.picking_ids
-            picking.move_ids.write({"quantity": 1.0, "picked": True})
-            picking._action_done()
+            order, picking = delivered_order(
+                env, "Kain Batik Kembali", "Pelanggan Pindah"
+            )
             picking._tracking_apply_events(
                 [
                     {
@@ -164,7 +166,7 @@ class TestConcurrentReship(BaseCase):
             assert ret.state == "received", ret.state
             cls.order_id = order.id
             cls.return_id = ret.id
-            cls.product_id = product.id
+            cls.product_id = order.order_line.product_id.id
             cls.user_id = env.ref("base.user_admin").id
 
     @classmethod
