@@ -24,9 +24,13 @@ odoo_bin -c "$CONF" -d "$DB" -i "$MODULES" --stop-after-init --log-level=warn
 # its commits never meet the in-process test registry's database.
 copy_db "$DB" "${DB}_e2e"
 export FULFIL_E2E_DB="${DB}_e2e" FULFIL_ODOO_CONF=$CONF ODOO_SRC FULFIL_TEMPLATE_DB=fulfil_template_nodemo
-# The whole suite also names its 25 slowest tests (where the time goes).
-[ $# -gt 0 ] || set -- addons tests --durations=25
-WORKERS=${TEST_WORKERS:-$(nproc)}
+# The whole suite also names its 25 slowest tests (where the time goes);
+# tests/ first: its long end-to-end modules start at once, the addons'
+# short classes fill in around them.
+[ $# -gt 0 ] || set -- tests addons --durations=25
+# one worker per core, at most 4 (each has its registry, server, browser)
+cores=$(nproc)
+WORKERS=${TEST_WORKERS:-$((cores < 4 ? cores : 4))}
 XDIST=(-n "$WORKERS"); [ "$WORKERS" = 0 ] || XDIST+=(--dist loadscope)
 say "pytest (${WORKERS} workers) $*"
 exec "$PY" -m pytest --odoo-database="$DB" --odoo-config="$CONF" --odoo-http -p no:cacheprovider "${XDIST[@]}" "$@"

@@ -473,10 +473,10 @@ def staff(server, login, groups):
     return as_user
 
 
-def in_house_events(server, shop, number, events, key):
+def in_house_events(server, shop, number, events):
     """The shop's courier app reports `events` [(status, description,
     location)] of parcel `number`, an hour apart up to now, through the
-    carrier's signed webhook; `key` makes the event ids unique."""
+    carrier's signed webhook (event ids unique per parcel)."""
     start = datetime.now(timezone.utc) - timedelta(hours=len(events))
     answer = signed_post(
         f"{server.url}/delivery_tracking/webhook/{shop.carriers['in_house']}",
@@ -485,7 +485,7 @@ def in_house_events(server, shop, number, events, key):
             "tracking_number": number,
             "events": [
                 {
-                    "id": f"{key}-{index}",
+                    "id": f"kt-{number}-{index}",
                     "time": (start + timedelta(hours=index)).isoformat(),
                     "status": status,
                     "description": description,

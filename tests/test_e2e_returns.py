@@ -171,7 +171,6 @@ def test_in_house_return_story(customer_page, odoo_server, shop, screenshots):
             ("in_transit", "On the way back to the shop", "Menteng"),
             ("delivered", "Received by Toko Batik Nusantara", "Jakarta Pusat"),
         ],
-        key=f"kt-{receipt['carrier_tracking_ref']}",
     )
     parcel = server.execute("stock.picking", "get_shipment_status", [receipt_id])
     assert parcel["shipment_state"] == "delivered", parcel

@@ -134,7 +134,6 @@ def deliver_in_house(server, shop, picking):
             ("in_transit", "On the way with the courier", "Menteng"),
             ("delivered", "Received by Siti Rahma", "Cikini"),
         ],
-        key=f"kt-{picking['carrier_tracking_ref']}",
     )
 
 

@@ -14,3 +14,5 @@ from . import test_unmapped_status
 from . import test_return_label
 from . import test_poll_budget
 from . import test_webhook_auth
+from . import test_webhook_inbox
+from . import test_webhook_input
