@@ -48,6 +48,13 @@ copy_db() {
 # ensure_template NAME DEMO(yes|no) CONF: a database with the core modules, built once
 # per Odoo commit + module list + demo flag (the key is kept as the database comment).
 ensure_template() {
+  mkdir -p "$DATA_DIR"
+  # One builder at a time, machine-wide: a run in another checkout (CI's
+  # clone, a second test run) waits for the template instead of finding it
+  # half-built, dropping it and building its own under the first one's copy.
+  ( flock 9; _ensure_template "$@" ) 9>"$DATA_DIR/.$1.lock"
+}
+_ensure_template() {
   local name=$1 demo=$2 conf=$3 key
   key="$(cat "$ODOO_SRC/.odoo-source-commit" 2>/dev/null || git -C "$ODOO_SRC" rev-parse HEAD 2>/dev/null || echo unknown)|$CORE_MODULES|$demo"
   if db_exists "$name" && [ -d "$DATA_DIR/filestore/$name" ] && [ "$(psql -d postgres -tAc "select shobj_description(oid,'pg_database') from pg_database where datname='$name'")" = "$key" ]; then
