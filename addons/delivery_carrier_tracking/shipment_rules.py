@@ -35,6 +35,10 @@ SHIPMENT_PROGRESS = (
     "out_for_delivery",
     "delivered",
 )
+# Carrier statuses (as sent, lower case) saying the parcel is on its way back
+# to the shop while its shipment state is still another (a provider whose
+# words differ answers <delivery_type>_tracking_return_status_codes).
+RETURN_STATUS_CODES = ("return_in_transit", "returned")
 # What a carrier may report: "label pending" is ours (the send path sets it
 # and the scheduler retries it), never a carrier's.
 CARRIER_STATES = tuple(

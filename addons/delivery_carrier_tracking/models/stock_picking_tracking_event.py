@@ -2,7 +2,7 @@ import hashlib
 
 from odoo import api, fields, models
 
-from ..shipment_rules import SHIPMENT_STATES
+from ..shipment_rules import RETURN_STATUS_CODES, SHIPMENT_STATES
 
 
 class StockPickingTrackingEvent(models.Model):
@@ -49,6 +49,21 @@ class StockPickingTrackingEvent(models.Model):
             "This tracking event is already recorded for this delivery.",
         ),
     ]
+
+    def _tracking_is_coming_back(self):
+        """The one rule saying the carrier brings the parcel back to the shop
+        (return to sender, failed COD): a returned shipment, or a status the
+        carrier uses for a parcel on its way back."""
+        self.ensure_one()
+        if self.shipment_state == "returned":
+            return True
+        codes = RETURN_STATUS_CODES
+        provider = self.carrier_id and self.carrier_id._tracking_provider_method(
+            "tracking_return_status_codes"
+        )
+        if provider:
+            codes = provider()
+        return (self.status_code or "").lower() in codes
 
     @api.model
     def _default_event_key(self, event):

@@ -45,6 +45,28 @@ class TestTracking(TrackingCommon):
         with self.assertRaises(ValidationError):
             picking._tracking_apply_events([_event(3, "teleported")])
 
+    def test_coming_back_is_one_rule(self):
+        """A parcel on its way back: a returned shipment, or the carrier's
+        return status while the state says exception; never a plain one."""
+        picking = self._validate(self._create_picking())
+        events = picking._tracking_apply_events(
+            [
+                _event(0, "in_transit"),
+                _event(1, "exception", status_code="Return_In_Transit"),
+                _event(2, "exception", status_code="ON_HOLD"),
+                _event(3, "returned", status_code="RTS"),
+            ]
+        )
+        self.assertEqual(
+            {event.status_code: event._tracking_is_coming_back() for event in events},
+            {
+                "IN_TRANSIT": False,
+                "Return_In_Transit": True,
+                "ON_HOLD": False,
+                "RTS": True,
+            },
+        )
+
     def test_delivered_mail_follows_setting(self):
         picking = self._validate(self._create_picking())
         template = self.env.ref(

@@ -1,17 +1,20 @@
 from odoo import api, fields, models
 from odoo.addons.sale_order_fulfilment.models.fulfilment_steps import CARRIER_EVENT
 
-# What ends a COD parcel without cash: the delivery's shipment states, and
-# the carriers' own statuses (Biteship's, and the same words from in-house
+# What ends a COD parcel without cash besides its coming back (the tracking
+# contract's rule): a cancelled shipment, and the carriers' statuses for a
+# parcel refused or destroyed (Biteship's, and the same words from in-house
 # webhooks) that the tracking module maps to "exception" or "cancelled".
-COD_FAILED_STATES = ("returned", "cancelled")
-COD_FAILED_CODES = ("returned", "return_in_transit", "rejected", "disposed")
+COD_FAILED_STATES = ("cancelled",)
+COD_FAILED_CODES = ("rejected", "disposed")
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
-    cod_collect_order_ids = fields.One2many("sale.order", "cod_collect_picking_id")
+    cod_collect_order_ids = fields.One2many(
+        "sale.order", "cod_collect_picking_id", "Orders Collected by This Delivery"
+    )
     # Not stored: read from the order's one decision (a stored field here
     # would depend on sale_id.cod_collect_picking_id, whose inverse loads
     # order.picking_ids while the pickings are being created).
@@ -72,8 +75,10 @@ class StockPicking(models.Model):
         events, or "" (hook for carriers with other failure statuses)."""
         self.ensure_one()
         for event in new_events.sorted("event_time"):
-            if event.shipment_state in COD_FAILED_STATES or (
-                (event.status_code or "").lower() in COD_FAILED_CODES
+            if (
+                event._tracking_is_coming_back()
+                or event.shipment_state in COD_FAILED_STATES
+                or (event.status_code or "").lower() in COD_FAILED_CODES
             ):
                 # outside _(): the translation export (babel) cannot read an
                 # f-string in the call and skips the whole file

@@ -8,5 +8,5 @@ class StockPicking(models.Model):
         # A parcel coming back is the return to sender's: its COD fails when
         # a person cancels at receipt (sale.return._rts_cancel), not now.
         return super()._cod_failure_reason(
-            new_events.filtered(lambda event: not self._rts_is_return_event(event))
+            new_events.filtered(lambda event: not event._tracking_is_coming_back())
         )

@@ -3,13 +3,6 @@ import logging
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 
-# What makes an outbound parcel a return to sender: the generic contract's
-# shipment state, and the carriers' own statuses (Biteship's
-# return_in_transit is mapped to "exception", its returned to "returned";
-# see delivery_biteship/biteship/status.py).
-RTS_SHIPMENT_STATES = ("returned",)
-RTS_STATUS_CODES = ("return_in_transit", "returned")
-
 _logger = logging.getLogger(__name__)
 
 
@@ -26,13 +19,6 @@ class StockPicking(models.Model):
         "its incoming transfer.",
     )
 
-    def _rts_is_return_event(self, event):
-        """Whether a tracking event says the carrier brings the parcel back
-        (hook for carriers with other return statuses)."""
-        return event.shipment_state in RTS_SHIPMENT_STATES or (
-            (event.status_code or "").lower() in RTS_STATUS_CODES
-        )
-
     def _tracking_apply_events(self, events, parcels=None):
         """A return status on a shipped delivery: its return to sender, once
         (the tracking lock of _tracking_apply_events serialises webhooks and
@@ -44,9 +30,9 @@ class StockPicking(models.Model):
             and self.state == "done"
             and not self.rts_return_id
         ):
-            event = new_events.filtered(self._rts_is_return_event).sorted("event_time")[
-                :1
-            ]
+            event = new_events.filtered(
+                lambda event: event._tracking_is_coming_back()
+            ).sorted("event_time")[:1]
             if event:
                 self._rts_create_or_warn(event)
         return new_events
