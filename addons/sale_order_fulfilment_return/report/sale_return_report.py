@@ -1,9 +1,14 @@
 from odoo import fields, models, tools
+from odoo.osv import expression
 from odoo.tools import SQL
 
 # The report's rates: each a ratio of sums over a group's rows (see
 # _read_group_select).
 RATES = ("return_rate", "rts_rate")
+# What only a returned row has: grouped or filtered by them, a group keeps as
+# its delivered quantity the one of the same goods whatever the reason or
+# origin (see _read_group).
+RETURN_ONLY = ("reason_id", "origin")
 
 
 class SaleReturnReport(models.Model):
@@ -53,22 +58,75 @@ class SaleReturnReport(models.Model):
         "delivered quantity of the group, in %.",
     )
 
+    def _read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        """Delivered rows have no reason nor origin: a filter on them keeps
+        the delivered rows (the damaged-return rate is over all that was
+        delivered), and a group by them takes its delivered quantity from the
+        group of the other fields (_read_group_select)."""
+        domain = [
+            ["|", leaf, ("qty_delivered", ">", 0)]
+            if expression.is_leaf(leaf)
+            and isinstance(leaf[0], str)
+            and leaf[0].split(".")[0] in RETURN_ONLY
+            else [leaf]
+            for leaf in expression.distribute_not(expression.normalize_domain(domain))
+        ]
+        return super(
+            SaleReturnReport,
+            self.with_context(sale_return_report_groupby=tuple(groupby)),
+        )._read_group(
+            [term for terms in domain for term in terms],
+            groupby,
+            aggregates,
+            having,
+            offset,
+            limit,
+            order,
+        )
+
     def _read_group_select(self, aggregate_spec, query):
         """A rate over a group, whatever aggregate is asked: 100 × the group's
         returned quantity (all of it, or the carrier's returns only) / its
-        delivered quantity; empty when nothing was delivered."""
+        delivered quantity; empty when nothing was delivered. In a group by
+        reason or origin, the delivered quantity is the one of the groups of
+        the other fields together (a window over the grouped rows)."""
         fname = aggregate_spec.split(":")[0]
         if fname not in RATES:
             return super()._read_group_select(aggregate_spec, query)
         returned = self._field_to_sql(self._table, "qty_returned", query)
-        delivered = self._field_to_sql(self._table, "qty_delivered", query)
+        delivered = SQL(
+            "SUM(%s)", self._field_to_sql(self._table, "qty_delivered", query)
+        )
         if fname == "rts_rate":
             origin = self._field_to_sql(self._table, "origin", query)
             returned = SQL(
                 "CASE WHEN %s = 'carrier' THEN %s ELSE 0 END", origin, returned
             )
+        groupby = self.env.context.get("sale_return_report_groupby") or ()
+        if any(spec.split(":")[0] in RETURN_ONLY for spec in groupby):
+            partition = [
+                self._read_group_groupby(spec, query)
+                for spec in groupby
+                if spec.split(":")[0] not in RETURN_ONLY
+            ]
+            delivered = SQL(
+                "SUM(%s) OVER (%s)",
+                delivered,
+                SQL("PARTITION BY %s", SQL(", ").join(partition))
+                if partition
+                else SQL(),
+            )
         return SQL(
-            "100.0 * SUM(%s) / NULLIF(SUM(%s), 0)",
+            "100.0 * SUM(%s) / NULLIF(%s, 0)",
             returned,
             delivered,
         )

@@ -74,13 +74,15 @@ class ReturnCase(FulfilmentCase):
             "sale_order_fulfilment_return.return_reason_changed_mind"
         )
 
-    def delivered_order(self, qty=2.0, paid=True, partner=None, user=None):
+    def delivered_order(
+        self, qty=2.0, paid=True, partner=None, user=None, product=None
+    ):
         """A web order of `qty` products with the shop's courier, paid online
         with payment_demo (invoiced by the automation) and delivered."""
         order = create_order(
             self.env,
             partner or self.partner,
-            self.product,
+            product or self.product,
             qty=qty,
             user_id=(user or self.own).id,
         )
@@ -100,7 +102,7 @@ class ReturnCase(FulfilmentCase):
         return order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
 
     def goods_line(self, order):
-        return order.order_line.filtered(lambda sol: sol.product_id == self.product)
+        return order.order_line.filtered(lambda sol: not sol.is_delivery)
 
     def ask(self, order, qty=1.0, reason=None, user=None, **kwargs):
         """The customer's request (through the public method, as XML-RPC)."""

@@ -1,9 +1,13 @@
 import xmlrpc.client
 
 from odoo import fields
-from odoo.addons.sale_order_fulfilment.tests.common import create_order, pay
+from odoo.addons.sale_order_fulfilment.tests.common import (
+    create_order,
+    create_product,
+    pay,
+)
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import ReturnCase
 
@@ -445,13 +449,71 @@ class TestReturnReport(ReturnCase):
         self.assertEqual(
             per_order, {customer: (50.0, 0.0), rts: (100.0, 100.0), kept: (0.0, 0.0)}
         )
-        # a group with nothing delivered (a reason's rows) has no rate
+        # a reason's rate: its returns over all that was delivered
         rows = Report._read_group(
-            domain + [("reason_id", "=", self.damaged.id)], [], ["return_rate:avg"]
+            domain + [("reason_id", "=", self.damaged.id)],
+            [],
+            ["qty_delivered:sum", "qty_returned:sum", "return_rate:avg"],
         )
-        self.assertEqual(rows, [(False,)])
+        self.assertEqual(rows, [(10.0, 1.0, 10.0)])
+        per_origin = dict(Report._read_group(domain, ["origin"], ["return_rate:avg"]))
+        self.assertEqual(per_origin, {False: 0.0, "customer": 10.0, "carrier": 20.0})
         # as the pivot asks it (web_read_group), totals included
         [group] = Report.web_read_group(
             domain, ["return_rate:avg", "rts_rate:avg"], ["product_id"]
         )["groups"]
         self.assertEqual((group["return_rate"], group["rts_rate"]), (30.0, 20.0))
+
+    def test_rates_per_reason_and_origin(self):
+        """Grouped by reason or origin alone, or under products (the pivot's
+        cells): the returns of the group over the delivered quantity of the
+        same goods, never empty for want of delivered rows of their own."""
+        other = create_product(self.env, name="Batik Scarf")
+        shirts = self.delivered_order(qty=4.0)
+        scarves = self.delivered_order(qty=10.0, product=other)
+        for order, qty in ((shirts, 1.0), (scarves, 2.0)):
+            ret = self.return_of(self.ask(order, qty=qty, reason=self.damaged))
+            ret.with_user(self.own).action_approve()
+        self.env.flush_all()
+        # as the sales manager who has the report's menu
+        manager = new_test_user(
+            self.env, login="ret_manager", groups="sales_team.group_sale_manager"
+        )
+        Report = self.env["sale.return.report"].with_user(manager)
+        domain = [("product_id", "in", (self.product | other).ids)]
+        # 3 damaged of 14 delivered
+        per_reason = dict(
+            Report._read_group(domain, ["reason_id"], ["return_rate:avg"])
+        )
+        self.assertAlmostEqual(per_reason[self.damaged], 300 / 14)
+        cells = {
+            (product, origin): rate
+            for product, origin, rate in Report._read_group(
+                domain, ["product_id", "origin"], ["return_rate:avg"]
+            )
+        }
+        self.assertEqual(
+            cells,
+            {
+                (self.product, False): 0.0,
+                (self.product, "customer"): 25.0,
+                (other, False): 0.0,
+                (other, "customer"): 20.0,
+            },
+        )
+        # the pivot's request, a reason filter and the origin in columns
+        groups = Report.web_read_group(
+            domain + [("reason_id", "=", self.damaged.id)],
+            ["qty_delivered:sum", "return_rate:avg"],
+            ["product_id", "origin"],
+            lazy=False,
+        )["groups"]
+        rates = {
+            (group["product_id"][0], group["origin"]): (
+                group["qty_delivered"],
+                group["return_rate"],
+            )
+            for group in groups
+        }
+        self.assertEqual(rates[self.product.id, "customer"], (0.0, 25.0))
+        self.assertEqual(rates[other.id, "customer"], (0.0, 20.0))
