@@ -20,6 +20,7 @@
         "views/stock_warehouse_views.xml",
         "views/res_config_settings_views.xml",
         "views/stock_picking_watch_views.xml",
+        "views/delivery_carrier_webhook_inbox_views.xml",
         "views/sale_portal_templates.xml",
     ],
     "demo": ["demo/delivery_carrier_demo.xml"],

@@ -251,6 +251,8 @@ class DeliveryCarrierWebhookInbox(models.Model):
             )
             values.update(state="failed", error=str(error)[:1000])
         self.write(values)
+        if values["state"] == "failed":
+            self._tracking_failed_notify()
         return values
 
     def _tracking_note_attempt(self, error):
@@ -267,6 +269,70 @@ class DeliveryCarrierWebhookInbox(models.Model):
                 "next_try_at": fields.Datetime.now() + timedelta(minutes=attempts),
             }
         )
+        if self.state == "failed":
+            self._tracking_failed_notify()
+
+    # ------------------------------------------------------------------ #
+    # Failed rows: a person is told, reads why, and retries
+    # ------------------------------------------------------------------ #
+
+    def _tracking_failed_summary(self, user):
+        return self.with_context(lang=user.lang).env._("Carrier webhooks not applied")
+
+    def _tracking_failed_notify(self):
+        """One open activity per carrier for its failed webhooks, for who
+        manages its settings, its note updated with the latest reason (the
+        poll still reads the shipments' status meanwhile)."""
+        for carrier in self.carrier_id.sudo():
+            user = carrier._tracking_config_responsible()
+            summary = self._tracking_failed_summary(user)
+            failed = self.sudo().search_count(
+                [("carrier_id", "=", carrier.id), ("state", "=", "failed")]
+            )
+            last = self.filtered(lambda row, c=carrier: row.carrier_id == c)[-1:]
+            note = self.env._(
+                "%(count)s webhook(s) of this carrier could not be applied; the "
+                "last one: %(error)s. See Inventory > Configuration > Delivery > "
+                "Carrier Webhooks, correct the cause and retry them.",
+                count=failed,
+                error=last.error or "",
+            )
+            activity = carrier.activity_ids.filtered(
+                lambda a, s=summary: a.summary == s
+            )
+            if activity:
+                activity.note = note
+            else:
+                carrier.activity_schedule(
+                    "mail.mail_activity_data_warning",
+                    fields.Date.context_today(carrier),
+                    summary=summary,
+                    note=note,
+                    user_id=user.id,
+                )
+
+    def action_tracking_retry(self):
+        """Apply failed webhooks again (after the cause was corrected, e.g. a
+        status mapped or a delivery's number set): pending at once for the
+        inbox crons; the carrier's activity is done once none is left."""
+        self.check_access("write")
+        rows = self.sudo().filtered(lambda row: row.state == "failed")
+        rows.write(
+            {"state": "pending", "attempts": 0, "next_try_at": False, "error": False}
+        )
+        if rows:
+            self._tracking_trigger()
+        for carrier in rows.carrier_id:
+            if not self.sudo().search_count(
+                [("carrier_id", "=", carrier.id), ("state", "=", "failed")], limit=1
+            ):
+                summary = self._tracking_failed_summary(
+                    carrier._tracking_config_responsible()
+                )
+                carrier.activity_ids.filtered(
+                    lambda a, s=summary: a.summary == s
+                ).action_feedback(feedback=self.env._("Webhooks retried."))
+        return True
 
     @api.model
     def _tracking_forget_applied(self):

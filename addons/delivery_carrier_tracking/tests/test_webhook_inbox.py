@@ -3,7 +3,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
@@ -113,11 +113,62 @@ class TestWebhookInbox(TrackingCommon):
         self.assertEqual((row.state, row.attempts), ("pending", 1))
         self.assertGreater(row.next_try_at, fields.Datetime.now())
         self.assertFalse(self.Inbox._tracking_take())  # waits its minute
-        row.next_try_at = fields.Datetime.now() - timedelta(seconds=1)
+        # due (the database's now() is the test transaction's start)
+        row.next_try_at = fields.Datetime.now() - timedelta(hours=1)
         self.assertEqual(self.Inbox._tracking_take(), row)
         self.assertEqual(self.Inbox._cron_tracking_webhook_inbox(), 1)
         self.assertEqual(row.state, "done")
         self.assertEqual(picking.shipment_state, "in_transit")
+
+    def _inbox_activity(self):
+        return self.carrier.activity_ids.filtered(
+            lambda a: a.summary == "Carrier webhooks not applied"
+        )
+
+    def test_failed_rows_told_read_and_retried_by_the_stock_manager(self):
+        picking = self._validate(self._create_picking())
+        self._post_webhook(self.carrier, self._payload(picking), SECRET)
+        row = self._rows()
+        down = UserError("the provider did not answer")
+        for _attempt in range(5):
+            row._tracking_note_attempt(down)
+        self.assertEqual((row.state, row.attempts), ("failed", 5))
+        # one activity for who manages the carrier's settings, however many fail
+        other = self._validate(self._create_picking())
+        self._post_webhook(self.carrier, self._payload(other, "evt-2"), SECRET)
+        second = self._rows() - row
+        second._tracking_note_attempt(down)
+        second.write({"attempts": 4})
+        second._tracking_note_attempt(down)
+        activity = self._inbox_activity()
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.carrier._tracking_config_responsible())
+        self.assertIn("2 webhook(s)", str(activity.note))
+        self.assertIn("the provider did not answer", str(activity.note))
+        # a warehouse user neither reads nor retries them
+        warehouse = self._user("inbox_stock_user", "stock.group_stock_user")
+        with self.assertRaises(AccessError):
+            self.Inbox.with_user(warehouse).search([("state", "=", "failed")])
+        manager = self._user("inbox_stock_manager", "stock.group_stock_manager")
+        failed = self.Inbox.with_user(manager).search(
+            [("carrier_id", "=", self.carrier.id), ("state", "=", "failed")]
+        )
+        self.assertEqual(failed, row | second)
+        failed.read(["error", "shipment_key", "attempts"])
+        failed.action_tracking_retry()
+        self.assertEqual(set((row | second).mapped("state")), {"pending"})
+        self.assertFalse(self._inbox_activity())
+        self.assertEqual(self.Inbox._cron_tracking_webhook_inbox(), 2)
+        self.assertEqual((picking | other).mapped("shipment_state"), ["in_transit"] * 2)
+
+    def _user(self, login, group):
+        return self.env["res.users"].create(
+            {
+                "name": login,
+                "login": login,
+                "groups_id": [(6, 0, [self.env.ref(group).id])],
+            }
+        )
 
     def test_forged_and_malformed_are_not_recorded(self):
         picking = self._validate(self._create_picking())
@@ -140,6 +191,7 @@ class TestWebhookInbox(TrackingCommon):
         self.assertEqual(row.state, "failed")
         self.assertIn("invalid event", row.error)
         self.assertFalse(picking.tracking_event_ids)
+        self.assertIn("invalid event", str(self._inbox_activity().note))
 
     def test_unknown_tracking_number_is_counted(self):
         payload = {"tracking_number": "NOPE-1", "events": []}
