@@ -53,7 +53,7 @@ class DeliveryCarrier(models.Model):
         # kept by the guard's failure path when the answer is lost
         picking.carrier_shipment_id = order_id
         try:
-            client.request_pickup(payload)
+            answer = client.request_pickup(payload)
         except KiriminAjaError as error:
             if isinstance(error, KiriminAjaRequestError):
                 # refused: KiriminAja has no package of that id
@@ -66,6 +66,7 @@ class DeliveryCarrier(models.Model):
                     error=error,
                 )
             ) from error
+        self._kiriminaja_note_payment(picking, answer)
         return {
             "exact_price": self._kiriminaja_to_company(
                 payload["packages"][0]["shipping_cost"], picking.company_id
@@ -73,6 +74,25 @@ class DeliveryCarrier(models.Model):
             # the AWB comes later (processed_packages, tracking)
             "tracking_number": False,
         }
+
+    def _kiriminaja_note_payment(self, picking, answer):
+        """An account without Term of Payment pays each non-COD pickup (QRIS,
+        /docs/payment) before KiriminAja asks the courier for the AWB
+        (/docs/order/express, the flow's "Confirm Payment"): a booking whose
+        payment_status is not paid waits for someone to pay it."""
+        status = answer.get("payment_status")
+        if not status or str(status).lower() in ("paid", "success", "settled"):
+            return
+        text = self.env._(
+            "KiriminAja waits for the payment of pickup %(pickup)s (payment "
+            "status: %(status)s) before the courier gets the package: pay it "
+            "in KiriminAja's dashboard; the AWB follows.",
+            pickup=answer.get("pickup_number") or "",
+            status=status,
+        )
+        picking._tracking_warn_once(
+            lambda env: env._("Pay the KiriminAja pickup"), text, message=text
+        )
 
     def _kiriminaja_booked_service(self, picking):
         """(courier, service_type) to book: the service the customer chose at
@@ -191,10 +211,13 @@ class DeliveryCarrier(models.Model):
             None,
         )
         if not service:
+            # not an f-string inside _(): Odoo's term extraction (babel)
+            # evaluates it, fails and skips the rest of the file
+            courier_service = f"{courier} {service_type}"
             raise UserError(
                 self.env._(
                     "%(service)s does not deliver delivery %(picking)s to its address.",
-                    service=f"{courier} {service_type}",
+                    service=courier_service,
                     picking=picking.name,
                 )
             )

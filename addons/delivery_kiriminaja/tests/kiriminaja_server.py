@@ -137,6 +137,8 @@ class KiriminAjaStandIn:
         self.broken = None  # (status, raw body) answered to every call
         self.lose_answer_of = None  # a path whose next call is done, unanswered
         self.orders = {}  # order_id -> package as booked, with its "awb"
+        # request_pickup's payment_status (not documented; None: not sent)
+        self.payment_status = None
         self._httpd = None
 
     def start(self):
@@ -154,6 +156,7 @@ class KiriminAjaStandIn:
         self.delay = 0.0
         self.broken = None
         self.lose_answer_of = None
+        self.payment_status = None
         self.orders.clear()
 
     def process(self, order_id):
@@ -402,10 +405,10 @@ class KiriminAjaStandIn:
                     "awb": None,
                 }
             )
-        return "request_pickup", {
-            "details": details,
-            "pickup_number": f"XID-{len(self.orders):08d}",
-        }
+        answer = {"details": details, "pickup_number": f"XID-{len(self.orders):08d}"}
+        if self.payment_status:
+            answer["payment_status"] = self.payment_status
+        return "request_pickup", answer
 
     def tracking(self, body):
         key = self._text(body, "order_id", 1, 20)
