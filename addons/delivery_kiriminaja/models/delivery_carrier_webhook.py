@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 from ..kiriminaja.tracking import callback_news, shipment_key
 
@@ -11,11 +11,13 @@ class DeliveryCarrier(models.Model):
 
     _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
 
+    @api.private
     def kiriminaja_webhook_auth(self):
         """KiriminAja sends ``Authorization: Bearer {api_key}``
         (/docs/webhook/event, "HTTP Headers"): the bearer token is the
         method's Webhook Secret when the shop set one (a token agreed with
-        KiriminAja), else the account's API key."""
+        KiriminAja), else the account's API key. Private: the answer holds
+        the secret, never for XML-RPC."""
         carrier = self.sudo()
         return {
             "mode": "bearer",

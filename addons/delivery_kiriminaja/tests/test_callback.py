@@ -1,6 +1,7 @@
 import json
+from xmlrpc.client import Fault
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import API_KEY, KiriminAjaShippedHttpCase
 
@@ -148,3 +149,47 @@ class TestCallback(KiriminAjaShippedHttpCase):
         )
         self.assertEqual((status, json.loads(body)["applied"]), (200, 1), body)
         self.assertEqual(picking.shipment_state, "picked_up")
+
+    def test_queued_callback(self):
+        """With the webhook inbox (accept now, apply in the cron), the bearer
+        token is not stored and the callback is applied as inline."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "delivery_carrier_tracking.webhook_apply", "queue"
+        )
+        picking = self._shipped()
+        order_id = picking.carrier_shipment_id
+        awb = self.server.process(order_id)
+        status, body = self._send(
+            "processed_packages", [{"order_id": order_id, "awb": awb}]
+        )
+        self.assertEqual((status, json.loads(body)["accepted"]), (200, 1), body)
+        Inbox = self.env["delivery.carrier.webhook.inbox"].sudo()
+        row = Inbox.search([("carrier_id", "=", self.carrier.id)])
+        self.assertEqual(row.shipment_key, order_id)
+        self.assertNotIn(API_KEY, json.dumps(row.headers))
+        self.assertFalse(picking.carrier_tracking_ref)
+        Inbox._cron_tracking_webhook_inbox()
+        self.assertEqual(row.state, "done")
+        self.assertEqual(picking.carrier_tracking_ref, awb)
+
+    def test_token_not_readable_over_rpc(self):
+        """The hook naming the bearer token (the API key) is no public
+        method: not even a manager gets it over XML-RPC."""
+        new_test_user(
+            self.env,
+            login="ka_manager",
+            password="ka_manager_pw_123",
+            groups="base.group_system,stock.group_stock_manager",
+        )
+        uid = self.xmlrpc_common.authenticate(
+            self.env.cr.dbname, "ka_manager", "ka_manager_pw_123", {}
+        )
+        with self.assertRaisesRegex(Fault, "Private methods"):
+            self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname,
+                uid,
+                "ka_manager_pw_123",
+                "delivery.carrier",
+                "kiriminaja_webhook_auth",
+                [[self.carrier.id]],
+            )
