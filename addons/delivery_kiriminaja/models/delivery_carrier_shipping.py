@@ -329,7 +329,9 @@ class DeliveryCarrier(models.Model):
         asked; a refusal raises with KiriminAja's words and changes nothing."""
         client = self._kiriminaja_client()
         requests = []
-        for picking in pickings:
+        # core's stock.picking.cancel_shipment passes all its pickings once
+        # per picking: those cancelled by the first pass are not asked twice
+        for picking in pickings.filtered(lambda p: p.shipment_state != "cancelled"):
             reason = (
                 self.env.context.get("shipment_cancel_reason")
                 or self.env._("Cancelled from Odoo delivery %s", picking.name)
@@ -374,6 +376,7 @@ class DeliveryCarrier(models.Model):
                 self.env["delivery.carrier.booking"]._mark_dead(
                     self, picking, picking.carrier_shipment_id
                 )
+            picking.shipment_state = "cancelled"
             picking.message_post(
                 body=self.env._(
                     "KiriminAja cancels package %(awb)s (%(reason)s): "

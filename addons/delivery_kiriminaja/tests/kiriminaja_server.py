@@ -161,7 +161,8 @@ class KiriminAjaStandIn:
 
     def process(self, order_id):
         """KiriminAja validated the package: its AWB (processed_packages)."""
-        self.orders[order_id]["awb"] = f"JNE{len(self.orders):010d}"
+        number = list(self.orders).index(order_id) + 1  # one AWB per package
+        self.orders[order_id]["awb"] = f"JNE{number:010d}"
         return self.orders[order_id]["awb"]
 
     def add_history(self, order_id, code, text, created_at, **details):

@@ -65,3 +65,16 @@ class TestCancel(KiriminAjaShippedCase):
         ).cancel_shipment()
         [body] = self.server.calls(CANCEL_SHIPMENT)
         self.assertEqual(body["reason"], "Pembeli membatalkan pesanan")
+
+    def test_cancel_two_deliveries_at_once(self):
+        pickings = self._shipped() | self._shipped()
+        for picking in pickings:
+            self.server.process(picking.carrier_shipment_id)
+        self.carrier.kiriminaja_tracking_update(pickings)
+        self.assertIs(pickings.with_user(self.warehouse_user).cancel_shipment(), True)
+        # one request per package, though core hands all of them over per picking
+        self.assertEqual(
+            sorted(body["awb"] for body in self.server.calls(CANCEL_SHIPMENT)),
+            sorted(o["awb"] for o in self.server.orders.values()),
+        )
+        self.assertEqual(pickings.mapped("shipment_state"), ["cancelled"] * 2)
