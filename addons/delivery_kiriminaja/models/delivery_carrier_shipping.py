@@ -79,7 +79,9 @@ class DeliveryCarrier(models.Model):
         """An account without Term of Payment pays each non-COD pickup (QRIS,
         /docs/payment) before KiriminAja asks the courier for the AWB
         (/docs/order/express, the flow's "Confirm Payment"): a booking whose
-        payment_status is not paid waits for someone to pay it."""
+        payment_status is not paid waits for someone to pay it. The answer's
+        values are not documented (assumption): absent or a paid-like word
+        is paid, anything else (e.g. "pending") waits."""
         status = answer.get("payment_status")
         if not status or str(status).lower() in ("paid", "success", "settled"):
             return
