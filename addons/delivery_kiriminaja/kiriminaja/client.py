@@ -30,6 +30,7 @@ SHIPPING_PRICE = "/api/mitra/v6.1/shipping_price"
 SCHEDULES = "/api/mitra/v2/schedules"
 REQUEST_PICKUP = "/api/mitra/v6.1/request_pickup"
 TRACKING = "/api/mitra/tracking"
+CANCEL_SHIPMENT = "/api/mitra/v3/cancel_shipment"
 
 
 class KiriminAjaError(Exception):
@@ -60,6 +61,16 @@ class KiriminAjaTimeout(KiriminAjaError):
 
 class KiriminAjaConnectionError(KiriminAjaError):
     transient = True
+
+
+class KiriminAjaRateLimited(KiriminAjaError):
+    """HTTP 429: ``retry_after`` seconds (0 when KiriminAja did not say)."""
+
+    transient = True
+
+    def __init__(self, message, status=429, retry_after=0.0):
+        super().__init__(message, status)
+        self.retry_after = retry_after
 
 
 class KiriminAjaBadResponse(KiriminAjaError):
@@ -140,6 +151,15 @@ class KiriminAjaClient:
             raise KiriminAjaBadResponse("KiriminAja's tracking came without details.")
         return answer
 
+    def cancel_shipment(self, awb, reason):
+        """Ask KiriminAja to void the package of ``awb`` (/docs/order/void:
+        by AWB, not order id; only before the courier picked it up). The
+        answer's ``data``: ``{"success": "pending" | ..., "date"}`` (non-COD
+        packages are voided within 48 hours, COD ones at once)."""
+        answer = self._request(CANCEL_SHIPMENT, {"awb": awb, "reason": reason})
+        data = answer.get("data")
+        return data if isinstance(data, dict) else {}
+
     # -- plumbing ----------------------------------------------------------
 
     def _data(self, path, payload):
@@ -182,6 +202,15 @@ class KiriminAjaClient:
         if status in (401, 403):
             raise KiriminAjaAuthError(
                 f"KiriminAja refused the API key: {text or status}", status
+            )
+        if status == 429:
+            try:
+                retry_after = max(0.0, float(response.headers.get("Retry-After", 0)))
+            except ValueError:
+                retry_after = 0.0
+            raise KiriminAjaRateLimited(
+                f"KiriminAja asks to slow down: {text or status}",
+                retry_after=retry_after,
             )
         if status >= 500:
             raise KiriminAjaServerError(

@@ -6,6 +6,7 @@ from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import UserError
 
 from ..kiriminaja import KiriminAjaError, KiriminAjaRequestError
+from ..kiriminaja.tracking import DEAD_STATUS_CODES, tracking_news
 
 # KiriminAja's package order_id: at most 20 characters with a letter prefix
 # (/docs/order/express); ours: prefix, delivery id, attempt.
@@ -52,7 +53,7 @@ class DeliveryCarrier(models.Model):
         # kept by the guard's failure path when the answer is lost
         picking.carrier_shipment_id = order_id
         try:
-            client.request_pickup(payload)
+            answer = client.request_pickup(payload)
         except KiriminAjaError as error:
             if isinstance(error, KiriminAjaRequestError):
                 # refused: KiriminAja has no package of that id
@@ -65,6 +66,7 @@ class DeliveryCarrier(models.Model):
                     error=error,
                 )
             ) from error
+        self._kiriminaja_note_payment(picking, answer)
         return {
             "exact_price": self._kiriminaja_to_company(
                 payload["packages"][0]["shipping_cost"], picking.company_id
@@ -72,6 +74,27 @@ class DeliveryCarrier(models.Model):
             # the AWB comes later (processed_packages, tracking)
             "tracking_number": False,
         }
+
+    def _kiriminaja_note_payment(self, picking, answer):
+        """An account without Term of Payment pays each non-COD pickup (QRIS,
+        /docs/payment) before KiriminAja asks the courier for the AWB
+        (/docs/order/express, the flow's "Confirm Payment"): a booking whose
+        payment_status is not paid waits for someone to pay it. The answer's
+        values are not documented (assumption): absent or a paid-like word
+        is paid, anything else (e.g. "pending") waits."""
+        status = answer.get("payment_status")
+        if not status or str(status).lower() in ("paid", "success", "settled"):
+            return
+        text = self.env._(
+            "KiriminAja waits for the payment of pickup %(pickup)s (payment "
+            "status: %(status)s) before the courier gets the package: pay it "
+            "in KiriminAja's dashboard; the AWB follows.",
+            pickup=answer.get("pickup_number") or "",
+            status=status,
+        )
+        picking._tracking_warn_once(
+            lambda env: env._("Pay the KiriminAja pickup"), text, message=text
+        )
 
     def _kiriminaja_booked_service(self, picking):
         """(courier, service_type) to book: the service the customer chose at
@@ -190,10 +213,13 @@ class DeliveryCarrier(models.Model):
             None,
         )
         if not service:
+            # not an f-string inside _(): Odoo's term extraction (babel)
+            # evaluates it, fails and skips the rest of the file
+            courier_service = f"{courier} {service_type}"
             raise UserError(
                 self.env._(
                     "%(service)s does not deliver delivery %(picking)s to its address.",
-                    service=f"{courier} {service_type}",
+                    service=courier_service,
                     picking=picking.name,
                 )
             )
@@ -256,9 +282,9 @@ class DeliveryCarrier(models.Model):
 
     def kiriminaja_booking_lookup(self, picking, shipment_id):  # pylint: disable=unused-argument
         """Booking guard hook: KiriminAja's package of our order_id, None when
-        it has none."""
+        it has none or it was cancelled (a re-sent delivery books anew)."""
         try:
-            return self._kiriminaja_client().tracking(shipment_id)
+            answer = self._kiriminaja_client().tracking(shipment_id)
         except KiriminAjaError as error:
             # unknown state: better no shipment yet than a second one
             raise UserError(
@@ -269,6 +295,9 @@ class DeliveryCarrier(models.Model):
                     error=error,
                 )
             ) from error
+        if answer is not None and tracking_news(answer)["latest"] in DEAD_STATUS_CODES:
+            return None
+        return answer
 
     def kiriminaja_booking_adopt(self, picking, shipment):
         """Booking guard hook: take a package found again as the delivery's
@@ -293,3 +322,70 @@ class DeliveryCarrier(models.Model):
             picking,
             lambda number: self._tracking_courier_url(self.kiriminaja_courier, number),
         )
+
+    def kiriminaja_cancel_shipment(self, pickings):
+        """Void the deliveries' KiriminAja packages (/docs/order/void: by AWB,
+        with a reason of 5 to 200 characters, only before the courier picked
+        the parcel up). The reason: the context's ``shipment_cancel_reason``,
+        else the delivery's name. Everything is checked before KiriminAja is
+        asked; a refusal raises with KiriminAja's words and changes nothing."""
+        client = self._kiriminaja_client()
+        requests = []
+        # core's stock.picking.cancel_shipment passes all its pickings once
+        # per picking: those cancelled by the first pass are not asked twice
+        for picking in pickings.filtered(lambda p: p.shipment_state != "cancelled"):
+            reason = (
+                self.env.context.get("shipment_cancel_reason")
+                or self.env._("Cancelled from Odoo delivery %s", picking.name)
+            ).strip()
+            if not 5 <= len(reason) <= 200:
+                raise UserError(
+                    self.env._(
+                        "The reason to cancel %(picking)s must be 5 to 200 "
+                        "characters long.",
+                        picking=picking.name,
+                    )
+                )
+            awb = next(iter(picking._tracking_numbers()), "")
+            if not awb:
+                raise UserError(
+                    self.env._(
+                        "KiriminAja cancels a package by its AWB, which it has "
+                        "not given yet for %(picking)s (order %(order)s): try "
+                        "again once the AWB has arrived.",
+                        picking=picking.name,
+                        order=picking.carrier_shipment_id or "",
+                    )
+                )
+            requests.append((picking, awb, reason))
+        for picking, awb, reason in requests:
+            try:
+                answer = client.cancel_shipment(awb, reason)
+            except KiriminAjaError as error:
+                raise UserError(
+                    self.env._(
+                        "KiriminAja did not cancel package %(awb)s of %(picking)s "
+                        "(only packages not yet picked up by the courier can "
+                        "be); nothing was changed in Odoo. KiriminAja said: "
+                        "%(error)s",
+                        awb=awb,
+                        picking=picking.name,
+                        error=error,
+                    )
+                ) from error
+            if picking.carrier_shipment_id:
+                # a re-sent delivery books a new package, not this one
+                self.env["delivery.carrier.booking"]._mark_dead(
+                    self, picking, picking.carrier_shipment_id
+                )
+            picking.shipment_state = "cancelled"
+            picking.message_post(
+                body=self.env._(
+                    "KiriminAja cancels package %(awb)s (%(reason)s): "
+                    "%(status)s, %(date)s.",
+                    awb=awb,
+                    reason=reason,
+                    status=answer.get("success") or "",
+                    date=answer.get("date") or "",
+                )
+            )

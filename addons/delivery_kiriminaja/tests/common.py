@@ -1,5 +1,6 @@
 from odoo.addons.delivery_carrier_tracking.tests.common import LoopbackRequestsMixin
-from odoo.tests.common import TransactionCase
+from odoo.tests import new_test_user
+from odoo.tests.common import HttpCase, TransactionCase
 
 from .kiriminaja_server import KiriminAjaStandIn
 
@@ -68,4 +69,44 @@ class KiriminAjaShop(LoopbackRequestsMixin):
 
 
 class KiriminAjaCommon(KiriminAjaShop, TransactionCase):
+    pass
+
+
+class KiriminAjaShipped(KiriminAjaShop):
+    """Deliveries validated (and so booked) by a warehouse user without
+    sales rights, as in the shop."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.partner_id.phone = "+62 21 555 0100"
+        cls.customer.phone = "0812 3456 7890"
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.env.company.id)], limit=1
+        )
+        cls.warehouse_user = new_test_user(
+            cls.env, login="ka_track_warehouse", groups="stock.group_stock_user"
+        )
+
+    def _shipped(self, qty=2.0):
+        """A delivery validated by the warehouse user: its order id booked,
+        no AWB yet."""
+        order = self._order(qty)
+        order.carrier_id = self.carrier
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.write({"quantity": qty, "picked": True})
+        picking = picking.with_user(self.warehouse_user)
+        self.assertIs(picking.button_validate(), True)
+        picking = picking.with_user(self.env.user)
+        self.assertEqual(picking.shipment_state, "label_created")
+        self.assertTrue(picking.carrier_shipment_id)
+        return picking
+
+
+class KiriminAjaShippedCase(KiriminAjaShipped, TransactionCase):
+    pass
+
+
+class KiriminAjaShippedHttpCase(KiriminAjaShipped, HttpCase):
     pass

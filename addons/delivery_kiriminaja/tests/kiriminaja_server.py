@@ -49,7 +49,23 @@ breaking one fails here as it would there.
   ``{"order_id": str(max 20)}`` (our order id or the AWB) -> ``details``
   (``awb``, ``order_id``, ``service``, ``service_name``, ``costs``...) and
   ``histories``; an unknown id is ``status: false``, ``text: "data not
-  found"`` (the failure answer of /docs/order/tracking-instant).
+  found"`` (the failure answer of /docs/order/tracking-instant). The answer's
+  ``histories`` come newest first, each ``created_at`` ("YYYY-MM-DD
+  HH:mm:ss"), ``status`` (text), ``status_code`` (/docs/important-notes/
+  status-mapping); ``details`` has ``shipped_at``, ``delivered`` /
+  ``delivered_at``, ``images`` (proof of delivery) and ``costs`` with
+  ``correction``.
+- Cancel Order Express (/docs/order/void, POST /api/mitra/v3/cancel_shipment):
+  ``awb`` (string, max 30: "AWB Number Already Obtained, Not Order ID") and
+  ``reason`` (5-200 characters) required; "can only be made for packages
+  that have not yet been picked up by the courier"; non-COD packages are
+  voided within 48 hours (``data.success: "pending"``), COD ones at once.
+  The refusals' wording is not documented: ``status: false`` with a text, as
+  every refusal (an unknown AWB: "data not found", as tracking).
+- Callbacks (/docs/webhook/event): KiriminAja POSTs ``{"method", "data":
+  [...]}`` with ``Authorization: Bearer {api_key}`` and ``User-Agent:
+  KiriminAja-Push-Services`` to the account's callback URL: ``callback()``
+  sends one (the bearer token is checked on Odoo's side).
 
 The areas and prices are invented test data (the doc's own example ids for
 "Ngemplak", which names two districts).
@@ -59,6 +75,8 @@ import json
 import re
 import threading
 import time
+import urllib.error
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # id, district, city, province
@@ -119,6 +137,8 @@ class KiriminAjaStandIn:
         self.broken = None  # (status, raw body) answered to every call
         self.lose_answer_of = None  # a path whose next call is done, unanswered
         self.orders = {}  # order_id -> package as booked, with its "awb"
+        # request_pickup's payment_status (not documented; None: not sent)
+        self.payment_status = None
         self._httpd = None
 
     def start(self):
@@ -136,12 +156,43 @@ class KiriminAjaStandIn:
         self.delay = 0.0
         self.broken = None
         self.lose_answer_of = None
+        self.payment_status = None
         self.orders.clear()
 
     def process(self, order_id):
         """KiriminAja validated the package: its AWB (processed_packages)."""
-        self.orders[order_id]["awb"] = f"JNE{len(self.orders):010d}"
+        number = list(self.orders).index(order_id) + 1  # one AWB per package
+        self.orders[order_id]["awb"] = f"JNE{number:010d}"
         return self.orders[order_id]["awb"]
+
+    def add_history(self, order_id, code, text, created_at, **details):
+        """The courier reported a status; ``details``: what the tracking
+        answer's details now say (shipped_at, delivered_at, images,
+        correction...)."""
+        order = self.orders[order_id]
+        order["histories"].insert(
+            0, {"created_at": created_at, "status": text, "status_code": code}
+        )
+        order.update(details)
+
+    def callback(self, url, method, data, token):
+        """Post a callback as KiriminAja does: (HTTP status, body)."""
+        request = urllib.request.Request(
+            url,
+            data=json.dumps({"method": method, "data": data}).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+                "User-Agent": "KiriminAja-Push-Services",
+                "Authorization": f"Bearer {token}",
+            },
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
 
     @property
     def url(self):
@@ -340,7 +391,12 @@ class KiriminAjaStandIn:
                 raise ApiError(422, f"The {where}service does not take COD.")
         details = []
         for package in packages:
-            self.orders[package["order_id"]] = {**package, "awb": None}
+            self.orders[package["order_id"]] = {
+                **package,
+                "awb": None,
+                "histories": [],
+                "canceled": False,
+            }
             details.append(
                 {
                     "order_id": package["order_id"],
@@ -350,10 +406,10 @@ class KiriminAjaStandIn:
                     "awb": None,
                 }
             )
-        return "request_pickup", {
-            "details": details,
-            "pickup_number": f"XID-{len(self.orders):08d}",
-        }
+        answer = {"details": details, "pickup_number": f"XID-{len(self.orders):08d}"}
+        if self.payment_status:
+            answer["payment_status"] = self.payment_status
+        return "request_pickup", answer
 
     def tracking(self, body):
         key = self._text(body, "order_id", 1, 20)
@@ -365,19 +421,55 @@ class KiriminAjaStandIn:
         details = {
             "awb": order["awb"],
             "order_id": order["order_id"],
+            "status_code": None,
             "service": order["service"],
             "service_name": order["service_type"],
             "drop": False,
-            "delivered": False,
-            "costs": {"shipping_cost": order["shipping_cost"], "cod": order["cod"]},
+            "shipped_at": order.get("shipped_at") or "",
+            "delivered": bool(order.get("delivered_at")),
+            "delivered_at": order.get("delivered_at") or "",
+            "images": order.get("images")
+            or {"camera_img": None, "signature_img": None, "pop_img": None},
+            "costs": {
+                "currency": "IDR",
+                "shipping_cost": order["shipping_cost"],
+                "cod": order["cod"],
+                "correction": order.get("correction", 0),
+            },
         }
-        return "shTracking", {"details": details, "histories": []}
+        histories = order.get("histories", [])
+        return "shTracking", {"details": details, "histories": histories}
+
+    def cancel_shipment(self, body):
+        awb = self._text(body, "awb", 1, 30)
+        self._text(body, "reason", 5, 200)
+        order = next((o for o in self.orders.values() if o["awb"] == awb), None)
+        if not order:
+            # by AWB only: an order id is "not found" too
+            raise ApiError(200, "data not found")
+        picked_up = order.get("shipped_at") or any(
+            int(h["status_code"]) >= 103 for h in order.get("histories", [])
+        )
+        if order["canceled"]:
+            raise ApiError(200, "Paket sudah dibatalkan")
+        if picked_up:
+            raise ApiError(200, "Paket sudah dijemput kurir, tidak dapat dibatalkan")
+        order["canceled"] = True
+        if order["cod"]:
+            return "cancel_shipment", {
+                "text": "Paket dibatalkan",
+                "data": {"success": "success", "date": "2030-02-16 09:00:00"},
+            }
+        return "cancel_shipment", {
+            "data": {"success": "pending", "date": "2030-02-18 09:00:00"},
+        }
 
 
 ROUTES = {
     "/api/mitra/v2/schedules": KiriminAjaStandIn.schedules,
     "/api/mitra/v6.1/request_pickup": KiriminAjaStandIn.request_pickup,
     "/api/mitra/tracking": KiriminAjaStandIn.tracking,
+    "/api/mitra/v3/cancel_shipment": KiriminAjaStandIn.cancel_shipment,
     "/api/mitra/v2/get_address_by_name": KiriminAjaStandIn.district_by_name,
     "/api/mitra/v2/get_subdistrict_by_name": KiriminAjaStandIn.subdistrict_by_name,
     "/api/mitra/v6.1/shipping_price": KiriminAjaStandIn.shipping_price,

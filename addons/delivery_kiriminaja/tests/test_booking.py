@@ -191,3 +191,12 @@ class TestBooking(KiriminAjaCommon):
         self.assertEqual(
             self.carrier._kiriminaja_booked_service(picking), ("jne", "REG23")
         )
+
+    def test_unpaid_pickup_asks_for_payment(self):
+        self.server.payment_status = "pending"
+        picking = self._validate(self._picking(), self.warehouse_user)
+        self.assertEqual(picking.shipment_state, "label_created")
+        self.assertIn("XID-00000001", str(picking.message_ids.mapped("body")))
+        self.assertEqual(
+            picking.activity_ids.mapped("summary"), ["Pay the KiriminAja pickup"]
+        )
