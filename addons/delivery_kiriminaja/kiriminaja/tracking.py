@@ -63,6 +63,14 @@ KIRIMINAJA_STATUS_MAP = {
     "904": "exception",
     "905": "exception",
 }
+# What says the parcel is coming back to the sender (the 40x codes, the
+# callback's return flag, "returned" once it is back): the tracking
+# contract's return to sender and failed COD read them.
+RETURN_STATUS_CODES = (
+    *(code for code in KIRIMINAJA_STATUS_MAP if code.startswith("40")),
+    "returned_packages",
+    "returned",
+)
 # A package whose latest status is one of these is dead: a re-sent delivery
 # books a new one.
 DEAD_STATUS_CODES = ("300", "302")

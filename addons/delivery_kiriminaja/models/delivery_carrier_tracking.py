@@ -5,7 +5,11 @@ from odoo.addons.delivery_carrier_tracking.rate_budget import RateLimited
 from odoo.addons.delivery_carrier_tracking.shipment_rules import is_web_url
 
 from ..kiriminaja import KiriminAjaError, KiriminAjaRateLimited
-from ..kiriminaja.tracking import CALLBACK_DESCRIPTIONS, tracking_news
+from ..kiriminaja.tracking import (
+    CALLBACK_DESCRIPTIONS,
+    RETURN_STATUS_CODES,
+    tracking_news,
+)
 
 
 class DeliveryCarrier(models.Model):
@@ -14,6 +18,9 @@ class DeliveryCarrier(models.Model):
     delivery_carrier_webhook.py."""
 
     _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
+
+    def kiriminaja_tracking_return_status_codes(self):
+        return RETURN_STATUS_CODES
 
     def kiriminaja_tracking_update(self, pickings):
         """Ask KiriminAja about each delivery's package (by our order id,

@@ -78,6 +78,15 @@ class TestCallback(KiriminAjaShippedHttpCase):
         # the return flag, then the parcel back at the sender
         self._send("returned_packages", [{"order_id": order_id, "returned_at": None}])
         self.assertEqual(picking.shipment_state, "exception")
+        # the contract's one rule reads it as a parcel coming back
+        flag = picking.tracking_event_ids.filtered(
+            lambda event: event.status_code == "returned_packages"
+        )
+        self.assertTrue(flag._tracking_is_coming_back())
+        shipped = picking.tracking_event_ids.filtered(
+            lambda event: event.status_code == "shipped_packages"
+        )
+        self.assertFalse(shipped._tracking_is_coming_back())
         self._send(
             "returned_packages",
             [{"order_id": order_id, "returned_at": "2026-02-20 10:00:00"}],
