@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from ..biteship.couriers import INSTANT_COURIERS
@@ -39,29 +39,8 @@ class DeliveryCarrier(models.Model):
         for item values, insurance and COD (orders/create), with the
         company's rates. Refused when a rate is missing: Odoo would convert
         1:1 (a USD 20 shirt declared as IDR 20)."""
-        idr = self.env.ref("base.IDR")
-        if currency != idr:
-            self._biteship_check_idr_rate(company)
-            if currency != company.currency_id and not self.env[
-                "res.currency.rate"
-            ].search_count(
-                [
-                    ("currency_id", "=", currency.id),
-                    ("company_id", "in", (False, company.root_id.id)),
-                ],
-                limit=1,
-            ):
-                raise UserError(
-                    self.env._(
-                        "Biteship amounts are in IDR, but %(company)s has no "
-                        "%(currency)s exchange rate to convert them. Add one in "
-                        "the currency settings.",
-                        company=company.name,
-                        currency=currency.name,
-                    )
-                )
         return round(
-            currency._convert(amount, idr, company, fields.Date.context_today(self))
+            self._tracking_convert(amount, currency, self.env.ref("base.IDR"), company)
         )
 
     def _biteship_items(

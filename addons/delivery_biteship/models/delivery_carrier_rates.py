@@ -4,7 +4,7 @@ import logging
 import re
 import time
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.addons.delivery_carrier_tracking.checkout_services import (
     mark_cheapest_fastest,
 )
@@ -395,28 +395,9 @@ class DeliveryCarrier(models.Model):
 
     @api.model
     def _biteship_check_idr_rate(self, company):
-        """Biteship prices are in IDR. Without an IDR rate Odoo converts 1:1
-        (IDR 9,000 would become USD 9,000): refuse instead."""
-        idr = self.env.ref("base.IDR")
-        if company.currency_id == idr:
-            return
-        has_rate = self.env["res.currency.rate"].search_count(
-            [
-                ("currency_id", "=", idr.id),
-                ("company_id", "in", (False, company.root_id.id)),
-            ],
-            limit=1,
-        )
-        if not has_rate:
-            raise UserError(
-                self.env._(
-                    "Biteship prices are in IDR, but %(company)s has no IDR exchange "
-                    "rate to convert them to %(currency)s. Add an IDR rate in the "
-                    "currency settings.",
-                    company=company.name,
-                    currency=company.currency_id.name,
-                )
-            )
+        """Biteship prices are in IDR: refused without an IDR rate (the
+        contract's one currency rule)."""
+        self._tracking_check_currency_rates(self.env.ref("base.IDR"), company)
 
     @api.model
     def _biteship_to_company_currency(self, amount, company):
@@ -426,6 +407,6 @@ class DeliveryCarrier(models.Model):
             raise UserError(
                 self.env._("Biteship sent a price that is not a number.")
             ) from e
-        self._biteship_check_idr_rate(company)
-        idr = self.env.ref("base.IDR")
-        return idr._convert(amount, company.currency_id, company, fields.Date.today())
+        return self._tracking_convert(
+            amount, self.env.ref("base.IDR"), company.currency_id, company
+        )

@@ -19,4 +19,5 @@ from . import stock_picking_tracking_event
 from . import stock_picking_watch
 from . import stock_warehouse
 from . import delivery_carrier_checkout
+from . import delivery_carrier_currency
 from . import sale_order

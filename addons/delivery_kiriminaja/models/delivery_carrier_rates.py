@@ -2,7 +2,7 @@ import logging
 import math
 import re
 
-from odoo import fields, models
+from odoo import models
 from odoo.exceptions import UserError
 
 from ..kiriminaja import KiriminAjaError
@@ -232,30 +232,12 @@ class DeliveryCarrier(models.Model):
         return max(1, math.ceil(kilos * 1000))
 
     def _kiriminaja_check_idr(self, company):
-        """KiriminAja prices are rupiah: without an IDR rate Odoo would
-        convert them 1:1 (IDR 9,000 would become USD 9,000)."""
-        idr = self.env.ref("base.IDR")
-        if company.currency_id == idr:
-            return
-        if not self.env["res.currency.rate"].search_count(
-            [
-                ("currency_id", "=", idr.id),
-                ("company_id", "in", (False, company.root_id.id)),
-            ],
-            limit=1,
-        ):
-            raise UserError(
-                self.env._(
-                    "KiriminAja prices are in IDR, but %(company)s has no IDR "
-                    "exchange rate to convert them to %(currency)s. Add an IDR rate "
-                    "in the currency settings.",
-                    company=company.name,
-                    currency=company.currency_id.name,
-                )
-            )
+        """KiriminAja prices are rupiah: refused without an IDR rate (the
+        contract's one currency rule)."""
+        self._tracking_check_currency_rates(self.env.ref("base.IDR"), company)
 
     def _kiriminaja_convert(self, amount, from_currency, to_currency, company):
-        return from_currency._convert(amount, to_currency, company, fields.Date.today())
+        return self._tracking_convert(amount, from_currency, to_currency, company)
 
     def _kiriminaja_rate_failed(self, order, error):
         """The shopper reads our sentence, never KiriminAja's words about

@@ -110,17 +110,9 @@ class DeliveryCarrier(models.Model):
         currency = self.currency_id or order.company_id.currency_id
         if currency == order.currency_id or not (self.cod_fee or self.cod_max_amount):
             return self.env["res.currency"]
-        company = order.company_id
-        for needed in (currency | order.currency_id) - company.currency_id:
-            if not self.env["res.currency.rate"].search_count(
-                [
-                    ("currency_id", "=", needed.id),
-                    ("company_id", "in", (False, company.root_id.id)),
-                ],
-                limit=1,
-            ):
-                return needed
-        return self.env["res.currency"]
+        return self._tracking_currency_without_rate(
+            currency | order.currency_id, order.company_id
+        )
 
     def _cod_check_max(self, offer, order):
         """Offer refused when the order total with the COD fee is over the
