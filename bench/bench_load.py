@@ -434,6 +434,12 @@ class Load:
                 result["applied"] = body.get("applied", 0)
                 result["unknown"] = body.get("unknown", 0)
                 result["accepted"] = body.get("accepted", 0)
+                # which apply mode answered (queue: "accepted"; inline: counts)
+                result["answered"] = (
+                    "queue"
+                    if "accepted" in body
+                    else ("inline" if "applied" in body else "")
+                )
                 if response.status_code >= 400:
                     result["message"] = response.text[:300]
             except requests.RequestException as error:
@@ -825,7 +831,17 @@ def report(args, phases, shipments, checks, summary, log_path):
         ("shipment state != newest event (info)", checks["state_behind"]),
     ]
     ceiling, busy = summary["ceiling"], summary["ceiling_busy"]
+    # a phase's figures are its mode's only if the server answered in it
+    wrong_mode = sum(
+        1
+        for mode, load, __ in phases
+        for r in load.results
+        if r["status"] == 200
+        and r["kind"] in ("genuine", "duplicate")
+        and r.get("answered") != mode
+    )
     checks_table = [
+        ("webhooks answered in another apply mode than the phase's", wrong_mode),
         ("events lost", checks["lost"]),
         ("duplicate event rows", checks["duplicates"]),
         ("forged accepted", forged_accepted + checks["forged_rows"]),

@@ -357,7 +357,14 @@ def poll_budget(registry, standin, biteship_ids, timeout=180):
             )
         )
         if not pickings:
-            return {"requests": 0, "max_per_s": 0, "rate": 0.0, "throttled": 0}
+            return {
+                "requests": 0,
+                "max_per_s": 0,
+                "rate": 0.0,
+                "throttled": 0,
+                "deliveries": 0,
+                "stale": 0,
+            }
         rate = pickings[0].carrier_id._tracking_account_rate()
         env.cr.execute(
             "UPDATE stock_picking SET tracking_next_poll_at ="
@@ -375,6 +382,7 @@ def poll_budget(registry, standin, biteship_ids, timeout=180):
     deadline = time.monotonic() + timeout
     with registry.cursor() as cr:  # the third host
         superuser_env(cr)["stock.picking"]._cron_tracking_update(batch_size=len(ids))
+    stale = len(ids)
     while time.monotonic() < deadline:
         with registry.cursor() as cr:
             cr.execute(
@@ -383,7 +391,8 @@ def poll_budget(registry, standin, biteship_ids, timeout=180):
                 " - interval '1 hour'",
                 [tuple(ids)],
             )
-            if not cr.fetchone()[0]:
+            stale = cr.fetchone()[0]
+            if not stale:
                 break
         time.sleep(1)
     standin.rate_limit = None
@@ -393,6 +402,8 @@ def poll_budget(registry, standin, biteship_ids, timeout=180):
         "max_per_s": max_in_window(times),
         "rate": rate,
         "throttled": standin.throttled - throttled,
+        "deliveries": len(ids),
+        "stale": stale,
     }
 
 
@@ -547,6 +558,11 @@ def problems_of(way):
             way["budget"]["max_per_s"] > way["budget"]["rate"]
         ),
         "provider 429s": way["budget"]["throttled"],
+        # the budget check means something only if the polls were made
+        "no Biteship delivery to poll": not way["budget"]["deliveries"],
+        "deliveries not polled in the time limit": way["budget"]["stale"],
+        "fewer provider polls than deliveries": way["budget"]["requests"]
+        < way["budget"]["deliveries"],
         "orders or payments still waiting": way["waiting"],
         "events not sent in the time limit": way["not_sent"],
         "/track: one address's guesses != max_per_address": track["address_accepted"]
