@@ -14,6 +14,22 @@ class StockPickingFreightReport(models.Model):
     _auto = False
     _order = "date desc"
     _rec_name = "picking_id"
+    # flushed before the view is read (a report opened right after a write)
+    _depends = {  # noqa: RUF012
+        "stock.picking": [
+            "freight_booked_at",
+            "carrier_id",
+            "shipment_courier",
+            "shipment_service",
+            "company_id",
+            "freight_reason",
+            "freight_quoted",
+            "freight_booked",
+            "freight_final",
+            "freight_return_postage",
+        ],
+        "res.company": ["currency_id"],
+    }
 
     picking_id = fields.Many2one("stock.picking", "Delivery", readonly=True)
     date = fields.Datetime("Booked On", readonly=True)

@@ -21,6 +21,23 @@ class SaleReturnReport(models.Model):
     _description = "Return Rates"
     _auto = False
     _order = "date desc"
+    # flushed before the view is read (a report opened right after a write)
+    _depends = {  # noqa: RUF012
+        "stock.move": ["state", "quantity", "product_id", "picking_id", "sale_line_id"],
+        "stock.picking": [
+            "date_done",
+            "carrier_id",
+            "picking_type_id",
+            "sale_return_id",
+        ],
+        "stock.picking.type": ["code"],
+        "sale.order.line": ["order_id", "product_id"],
+        "sale.order": ["carrier_id", "company_id", "website_id", "user_id"],
+        "product.product": ["product_tmpl_id"],
+        "product.template": ["categ_id"],
+        "sale.return": ["order_id", "origin", "company_id", "state", "create_date"],
+        "sale.return.line": ["return_id", "sale_line_id", "reason_id", "quantity"],
+    }
 
     date = fields.Datetime(readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
