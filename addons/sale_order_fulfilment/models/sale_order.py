@@ -105,9 +105,11 @@ class SaleOrder(models.Model):
     )
     def _compute_fulfilment_amounts(self):
         for order in self:
-            order.fulfilment_amount_paid = order._get_fulfilment_amount_paid()
+            # the transactions read once for both amounts
+            txs = order._get_fulfilment_transactions()
+            order.fulfilment_amount_paid = order._get_fulfilment_amount_paid(txs=txs)
             # What the shop agreed to pay back (a return) is no longer due.
-            due = order._get_fulfilment_amount_paid(agreed_refunds=False)
+            due = order._get_fulfilment_amount_paid(agreed_refunds=False, txs=txs)
             order.fulfilment_amount_missing = max(
                 order.currency_id.round(order.amount_total - due), 0.0
             )
@@ -227,13 +229,15 @@ class SaleOrder(models.Model):
             >= 0
         )
 
-    def _get_fulfilment_amount_paid(self, agreed_refunds=True):
+    def _get_fulfilment_amount_paid(self, agreed_refunds=True, txs=None):
         """Done online payments of the order in its currency: captures of partial
         captures (not their source), refunds deducted (negative amounts); with
         agreed_refunds=False, not the refunds the shop agreed to
-        (payment.transaction._is_fulfilment_agreed_refund)."""
+        (payment.transaction._is_fulfilment_agreed_refund). `txs`: the
+        order's _get_fulfilment_transactions() when the caller has them."""
         self.ensure_one()
-        txs = self._get_fulfilment_transactions()
+        if txs is None:
+            txs = self._get_fulfilment_transactions()
         if not agreed_refunds:
             txs = txs.filtered(lambda tx: not tx._is_fulfilment_agreed_refund())
         return txs._get_fulfilment_amount(self.currency_id, self.company_id)
