@@ -5,8 +5,9 @@ from odoo.tools import SQL
 
 def post_init_hook(env):
     """Deliveries booked before this module: stamped as booked when they were
-    validated, under their courier and service (one write per kind, one
-    statement for the times), so that the scorecard counts them."""
+    validated, under their courier and service (the tracking module's stamp)
+    with their quoted time (one write per kind, one statement for the
+    times), so that the scorecard counts them."""
     pickings = (
         env["stock.picking"]
         .search(
@@ -19,6 +20,7 @@ def post_init_hook(env):
     )
     if not pickings:
         return
+    pickings._tracking_stamp_courier_service()
     kinds = defaultdict(list)
     for picking in pickings:
         kinds[tuple(sorted(picking._scorecard_booking_vals().items()))].append(

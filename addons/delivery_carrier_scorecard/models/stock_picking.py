@@ -47,10 +47,12 @@ class StockPicking(models.Model):
         return changed
 
     def _scorecard_record_booking(self):
-        """Stamp courier, service, quoted time and booking time on the
-        deliveries to customers booked for the first time; later calls
-        change nothing."""
-        for picking in self._scorecard_unbooked():
+        """Stamp quoted time and booking time on the deliveries to customers
+        booked for the first time (their courier and service: the tracking
+        module's one stamp); later calls change nothing."""
+        unbooked = self._scorecard_unbooked()
+        unbooked._tracking_stamp_courier_service()
+        for picking in unbooked:
             # what was booked is a fact of the shop, whoever validated (a
             # warehouse user may not read the sale order)
             picking.write(
@@ -70,13 +72,10 @@ class StockPicking(models.Model):
         )
 
     def _scorecard_booking_vals(self):
-        """Courier, service and quoted time of the booked delivery."""
+        """Quoted time of the booked delivery."""
         self.ensure_one()
-        courier, service = self.carrier_id._tracking_booked_courier_service(self)
         promise = self.carrier_id._scorecard_promise(self)
         return {
-            "shipment_courier": courier or False,
-            "shipment_service": service or False,
             "shipment_promise": promise or False,
             "shipment_promise_days": promise_days(promise) or 0.0,
         }
