@@ -102,7 +102,9 @@ class DeliveryPickup(models.Model):
             try:
                 with self.env.cr.savepoint():
                     pickup.action_schedule()
-            except Exception as error:  # noqa: BLE001 - any carrier failure is noted
+            # what providers raise for refusals, and transport failures
+            # (requests' errors are OSErrors); a database error is not theirs
+            except (UserError, OSError) as error:
                 _logger.info("Pickup %s not scheduled: %s", pickup.name, error)
                 pickup.message_post(
                     body=self.env._(

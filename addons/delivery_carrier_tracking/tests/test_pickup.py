@@ -4,7 +4,12 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from .common import TrackingCommon
+from .common import (
+    TrackingCommon,
+    create_ready_delivery,
+    race,
+    remove_committed_delivery,
+)
 
 
 @tagged("post_install", "-at_install")
@@ -166,3 +171,40 @@ class TestPickup(TrackingCommon):
             self.env["delivery.pickup"].with_user(self.portal).search([])
         with self.assertRaises(AccessError):
             self.env["delivery.pickup.schedule"].with_user(self.portal).create({})
+
+    def test_two_schedulers_at_once_one_pickup(self):
+        """Two users schedule the same delivery at once (real, committed
+        transactions): one pickup, one carrier call; the other is refused."""
+
+        def setup(env):
+            picking = create_ready_delivery(env, {"name": "Concurrent Pickups"})
+            picking.carrier_tracking_ref = "CONC0001"
+            return picking.id, picking.carrier_id.id
+
+        picking_id, carrier_id = self._in_new_transaction(setup)
+
+        def cleanup(env):
+            picking = env["stock.picking"].browse(picking_id)
+            products = picking.move_ids.product_id | picking.carrier_id.product_id
+            env["delivery.pickup"].search([("carrier_id", "=", carrier_id)]).unlink()
+            picking.parcel_ids.unlink()
+            remove_committed_delivery(env, picking_id, carrier_id, products.ids)
+
+        self.addCleanup(self._in_new_transaction, cleanup)
+
+        def schedule(env):
+            picking = env["stock.picking"].browse(picking_id)
+            action = picking.action_open_pickup_schedule()
+            env[action["res_model"]].browse(action["res_id"]).action_confirm()
+
+        outcomes = race(self.env.cr.dbname, schedule)
+        self.assertIn("ok", outcomes)
+        self.assertEqual(len(self.calls), 1)
+        pickups = self._in_new_transaction(
+            lambda env: (
+                env["delivery.pickup"]
+                .search([("carrier_id", "=", carrier_id)])
+                .mapped("state")
+            )
+        )
+        self.assertEqual(pickups, ["scheduled"])

@@ -62,6 +62,8 @@ class DeliveryPickupSchedule(models.TransientModel):
                     "window_reference": window.reference,
                 }
             )
+            # written before any carrier is called: a second scheduler of
+            # these deliveries at once waits on their rows, then fails
             line.picking_ids.pickup_id = pickup
             pickups |= pickup
         pickups._pickup_schedule_each()
