@@ -127,6 +127,30 @@ class TestPickup(TrackingCommon):
         self.assertEqual(pickup.window_start, datetime(2026, 12, 9, 7, 0))
         self.assertEqual(pickup.window_end, datetime(2026, 12, 9, 10, 0))
 
+    def test_provider_windows_and_slot_reference(self):
+        """A provider's own windows (<type>_pickup_windows): the chosen one's
+        slot reference reaches its <type>_schedule_pickup call."""
+        slot = {
+            "start": datetime(2030, 1, 2, 2, 0),
+            "end": datetime(2030, 1, 2, 4, 0),
+            "reference": "SLOT-7",
+            "label": "Morning",
+        }
+        picking = self._booked()
+        with patch.object(
+            type(self.env["delivery.carrier"]),
+            "fixed_pickup_windows",
+            lambda _carrier, _pickings: [slot],
+            create=True,
+        ):
+            wizard, pickup = self._schedule(picking)
+        self.assertEqual(
+            wizard.line_ids.window_id.name, "Morning: Wed 2 Jan 09:00 - 11:00"
+        )
+        self.assertEqual(pickup.window_reference, "SLOT-7")
+        self.assertEqual(self.calls[0][1]["reference"], "SLOT-7")
+        self.assertEqual(self.calls[0][1]["start"], slot["start"])
+
     def test_carrier_refusal_noted_pickup_stays_draft(self):
         def fixed_schedule_pickup(_carrier, _pickings, _window):
             raise ConnectionError("no courier in your area today")
@@ -157,6 +181,10 @@ class TestPickup(TrackingCommon):
             self.assertIn(picking.name, html)
         self.assertIn("Test Courier", html)
         self.assertIn("Received by (driver)", html)
+        # the window at the warehouse (Jakarta), without seconds
+        self.assertIn("14:00", html)
+        self.assertIn("17:00", html)
+        self.assertNotIn("07:00", html)
         pdf = Report.with_context(force_report_rendering=True)._render_qweb_pdf(
             report, pickup.ids
         )[0]
