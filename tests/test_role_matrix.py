@@ -78,6 +78,10 @@ MATRIX = {
     # warehouse's (delivery_carrier_tracking_label_print)
     "label.read_pdf": (A, A, A, A, D),
     "picking.action_print_shipping_labels": (D, D, A, D, D),
+    # courier pickups and their handover are the warehouse's
+    "picking.action_open_pickup_schedule": (D, D, A, D, D),
+    "pickup.action_schedule": (D, D, A, D, D),
+    "pickup.action_mark_picked_up": (D, D, A, D, D),
     # delivery_carrier_tracking: returns, the carrier side; the return label
     # (core's button) and the receipt by scan are the warehouse's
     "picking.print_return_label": (D, D, A, D, D),
@@ -771,6 +775,70 @@ def check_print_labels(world, ctx, result):
     assert result["context"]["active_ids"] == [ctx["picking"]], result
 
 
+def run_schedule_pickup(client, ctx):
+    """Actions > Schedule Pickup on the delivery, then the wizard's button."""
+    action = client.execute(
+        "stock.picking", "action_open_pickup_schedule", [ctx["picking"]]
+    )
+    return client.execute(
+        "delivery.pickup.schedule", "action_confirm", [action["res_id"]]
+    )
+
+
+def picking_pickup_snapshot(world, ctx):
+    return read_one(
+        world.admin, "stock.picking", ctx["picking"], ["pickup_id", "pickup_state"]
+    )
+
+
+def check_schedule_pickup(world, ctx, result):
+    values = picking_pickup_snapshot(world, ctx)
+    assert values["pickup_state"] == "scheduled", values
+    assert result["res_model"] == "delivery.pickup"
+    assert result["res_id"] == values["pickup_id"][0]
+
+
+def prepare_pickup(world, schedule=False):
+    """A booked delivery in a draft pickup of its carrier (scheduled by the
+    administrator when `schedule`)."""
+    ctx = prepare_booked_delivery(world)
+    ctx["pickup"] = world.admin.execute(
+        "delivery.pickup",
+        "create",
+        {
+            "carrier_id": world.carrier,
+            "window_start": "2030-01-02 07:00:00",
+            "window_end": "2030-01-02 10:00:00",
+        },
+    )
+    world.admin.execute(
+        "stock.picking", "write", [ctx["picking"]], {"pickup_id": ctx["pickup"]}
+    )
+    if schedule:
+        world.admin.execute("delivery.pickup", "action_schedule", [ctx["pickup"]])
+    return ctx
+
+
+def pickup_snapshot(world, ctx):
+    return read_one(world.admin, "delivery.pickup", ctx["pickup"], ["state"])
+
+
+def pickup_action(method, state):
+    def run(client, ctx):
+        return client.execute("delivery.pickup", method, [ctx["pickup"]])
+
+    def check(world, ctx, result):
+        assert result is True
+        assert pickup_snapshot(world, ctx)["state"] == state
+
+    return {
+        "prepare": lambda world: prepare_pickup(world, schedule=state != "scheduled"),
+        "run": run,
+        "snapshot": pickup_snapshot,
+        "check": check,
+    }
+
+
 def prepare_return(world, label=False):
     """A return of one unit of a new delivered order, made with core's wizard
     (which clears the carrier; the return module keeps it: set again here);
@@ -929,6 +997,14 @@ ACTIONS = {
         "snapshot": picking_snapshot,
         "check": check_print_labels,
     },
+    "picking.action_open_pickup_schedule": {
+        "prepare": prepare_booked_delivery,
+        "run": run_schedule_pickup,
+        "snapshot": picking_pickup_snapshot,
+        "check": check_schedule_pickup,
+    },
+    "pickup.action_schedule": pickup_action("action_schedule", "scheduled"),
+    "pickup.action_mark_picked_up": pickup_action("action_mark_picked_up", "picked_up"),
     "picking.print_return_label": {
         "prepare": prepare_return,
         "run": run_print_return_label,
@@ -1351,7 +1427,7 @@ NOT_IN_MATRIX = {
     "action_revoke_tracking_links": "website_delivery_tracking tests",
     "get_scorecard": "delivery_carrier_scorecard tests",
     "get_returnable_lines": "no role test yet",
-    "action_cancel": "no role test yet (a return's cancellation)",
+    "action_cancel": "no role test yet (a return's or a courier pickup's cancellation)",
 }
 # Carrier-provider methods: core calls them with records (<delivery_type>_...)
 PROVIDER_PREFIXES = ("fixed_", "base_on_rule_", "biteship_", "kiriminaja_")

@@ -7,3 +7,4 @@ from . import delivery_carrier_tracking
 from . import delivery_carrier_webhook
 from . import sale_order
 from . import stock_picking
+from . import delivery_carrier_pickup

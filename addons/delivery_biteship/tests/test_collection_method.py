@@ -109,3 +109,35 @@ class TestBiteshipCollectionMethod(BiteshipCommon):
         self.assertEqual(picking.shipment_state, "label_pending")
         self.assertIn("collection method", picking.message_ids[0].body)
         self.assertFalse(self.deno.tracking_config_error)
+
+    def test_pickup_windows_follow_the_collection_method(self):
+        """A courier pickup of Biteship deliveries: its windows name the way
+        the orders were booked; scheduling it asks nothing more of Biteship
+        (its order was the pickup request)."""
+        picking = self._sold_delivery(self.shopping, "jne:reg")
+        self._validate(picking)
+        windows = self.shopping._pickup_windows(picking)
+        self.assertEqual(
+            [w["label"] for w in windows], ["Courier Pickup"] * len(windows)
+        )
+        created = self.server.orders_created
+        requests_sent = len(self.server.order_requests)
+        pickings = picking.with_user(self.stock_user)
+        action = pickings.action_open_pickup_schedule()
+        wizard = pickings.env[action["res_model"]].browse(action["res_id"])
+        self.assertTrue(wizard.line_ids.window_id.name.startswith("Courier Pickup: "))
+        pickup = pickings.env["delivery.pickup"].browse(
+            wizard.action_confirm()["res_id"]
+        )
+        self.assertEqual(pickup.state, "scheduled")
+        self.assertFalse(pickup.provider_reference)
+        self.assertEqual(self.server.orders_created, created)
+        self.assertEqual(len(self.server.order_requests), requests_sent)
+
+        self.warehouse.shipment_collection_method = "drop_off"
+        dropped = self._sold_delivery(self.shopping, "wahana:deno")
+        self._validate(dropped)
+        self.assertEqual(
+            self.shopping._pickup_windows(dropped)[0]["label"],
+            "Drop-off at the Courier",
+        )

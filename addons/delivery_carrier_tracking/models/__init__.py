@@ -20,4 +20,7 @@ from . import stock_picking_watch
 from . import stock_warehouse
 from . import delivery_carrier_checkout
 from . import delivery_carrier_currency
+from . import delivery_carrier_pickup
+from . import delivery_pickup
+from . import stock_picking_pickup
 from . import sale_order

@@ -16,3 +16,4 @@ from . import test_poll_budget
 from . import test_webhook_auth
 from . import test_webhook_inbox
 from . import test_webhook_input
+from . import test_pickup
