@@ -6,3 +6,4 @@ from . import delivery_carrier_shipping
 from . import delivery_carrier_tracking
 from . import delivery_carrier_webhook
 from . import stock_picking
+from . import delivery_carrier_pickup

@@ -262,14 +262,21 @@ class DeliveryCarrier(models.Model):
         parts = (partner.street, partner.street2, partner.city, partner.zip)
         return ", ".join(p.strip() for p in parts if p and p.strip())[:200]
 
-    def _kiriminaja_schedule(self, client):
-        """The first pickup window KiriminAja offers that is neither a
-        holiday (libur) nor expired (/docs/express/schedule)."""
+    @staticmethod
+    def _kiriminaja_open_schedules(client):
+        """The pickup windows KiriminAja offers that are neither a holiday
+        (libur) nor expired (/docs/express/schedule), in its order."""
         now = time.time()
-        for window in client.schedules():
-            expired = window.get("expired")
-            if window.get("libur") or (isinstance(expired, int) and expired < now):
-                continue
+        return [
+            window
+            for window in client.schedules()
+            if not window.get("libur")
+            and not (isinstance(window.get("expired"), int) and window["expired"] < now)
+        ]
+
+    def _kiriminaja_schedule(self, client):
+        """The first open pickup window: the booking's schedule."""
+        for window in self._kiriminaja_open_schedules(client):
             return str(window.get("clock"))
         raise UserError(
             self.env._("KiriminAja offers no pickup window now: try again later.")

@@ -6,3 +6,4 @@ from . import test_booking
 from . import test_tracking
 from . import test_callback
 from . import test_cancel
+from . import test_pickup

@@ -88,6 +88,42 @@ class KiriminAjaShipped(KiriminAjaShop):
             cls.env, login="ka_track_warehouse", groups="stock.group_stock_user"
         )
 
+    def _picking(self, qty=2.0):
+        picking_type = self.warehouse.out_type_id
+        customers = self.env.ref("stock.stock_location_customers")
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": self.customer.id,
+                "carrier_id": self.carrier.id,
+                "location_id": picking_type.default_location_src_id.id,
+                "location_dest_id": customers.id,
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": self.product.name,
+                            "product_id": self.product.id,
+                            "product_uom_qty": qty,
+                            "product_uom": self.product.uom_id.id,
+                            "location_id": picking_type.default_location_src_id.id,
+                            "location_dest_id": customers.id,
+                        },
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.move_ids.write({"quantity": qty, "picked": True})
+        return picking
+
+    def _validate(self, picking, user=None):
+        picking = picking.with_user(user) if user else picking
+        self.assertIs(picking.button_validate(), True)
+        self.assertEqual(picking.state, "done")
+        return picking
+
     def _shipped(self, qty=2.0):
         """A delivery validated by the warehouse user: its order id booked,
         no AWB yet."""

@@ -1,63 +1,13 @@
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from ..kiriminaja import KiriminAjaRequestError
 from ..kiriminaja.client import REQUEST_PICKUP, TRACKING
-from .common import KiriminAjaCommon
+from .common import KiriminAjaShippedCase
 
 
 @tagged("post_install", "-at_install")
-class TestBooking(KiriminAjaCommon):
+class TestBooking(KiriminAjaShippedCase):
     """request_pickup at validation, through the booking guard."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env.company.partner_id.phone = "+62 21 555 0100"
-        cls.customer.phone = "0812 3456 7890"
-        cls.warehouse = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.env.company.id)], limit=1
-        )
-        cls.warehouse_user = new_test_user(
-            cls.env,
-            login="ka_warehouse",
-            groups="stock.group_stock_user",
-        )
-
-    def _picking(self, qty=2.0):
-        picking_type = self.warehouse.out_type_id
-        customers = self.env.ref("stock.stock_location_customers")
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": self.customer.id,
-                "carrier_id": self.carrier.id,
-                "location_id": picking_type.default_location_src_id.id,
-                "location_dest_id": customers.id,
-                "move_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": self.product.name,
-                            "product_id": self.product.id,
-                            "product_uom_qty": qty,
-                            "product_uom": self.product.uom_id.id,
-                            "location_id": picking_type.default_location_src_id.id,
-                            "location_dest_id": customers.id,
-                        },
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        picking.move_ids.write({"quantity": qty, "picked": True})
-        return picking
-
-    def _validate(self, picking, user=None):
-        picking = picking.with_user(user) if user else picking
-        self.assertIs(picking.button_validate(), True)
-        self.assertEqual(picking.state, "done")
-        return picking
 
     def test_booking(self):
         picking = self._validate(self._picking(), self.warehouse_user)
