@@ -1,7 +1,8 @@
 """Upgrade of a shop made with the version before COD became payment_custom's
 'cod' mode: a database is built with that version's add-ons (taken from this
-repository's history), a COD order is paid there as its checkout did, then the
-database is upgraded with the current add-ons and read back."""
+repository's history), a COD order is paid there as its checkout did (and
+Biteship methods made with its own rate-shopping option), then the database
+is upgraded with the current add-ons and read back."""
 
 import json
 import os
@@ -52,10 +53,20 @@ tx = env["payment.transaction"].create(
 )
 tx._handle_notification_data("cod", {"reference": tx.reference})
 tx._post_process()
+# two Biteship methods: one shopping rates with its own option of the time
+biteship = {
+    shopping: env["delivery.carrier"].create(
+        {"name": f"Biteship {shopping}", "delivery_type": "biteship",
+         "product_id": carrier.product_id.id, "biteship_rate_shopping": shopping,
+         "biteship_courier_company": "jne", "biteship_courier_type": "reg"}
+    ).id
+    for shopping in (True, False)
+}
 env.cr.commit()
 print("RESULT " + json.dumps({
     "order": order.id, "tx": tx.id, "provider": provider.id, "carrier": carrier.id,
     "product": product.id, "code": provider.code, "state": order.state,
+    "shopping": biteship[True], "single": biteship[False],
 }))
 """
 
@@ -86,6 +97,10 @@ print("RESULT " + json.dumps({
     "cod_state": order.cod_state, "cod_amount": order.cod_amount,
     "may_automate": order.fulfilment_may_automate,
     "offered": provider in offered,
+    "rate_shopping": {
+        key: env["delivery.carrier"].browse(ids[key]).checkout_rate_shopping
+        for key in ("shopping", "single")
+    },
 }))
 """
 
@@ -138,7 +153,7 @@ def test_cod_provider_orders_and_transactions_migrated(database_of_the_version_b
     before = database_of_the_version_before
     odoo(
         "-i",
-        "sale_order_fulfilment_cod",
+        "sale_order_fulfilment_cod,delivery_biteship",
         "--stop-after-init",
         "--without-demo=all",
         "--log-level=warn",
@@ -177,3 +192,6 @@ def test_cod_provider_orders_and_transactions_migrated(database_of_the_version_b
     assert now["may_automate"] is True
     # and the checkout offers it again for a cart with the COD carrier
     assert now["offered"] is True
+    # delivery_biteship 18.0.1.2.0: its own "Several Courier Services" became
+    # the checkout contract's option, kept on the method that had it
+    assert now["rate_shopping"] == {"shopping": True, "single": False}
