@@ -5,6 +5,7 @@ modules installed) and the configuration (FULFIL_ODOO_CONF); these tests talk
 to the server only over HTTP and XML-RPC, as an outside system would.
 """
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -179,6 +180,18 @@ class BiteshipStandIn:
             self.proc.wait(timeout=10)
 
 
+def _kiriminaja_standin_class():
+    """delivery_kiriminaja's stand-in KiriminAja API (a module of its tests,
+    plain Python: loaded from its file, not through Odoo's addons)."""
+    script = ROOT / "addons/delivery_kiriminaja/tests/kiriminaja_server.py"
+    if not script.exists():
+        pytest.fail(f"{script} is missing (delivery_kiriminaja's stand-in)")
+    spec = importlib.util.spec_from_file_location("kiriminaja_server", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.KiriminAjaStandIn
+
+
 @pytest.fixture
 def database(odoo_server):
     """(conn, monitor) on the server's database: conn with autocommit off,
@@ -202,6 +215,19 @@ def biteship():
         yield standin
     finally:
         standin.close()
+
+
+@pytest.fixture(scope="session")
+def kiriminaja():
+    """The stand-in KiriminAja on a loopback port, served by a thread of
+    this process: the Odoo server calls it over HTTP, the tests read what
+    it was asked (``calls``, ``orders``) and post its callbacks."""
+    standin = _kiriminaja_standin_class()(api_key=e2e_data.KIRIMINAJA_API_KEY)
+    standin.start()
+    try:
+        yield standin
+    finally:
+        standin.stop()
 
 
 @pytest.fixture(scope="session")

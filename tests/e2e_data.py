@@ -25,6 +25,8 @@ IN_HOUSE_TRACKING_URL = (
 IN_HOUSE_WEBHOOK_SECRET = "kurir-toko-webhook-secret"
 BITESHIP_WEBHOOK_SECRET = "biteship-webhook-secret"
 JNE_WEBHOOK_SECRET = "jne-relay-webhook-secret"
+# KiriminAja's callbacks carry the account's API key as bearer token
+KIRIMINAJA_API_KEY = "kiriminaja-e2e-key-0123456789"
 
 
 def ref(server, xmlid):

@@ -1426,6 +1426,7 @@ NOT_IN_MATRIX = {
     "action_print_shipping_labels_zpl": "delivery_carrier_tracking_label_print tests",
     "action_revoke_tracking_links": "website_delivery_tracking tests",
     "get_scorecard": "delivery_carrier_scorecard tests",
+    # stock managers only (none of the matrix's roles reads the inbox)
     "action_tracking_retry": "delivery_carrier_tracking tests (test_webhook_inbox)",
     "get_returnable_lines": "no role test yet",
     "action_cancel": "no role test yet (a return's or a courier pickup's cancellation)",
