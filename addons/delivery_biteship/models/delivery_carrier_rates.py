@@ -284,9 +284,9 @@ class DeliveryCarrier(models.Model):
         span = service["duration_range"]
         if not span:
             return service["duration"]
-        if service["duration_unit"].startswith("hour"):
-            return self.env._("%(range)s hours", range=span)
-        return self.env._("%(range)s days", range=span)
+        return self._checkout_duration_label(
+            span, hours=service["duration_unit"].startswith("hour")
+        )
 
     def _biteship_rate_options(self, order):
         """The services of this method Biteship offers for the order, in the

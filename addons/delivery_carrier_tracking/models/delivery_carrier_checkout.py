@@ -42,6 +42,21 @@ class DeliveryCarrier(models.Model):
         "choose; the chosen service is the one booked.",
     )
 
+    def _checkout_duration_label(self, span, hours=False):
+        """A provider's delivery time span ("1", "2 - 3") in words: "1 day",
+        "2 - 3 days", "1 - 3 hours"; "" for none."""
+        span = str(span or "").strip()
+        if not span:
+            return ""
+        one = span == "1"
+        if hours:
+            if one:
+                return self.env._("%(range)s hour", range=span)
+            return self.env._("%(range)s hours", range=span)
+        if one:
+            return self.env._("%(range)s day", range=span)
+        return self.env._("%(range)s days", range=span)
+
     def _checkout_provider_method(self, suffix):
         self.ensure_one()
         return getattr(self, f"_{self.delivery_type}_{suffix}", None)

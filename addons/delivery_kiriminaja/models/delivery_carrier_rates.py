@@ -129,8 +129,7 @@ class DeliveryCarrier(models.Model):
                 "name": service["name"],
                 "price": convert(service["price"] + service["insurance_fee"]),
                 "currency": order.currency_id.name,
-                "etd": service["etd"]
-                and self.env._("%(range)s days", range=service["etd"]),
+                "etd": self._checkout_duration_label(service["etd"]),
                 "etd_hours": _etd_hours(service["etd"]),
                 "cod": service["cod"],
                 "cod_fee": convert(service["cod_fee"]),
