@@ -16,7 +16,7 @@ class DeliveryCarrier(models.Model):
         """The partner who bills this method's freight: the method's own,
         else its provider's (``_<delivery_type>_freight_partner``)."""
         self.ensure_one()
-        provider = getattr(self, f"_{self.delivery_type}_freight_partner", None)
+        provider = self._tracking_provider_method("freight_partner", private=True)
         return (
             self.freight_partner_id
             or (provider and provider())

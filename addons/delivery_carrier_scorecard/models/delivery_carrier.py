@@ -20,8 +20,7 @@ class DeliveryCarrier(models.Model):
     )
 
     def _scorecard_provider(self, hook):
-        self.ensure_one()
-        return getattr(self, f"_{self.delivery_type}_scorecard_{hook}", None)
+        return self._tracking_provider_method(f"scorecard_{hook}", private=True)
 
     def _scorecard_promise(self, picking):
         """The delivery time `picking`'s customer was quoted (text)."""

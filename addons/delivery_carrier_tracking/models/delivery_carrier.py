@@ -109,9 +109,14 @@ class DeliveryCarrier(models.Model):
     # Generic dispatch to providers (by delivery_type, like core)
     # ------------------------------------------------------------------ #
 
-    def _tracking_provider_method(self, suffix):
+    def _tracking_provider_method(self, suffix, private=False):
+        """The one lookup of a provider's hook, named after the method's
+        delivery_type as core's carrier contract: ``<delivery_type>_<suffix>``,
+        or with private=True ``_<delivery_type>_<suffix>`` (hooks XML-RPC must
+        not reach); None when the provider has none."""
         self.ensure_one()
-        return getattr(self, f"{self.delivery_type}_{suffix}", None)
+        prefix = "_" if private else ""
+        return getattr(self, f"{prefix}{self.delivery_type}_{suffix}", None)
 
     def _tracking_creates_shipment(self):
         """Whether validating a delivery creates a shipment (state, labels)."""

@@ -58,8 +58,7 @@ class DeliveryCarrier(models.Model):
         return self.env._("%(range)s days", range=span)
 
     def _checkout_provider_method(self, suffix):
-        self.ensure_one()
-        return getattr(self, f"_{self.delivery_type}_{suffix}", None)
+        return self._tracking_provider_method(suffix, private=True)
 
     def _offers_checkout_services(self):
         """Whether this method lists several courier services at checkout."""

@@ -59,7 +59,7 @@ class DeliveryCarrier(models.Model):
         method's own, else its provider's (``_<delivery_type>_cod_partner``,
         an aggregator paying out its couriers' cash), else the company."""
         self.ensure_one()
-        provider_partner = getattr(self, f"_{self.delivery_type}_cod_partner", None)
+        provider_partner = self._tracking_provider_method("cod_partner", private=True)
         return (
             self.cod_partner_id
             or (provider_partner and provider_partner())
@@ -80,7 +80,7 @@ class DeliveryCarrier(models.Model):
             customer; "" when available)}
         """
         self.ensure_one()
-        provider_offer = getattr(self, f"_{self.delivery_type}_cod_offer", None)
+        provider_offer = self._tracking_provider_method("cod_offer", private=True)
         if provider_offer:
             return provider_offer(order)
         offer = {"available": False, "fee": 0.0, "max_amount": 0.0, "reason": ""}
