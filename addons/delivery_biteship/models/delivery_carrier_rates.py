@@ -1,8 +1,5 @@
-import hashlib
-import json
 import logging
 import re
-import time
 
 from odoo import api, models
 from odoo.addons.delivery_carrier_tracking.checkout_services import (
@@ -17,13 +14,6 @@ from ..biteship.errors import KIND_ERRORS, NO_COURIER_FOR_LOCATION, error_kind
 
 _logger = logging.getLogger(__name__)
 
-# One checkout page asks for the same rates several times (method list, the
-# chosen method, the order summary): one answer serves them all while the
-# cart, the address and the weight stay the same.
-RATES_CACHE_SECONDS = 600
-# A failure is kept briefly, so that a page does not ask a down Biteship again
-# for each of its requests.
-RATES_ERROR_CACHE_SECONDS = 30
 SERVICE_CODE = re.compile(r"^[a-z0-9_]+:[a-z0-9_]+$")
 
 
@@ -228,57 +218,35 @@ class DeliveryCarrier(models.Model):
         payload = {**self._biteship_rate_payload(order), **(extra or {})}
         if not payload["couriers"]:
             return []
-        key = hashlib.sha256(
-            json.dumps(
-                [self.id, self.sudo().biteship_base_url, payload],
-                sort_keys=True,
-                default=str,
-            ).encode()
-        ).hexdigest()
-        # Technical cache written for whoever prices the cart (the public
-        # user's checkout reads the order as sudo as well): {request key:
-        # {at, pricing or error}}, so that a cart priced for its delivery and
-        # for cash on delivery keeps both answers.
-        order_sudo = order.sudo()
-        now = time.time()
-        cache = {
-            cache_key: entry
-            for cache_key, entry in (
-                (order_sudo.biteship_rates_cache if order.id else None) or {}
-            ).items()
-            if isinstance(entry, dict)
-            and now - entry.get("at", 0)
-            < (RATES_ERROR_CACHE_SECONDS if "error" in entry else RATES_CACHE_SECONDS)
-        }
-        cached = cache.get(key)
-        if cached:
-            if "error" in cached:
-                kind = error_kind(cached.get("code"), cached.get("status", 0))
-                raise KIND_ERRORS[kind](
-                    cached["error"], cached.get("status", 0), cached.get("code")
+
+        def fetch():
+            try:
+                answer = self._biteship_client().get_rates(payload)
+            except BiteshipError as error:
+                _logger.info(
+                    "Biteship rates failed for %s: %s", order.name, error.message
                 )
-            return cached["pricing"]
-        try:
-            answer = self._biteship_client().get_rates(payload)
-        except BiteshipError as error:
-            _logger.info("Biteship rates failed for %s: %s", order.name, error.message)
-            refused = self.biteship_configuration_error(error)
-            if refused:
-                self._tracking_config_failed(refused)
-            elif order.id:
-                cache[key] = {
-                    "at": now,
-                    "error": error.message,
-                    "status": error.status,
-                    "code": error.code,
-                }
-                order_sudo.biteship_rates_cache = cache
-            raise
-        pricing = [p for p in answer.get("pricing") or [] if isinstance(p, dict)]
-        if order.id:
-            cache[key] = {"at": now, "pricing": pricing}
-            order_sudo.biteship_rates_cache = cache
-        return pricing
+                refused = self.biteship_configuration_error(error)
+                if refused:
+                    self._tracking_config_failed(refused)
+                raise
+            return [p for p in answer.get("pricing") or [] if isinstance(p, dict)]
+
+        # a cart priced for its delivery and for cash on delivery keeps both
+        # answers; a failure other than the method's settings briefly too
+        return self._checkout_cached_rates(
+            order,
+            [self.sudo().biteship_base_url, payload],
+            fetch,
+            keep_error=lambda error: (
+                isinstance(error, BiteshipError)
+                and not self.biteship_configuration_error(error)
+                and {"error": error.message, "status": error.status, "code": error.code}
+            ),
+            error_from=lambda kept: KIND_ERRORS[
+                error_kind(kept.get("code"), kept.get("status", 0))
+            ](kept["error"], kept.get("status", 0), kept.get("code")),
+        )
 
     def _biteship_duration_label(self, service):
         span = service["duration_range"]

@@ -25,8 +25,6 @@ class SaleOrder(models.Model):
         readonly=True,
         help="Biteship's price of the chosen service, in rupiah.",
     )
-    # {key: hash of the rates request, at: epoch, pricing: [...] or error}
-    biteship_rates_cache = fields.Json(copy=False, prefetch=False)
 
     def set_delivery_line(self, carrier, amount):
         # Every way of setting the delivery (checkout, the back office's

@@ -10,6 +10,9 @@ from ..checkout_services import normalize_services
 # service's price, the chosen method, the order summary): one provider answer
 # serves them all while the cart, the address and the weight stay the same.
 CHECKOUT_RATES_SECONDS = 600
+# A failure the provider asks to keep is kept briefly, so that a page does not
+# ask a provider that is down again for each of its requests.
+CHECKOUT_RATES_ERROR_SECONDS = 30
 
 
 class DeliveryCarrier(models.Model):
@@ -76,12 +79,16 @@ class DeliveryCarrier(models.Model):
         services = self._checkout_provider_method("checkout_services")(order)
         return normalize_services(services)
 
-    def _checkout_cached_rates(self, order, request, fetch):
+    def _checkout_cached_rates(
+        self, order, request, fetch, keep_error=None, error_from=None
+    ):
         """The provider's answer to `request` (JSON-able: the rates request's
         fields) for `order`: ``fetch()`` once per method, request and 10
         minutes, the answer kept on the order (``checkout_rates_cache``,
-        written as sudo: the public checkout reads its cart so). A failure
-        raises from ``fetch`` and is not kept. Unsaved orders are not cached."""
+        written as sudo: the public checkout reads its cart so). Unsaved
+        orders are not cached. A failure raises from ``fetch``; when
+        ``keep_error(error)`` describes it (a JSON-able dict, else None) it is
+        kept 30 seconds and raised again as ``error_from(description)``."""
         self.ensure_one()
         if not order.id:
             return fetch()
@@ -94,11 +101,25 @@ class DeliveryCarrier(models.Model):
             cache_key: entry
             for cache_key, entry in (order_sudo.checkout_rates_cache or {}).items()
             if isinstance(entry, dict)
-            and now - entry.get("at", 0) < CHECKOUT_RATES_SECONDS
+            and now - entry.get("at", 0)
+            < (
+                CHECKOUT_RATES_ERROR_SECONDS
+                if "error" in entry
+                else CHECKOUT_RATES_SECONDS
+            )
         }
         if key in cache:
+            if "error" in cache[key]:
+                raise error_from(cache[key]["error"])
             return cache[key]["answer"]
-        answer = fetch()
+        try:
+            answer = fetch()
+        except Exception as error:
+            kept = keep_error and error_from and keep_error(error)
+            if kept:
+                cache[key] = {"at": now, "error": kept}
+                order_sudo.checkout_rates_cache = cache
+            raise
         cache[key] = {"at": now, "answer": answer}
         order_sudo.checkout_rates_cache = cache
         return answer

@@ -5,9 +5,26 @@ import re
 from odoo import models
 from odoo.exceptions import UserError
 
-from ..kiriminaja import KiriminAjaError
+from ..kiriminaja import (
+    KiriminAjaBadResponse,
+    KiriminAjaConnectionError,
+    KiriminAjaError,
+    KiriminAjaServerError,
+    KiriminAjaTimeout,
+)
 
 _logger = logging.getLogger(__name__)
+# KiriminAja's failures a checkout page keeps briefly instead of asking again
+# for each of its requests (KiriminAja down or slow): by name, to raise again.
+KEPT_ERRORS = {
+    error.__name__: error
+    for error in (
+        KiriminAjaBadResponse,
+        KiriminAjaConnectionError,
+        KiriminAjaServerError,
+        KiriminAjaTimeout,
+    )
+}
 
 
 def _amount(value):
@@ -176,6 +193,17 @@ class DeliveryCarrier(models.Model):
             order,
             [self.sudo()._kiriminaja_base_url(), payload],
             lambda: self._kiriminaja_client().shipping_price(payload),
+            keep_error=lambda error: (
+                type(error).__name__ in KEPT_ERRORS
+                and {
+                    "type": type(error).__name__,
+                    "message": str(error),
+                    "status": error.status,
+                }
+            ),
+            error_from=lambda kept: KEPT_ERRORS[kept["type"]](
+                kept["message"], kept["status"]
+            ),
         )
         services = []
         for result in results:

@@ -133,6 +133,7 @@ class KiriminAjaStandIn:
     def __init__(self, api_key):
         self.api_key = api_key
         self.requests = []  # (path, body) of each authenticated call
+        self.hits = 0  # every request received, answered or not
         self.delay = 0.0
         self.broken = None  # (status, raw body) answered to every call
         self.lose_answer_of = None  # a path whose next call is done, unanswered
@@ -153,6 +154,7 @@ class KiriminAjaStandIn:
 
     def reset(self):
         self.requests.clear()
+        self.hits = 0
         self.delay = 0.0
         self.broken = None
         self.lose_answer_of = None
@@ -204,6 +206,7 @@ class KiriminAjaStandIn:
     # -- API -------------------------------------------------------------
 
     def handle(self, path, headers, raw):
+        self.hits += 1
         if self.delay:
             time.sleep(self.delay)
         if self.broken:

@@ -12,6 +12,22 @@ class TestRates(KiriminAjaCommon):
         company = self.env.company
         return idr._convert(rupiah, company.currency_id, company, self.env.cr.now())
 
+    def test_kiriminaja_down_asked_once_per_page(self):
+        """A checkout page prices the cart several times: KiriminAja down
+        (502) is asked once, its failure kept briefly; a working answer is
+        kept as well."""
+        order = self._order(qty=2)
+        self.assertTrue(self.carrier.rate_shipment(order)["success"])
+        self.assertTrue(self.carrier.rate_shipment(order)["success"])
+        self.assertEqual(len(self.server.calls(SHIPPING_PRICE)), 1)
+        order.order_line.product_uom_qty = 3  # another request
+        self.server.broken = (502, b"<html>Bad gateway</html>")
+        hits = self.server.hits
+        for _page_request in range(3):
+            rate = self.carrier.rate_shipment(order)
+            self.assertFalse(rate["success"])
+        self.assertEqual(self.server.hits, hits + 1)
+
     def test_services_in_one_request(self):
         order = self._order(qty=2)  # 1.5 kg
         services = self.carrier._kiriminaja_rate_services(order, cod=True)
