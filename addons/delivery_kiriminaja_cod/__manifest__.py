@@ -9,6 +9,9 @@
     "author": "Fulfilment Team",
     "website": "https://github.com/fulfilment-team/odoo-fulfilment",
     "depends": ["delivery_kiriminaja", "sale_order_fulfilment_cod"],
-    "data": ["data/res_partner_data.xml"],
+    "data": [
+        "data/res_partner_data.xml",
+        "views/delivery_carrier_views.xml",
+    ],
     "auto_install": True,
 }
