@@ -171,8 +171,7 @@ class DeliveryCarrier(models.Model):
         self._kiriminaja_check_idr(order.company_id)
         warehouse = order.warehouse_id.partner_id or order.company_id.partner_id
         idr = self.env.ref("base.IDR")
-        # the goods' value: not the delivery line priced from it
-        goods = order.order_line.filtered(lambda line: not line.is_delivery)
+        goods = self._kiriminaja_goods_lines(order)
         item_value = round(
             self._kiriminaja_convert(
                 sum(goods.mapped("price_subtotal")),
@@ -234,6 +233,11 @@ class DeliveryCarrier(models.Model):
                 }
             )
         return services
+
+    def _kiriminaja_goods_lines(self, order):
+        """The lines whose value is the parcel's item_value: not the delivery
+        line priced from it (nor, in a bridge, fees priced from it)."""
+        return order.order_line.filtered(lambda line: not line.is_delivery)
 
     def _kiriminaja_grams(self, order):
         """The order's weight in whole grams (KiriminAja: int, grams), at

@@ -97,10 +97,13 @@ class DeliveryCarrier(models.Model):
         )
 
     def _kiriminaja_booked_service(self, picking):
-        """(courier, service_type) to book: the service the customer chose at
-        checkout (recorded on the order when this method shops rates), else
-        the method's own."""
-        order = picking.sale_id
+        """(courier, service_type) to book: the one its order ships with."""
+        return self._kiriminaja_order_service(picking.sale_id)
+
+    def _kiriminaja_order_service(self, order):
+        """(courier, service_type) the order ships with: the service the
+        customer chose at checkout (recorded on the order when this method
+        shops rates), else the method's own."""
         code = (
             order.kiriminaja_service_code
             if self.checkout_rate_shopping and order.carrier_id == self
@@ -223,6 +226,19 @@ class DeliveryCarrier(models.Model):
                     picking=picking.name,
                 )
             )
+        cod = self._kiriminaja_cod_amount(picking)
+        if cod and not service.get("cod"):
+            # refused here rather than by KiriminAja: nothing journaled
+            courier_service = f"{courier} {service_type}".upper()
+            raise UserError(
+                self.env._(
+                    "%(service)s does not collect cash on delivery: delivery "
+                    "%(picking)s cannot be booked with its amount to collect. "
+                    "Choose a service that does.",
+                    service=courier_service,
+                    picking=picking.name,
+                )
+            )
         package = {
             "order_id": self._kiriminaja_order_id(picking),
             "destination_name": (recipient.name or "")[:50],
@@ -240,7 +256,7 @@ class DeliveryCarrier(models.Model):
             "shipping_cost": round(float(service.get("cost") or 0)),
             "service": courier,
             "service_type": service_type,
-            "cod": 0,  # cash on delivery comes with the COD bridge
+            "cod": cod,
             "package_type_id": 1,  # the only type documented ("sementara 1")
             "item_name": ", ".join(picking.move_ids.product_id.mapped("name"))[:255]
             or picking.name,
@@ -256,6 +272,12 @@ class DeliveryCarrier(models.Model):
             "schedule": schedule,
             "packages": [package],
         }
+
+    def _kiriminaja_cod_amount(self, picking):  # pylint: disable=unused-argument
+        """The whole rupiah the courier collects with the delivery's package
+        (request_pickup's ``cod``, /docs/order/express: 0 for a non-COD
+        package); cash on delivery comes with its bridge module."""
+        return 0
 
     @staticmethod
     def _kiriminaja_address(partner):

@@ -38,7 +38,9 @@ breaking one fails here as it would there.
   (10-200), ``destination_kecamatan_id`` (int), ``weight`` (grams), ``width``
   / ``length`` / ``height`` (cm, int >= 1), ``item_value``,
   ``shipping_cost``, ``service``, ``service_type``, ``cod`` (int: "fill 0
-  for a non-COD package"). The answer's own fields are not in the doc: the
+  for a non-COD package"; a service without COD takes none; a COD package's
+  ``cod`` is its item_value + shipping_cost + insurance_amount plus the COD
+  fee, /docs/order/insurance-cod-nb). The answer's own fields are not in the doc: the
   stand-in answers ``details`` per package and ``pickup_number``, and the
   client relies on none of them (a package is known by our order_id). A
   reused order_id is refused here: the doc gives no answer for it, so
@@ -392,6 +394,20 @@ class KiriminAjaStandIn:
                 raise ApiError(422, f"The {where}service_type is not available.")
             if package["cod"] and not service[5]:
                 raise ApiError(422, f"The {where}service does not take COD.")
+            # /docs/order/insurance-cod-nb: a COD package collects its
+            # total (item_value + shipping_cost + insurance_amount) plus the
+            # COD fee: less than that total cannot be the amount to collect
+            total = (
+                package["item_value"]
+                + package["shipping_cost"]
+                + (package.get("insurance_amount") or 0)
+            )
+            if package["cod"] and package["cod"] < total:
+                raise ApiError(
+                    422,
+                    f"The {where}cod must be at least item_value + "
+                    "shipping_cost + insurance_amount.",
+                )
         details = []
         for package in packages:
             self.orders[package["order_id"]] = {
