@@ -104,17 +104,7 @@ class DeliveryCarrier(models.Model):
         Biteship calls one webhook URL per account. When no delivery has the
         shipment's order id (a number typed in), it is found by waybill among
         the methods booking the shipment's courier."""
-        me = self.sudo().with_context(active_test=False)
-        carriers = (
-            me.search(
-                [
-                    ("delivery_type", "=", "biteship"),
-                    ("biteship_api_key", "=", me.biteship_api_key),
-                    ("biteship_base_url", "=", me.biteship_base_url),
-                ]
-            )
-            | me
-        )
+        carriers = self._tracking_account_methods()
         company = shipment.get("courier_company")
         order_id = shipment.get("carrier_shipment_id")
         if company and not (

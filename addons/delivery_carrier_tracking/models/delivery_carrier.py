@@ -166,14 +166,25 @@ class DeliveryCarrier(models.Model):
         account's active methods, so that whichever of them polls, the
         account is never asked more than its strictest setting allows."""
         self.ensure_one()
-        account = self._tracking_rate_account()
-        methods = self.sudo().search([("delivery_type", "=", self.delivery_type)])
         return min(
-            [
-                method._tracking_request_rate()
-                for method in methods | self.sudo()
-                if method._tracking_rate_account() == account
-            ]
+            method._tracking_request_rate()
+            for method in self._tracking_account_methods(active_only=True)
+        )
+
+    def _tracking_account_methods(self, active_only=False):
+        """The methods of this one's provider account (one
+        _tracking_rate_account: its budget, one webhook URL), this one
+        included, as superuser; archived ones too unless active_only."""
+        self.ensure_one()
+        account = self._tracking_rate_account()
+        methods = (
+            self.sudo()
+            .with_context(active_test=active_only)
+            .search([("delivery_type", "=", self.delivery_type)])
+        )
+        return (
+            methods.filtered(lambda method: method._tracking_rate_account() == account)
+            | self.sudo()
         )
 
     def _tracking_budget_reserve(self, count, max_wait):

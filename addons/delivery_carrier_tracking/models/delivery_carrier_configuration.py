@@ -60,21 +60,30 @@ class DeliveryCarrier(models.Model):
             message_type="notification",
         )
         user = carrier._tracking_config_responsible()
-        summary = carrier.with_context(lang=user.lang).env._(
-            "Delivery method settings refused by the carrier"
+        carrier._tracking_warn_activity(
+            carrier.with_context(lang=user.lang).env._(
+                "Delivery method settings refused by the carrier"
+            ),
+            message,
+            user,
         )
+
+    def _tracking_warn_activity(self, summary, note, user):
+        """One open warning activity with this summary on the method, for
+        `user`: its note updated when it is already open."""
+        self.ensure_one()
         warning = self.env.ref("mail.mail_activity_data_warning")
-        activity = carrier.activity_ids.filtered(
+        activity = self.activity_ids.filtered(
             lambda a: a.activity_type_id == warning and a.summary == summary
         )
         if activity:
-            activity.note = message
+            activity.note = note
         else:
-            carrier.activity_schedule(
+            self.activity_schedule(
                 "mail.mail_activity_data_warning",
-                fields.Date.context_today(carrier),
+                fields.Date.context_today(self),
                 summary=summary,
-                note=message,
+                note=note,
                 user_id=user.id,
             )
 

@@ -297,19 +297,7 @@ class DeliveryCarrierWebhookInbox(models.Model):
                 count=failed,
                 error=last.error or "",
             )
-            activity = carrier.activity_ids.filtered(
-                lambda a, s=summary: a.summary == s
-            )
-            if activity:
-                activity.note = note
-            else:
-                carrier.activity_schedule(
-                    "mail.mail_activity_data_warning",
-                    fields.Date.context_today(carrier),
-                    summary=summary,
-                    note=note,
-                    user_id=user.id,
-                )
+            carrier._tracking_warn_activity(summary, note, user)
 
     def action_tracking_retry(self):
         """Apply failed webhooks again (after the cause was corrected, e.g. a

@@ -48,15 +48,4 @@ class DeliveryCarrier(models.Model):
     def kiriminaja_webhook_carriers(self, shipment):  # pylint: disable=unused-argument
         """Every KiriminAja method of this one's account (same API key and
         URL): KiriminAja calls one URL per account."""
-        me = self.sudo().with_context(active_test=False)
-        carriers = (
-            me.search(
-                [
-                    ("delivery_type", "=", "kiriminaja"),
-                    ("kiriminaja_api_key", "=", me.kiriminaja_api_key),
-                    ("kiriminaja_base_url", "=", me.kiriminaja_base_url),
-                ]
-            )
-            | me
-        )
-        return carriers.with_env(self.env)
+        return self._tracking_account_methods().with_env(self.env)
