@@ -1,5 +1,4 @@
 from odoo import fields, models
-from odoo.exceptions import UserError
 
 
 class StockPicking(models.Model):
@@ -66,16 +65,9 @@ class StockPicking(models.Model):
         waybill = news["waybill"]
         if waybill and waybill not in self._tracking_numbers():
             self._tracking_set_number(waybill)
-        if waybill and not self.tracking_label_ids:
-            # The waybill came after the order (here or by webhook): print the
-            # label now, in the cron rather than inside Biteship's webhook call.
-            try:
-                with self.env.cr.savepoint():
-                    self.carrier_id._tracking_attach_labels(self)
-            except UserError as error:
-                self.message_post(
-                    body=self.env._("The shipping label could not be made: %s", error)
-                )
+        if waybill:
+            # the waybill came after the order (here or by webhook)
+            self._tracking_label_when_numbered()
         order_key = news["order_id"] or self.carrier_shipment_id
         return self._tracking_apply_events(
             [

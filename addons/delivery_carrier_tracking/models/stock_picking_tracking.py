@@ -3,7 +3,7 @@ import math
 
 import psycopg2.errors
 from odoo import fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount
 
 from ..shipment_rules import (
@@ -56,6 +56,22 @@ class StockPicking(models.Model):
         if self.carrier_id:
             self.carrier_id._tracking_number_set(self)
         return True
+
+    def _tracking_label_when_numbered(self):
+        """The label of deliveries whose number came after their booking (an
+        aggregator's waybill): printed once, from the poll rather than inside
+        a carrier's webhook call; a failure is noted on the delivery and the
+        tracking goes on."""
+        for picking in self.filtered(
+            lambda p: p.carrier_tracking_ref and not p.tracking_label_ids
+        ):
+            try:
+                with self.env.cr.savepoint():
+                    picking.carrier_id._tracking_attach_labels(picking)
+            except UserError as error:
+                picking.message_post(
+                    body=self.env._("The shipping label could not be made: %s", error)
+                )
 
     def _tracking_set_price(self, price, details=None):  # pylint: disable=unused-argument
         """Record the price the carrier now charges for the shipment (e.g.

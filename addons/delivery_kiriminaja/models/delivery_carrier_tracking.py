@@ -61,6 +61,12 @@ class DeliveryCarrier(models.Model):
                 failures[picking.id] = str(error)
         return failures
 
+    def kiriminaja_tracking_number_set(self, picking):
+        """The AWB came by callback: the next poll prints its label, in the
+        cron rather than inside KiriminAja's call."""
+        if not picking.tracking_label_ids:
+            picking.tracking_next_poll_at = fields.Datetime.now()
+
     def kiriminaja_tracking_rate_account(self):
         """One request budget per KiriminAja account (URL and key), shared by
         its delivery methods; the key itself is not stored there."""

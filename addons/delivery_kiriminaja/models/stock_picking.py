@@ -11,6 +11,9 @@ class StockPicking(models.Model):
         carrier = self.carrier_id
         if news["awb"] and news["awb"] not in self._tracking_numbers():
             self._tracking_set_number(news["awb"])
+        if news["awb"]:
+            # the AWB comes after the booking: the label with it
+            self._tracking_label_when_numbered()
         if news["correction"] and news["shipping_cost"] is not None:
             # /docs/order/tracking documents costs.correction without saying
             # more: taken as what KiriminAja adds to (or takes from) the

@@ -1,6 +1,7 @@
 import json
 from xmlrpc.client import Fault
 
+from odoo import fields
 from odoo.tests import new_test_user, tagged
 
 from .common import API_KEY, KiriminAjaShippedHttpCase
@@ -32,6 +33,9 @@ class TestCallback(KiriminAjaShippedHttpCase):
         self.assertEqual(json.loads(body)["applied"], 1)
         self.assertEqual(picking.carrier_tracking_ref, awb)
         self.assertEqual(picking.shipment_state, "label_created")
+        # its label is printed by the next poll, due at once, not in the call
+        self.assertFalse(picking.tracking_label_ids)
+        self.assertLessEqual(picking.tracking_next_poll_at, fields.Datetime.now())
 
         shipped = [{"order_id": order_id, "shipped_at": "2026-02-16 13:00:00"}]
         self.assertEqual(self._send("shipped_packages", shipped)[0], 200)

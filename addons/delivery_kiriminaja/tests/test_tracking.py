@@ -26,6 +26,12 @@ class TestTracking(KiriminAjaShippedCase):
         self.assertIn(
             f"Tracking number set to {awb}", str(picking.message_ids.mapped("body"))
         )
+        # the shop's label with the AWB, once
+        [label] = picking.tracking_label_ids
+        self.assertTrue(label.raw.startswith(b"%PDF"))
+        self.assertIn(awb, label.name)
+        self.carrier.kiriminaja_tracking_update(picking)
+        self.assertEqual(picking.tracking_label_ids, label)
 
         self.server.add_history(
             order_id,
