@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..shipment_rules import SHIPMENT_PROGRESS
+
 _logger = logging.getLogger(__name__)
 
 PICKUP_STATES = [
@@ -135,6 +137,16 @@ class DeliveryPickup(models.Model):
                 )
         self.write({"state": "picked_up"})
         return True
+
+    def _pickup_collected_check(self):
+        """A scheduled pickup whose deliveries the carrier all reports picked
+        up (or further on their way) is picked up: the courier came."""
+        collected = SHIPMENT_PROGRESS[SHIPMENT_PROGRESS.index("picked_up") :]
+        for pickup in self.filtered(lambda p: p.state == "scheduled"):
+            if pickup.picking_ids and all(
+                picking.shipment_state in collected for picking in pickup.picking_ids
+            ):
+                pickup.state = "picked_up"
 
     def action_cancel(self):
         """Cancel with the carrier (if it has the call); the deliveries may

@@ -12,6 +12,13 @@ class StockPicking(models.Model):
     )
     pickup_state = fields.Selection(related="pickup_id.state", string="Pickup Status")
 
+    def _tracking_apply_events(self, events, parcels=None):
+        # the carrier's news of the parcels tells when the courier came
+        new_events = super()._tracking_apply_events(events, parcels)
+        if new_events and self.pickup_id.state == "scheduled":
+            self.pickup_id.sudo()._pickup_collected_check()
+        return new_events
+
     def _pickup_check_ready(self, pickup=None):
         """Raise a UserError naming each delivery that cannot go into a
         courier pickup (other than `pickup`) and why: only outgoing

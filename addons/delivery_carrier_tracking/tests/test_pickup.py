@@ -93,6 +93,20 @@ class TestPickup(TrackingCommon):
         self.assertEqual(first.pickup_id, again)
         self.assertEqual(len(self.calls), 2)
 
+    def test_picked_up_when_the_carrier_reports_every_parcel(self):
+        first, second = self._booked(), self._booked()
+        __, pickup = self._schedule(first | second)
+        event = {
+            "event_time": datetime(2026, 2, 16, 8, 0),
+            "shipment_state": "picked_up",
+            "status_code": "PICKED",
+            "description": "Picked up by the courier",
+        }
+        first.sudo()._tracking_apply_events([event])
+        self.assertEqual(pickup.state, "scheduled")
+        second.sudo()._tracking_apply_events([dict(event, shipment_state="in_transit")])
+        self.assertEqual(pickup.state, "picked_up")
+
     def test_not_booked_delivery_named_nothing_created(self):
         booked = self._booked()
         unbooked = self._create_picking()  # ready, no tracking number
