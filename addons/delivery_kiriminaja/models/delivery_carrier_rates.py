@@ -99,19 +99,22 @@ class DeliveryCarrier(models.Model):
 
     def _kiriminaja_priced_service(self, order):
         """The service priced for the order, from _kiriminaja_rate_services:
-        with several courier services, the one named in the context's
-        ``checkout_service`` (None if not offered), else the one recorded on
-        the order, else the method's, else the cheapest; otherwise the
-        method's. None when KiriminAja does not offer it."""
+        the one named in the context's ``checkout_service`` (rate shopping;
+        None if not offered), else the one the order ships with (the one rule
+        booking reads too: _kiriminaja_order_service), else, shopping rates,
+        the cheapest. None when KiriminAja does not offer it."""
         by_code = {s["code"]: s for s in self._kiriminaja_rate_services(order)}
-        if not self.checkout_rate_shopping:
-            return by_code.get(self._kiriminaja_code())
-        wanted = self.env.context.get("checkout_service")
+        wanted = self.checkout_rate_shopping and self.env.context.get(
+            "checkout_service"
+        )
         if wanted:
             return by_code.get(wanted)
-        if order.carrier_id == self and order.kiriminaja_service_code in by_code:
-            return by_code[order.kiriminaja_service_code]
-        return by_code.get(self._kiriminaja_code()) or min(
+        service = by_code.get(
+            self._kiriminaja_code(*self._kiriminaja_order_service(order))
+        )
+        if service or not self.checkout_rate_shopping:
+            return service
+        return min(
             by_code.values(),
             key=lambda s: s["price"] + s["insurance_fee"],
             default=None,
