@@ -80,6 +80,8 @@ MATRIX = {
     "picking.action_print_shipping_labels": (D, D, A, D, D),
     # courier pickups and their handover are the warehouse's
     "picking.action_open_pickup_schedule": (D, D, A, D, D),
+    # delivery_carrier_pickup_batch: the same from a batch transfer
+    "batch.action_open_pickup_schedule": (D, D, A, D, D),
     "pickup.action_schedule": (D, D, A, D, D),
     "pickup.action_mark_picked_up": (D, D, A, D, D),
     # delivery_carrier_tracking: returns, the carrier side; the return label
@@ -785,6 +787,27 @@ def run_schedule_pickup(client, ctx):
     )
 
 
+def prepare_batch_booked_delivery(world):
+    """A delivery packed in a batch transfer, then validated (booked)."""
+    order = world.order(world.users["sales_own"].uid, world.portal_partner)
+    picking = world.ship(order, world.carrier, validate=False)
+    batch = world.admin.execute(
+        "stock.picking.batch", "create", {"picking_ids": [(6, 0, [picking])]}
+    )
+    e2e_data.validate_delivery(world.admin, picking)
+    return {"picking": picking, "batch": batch}
+
+
+def run_batch_schedule_pickup(client, ctx):
+    """Schedule Pickup on the batch, then the wizard's button."""
+    action = client.execute(
+        "stock.picking.batch", "action_open_pickup_schedule", [ctx["batch"]]
+    )
+    return client.execute(
+        "delivery.pickup.schedule", "action_confirm", [action["res_id"]]
+    )
+
+
 def picking_pickup_snapshot(world, ctx):
     return read_one(
         world.admin, "stock.picking", ctx["picking"], ["pickup_id", "pickup_state"]
@@ -1000,6 +1023,12 @@ ACTIONS = {
     "picking.action_open_pickup_schedule": {
         "prepare": prepare_booked_delivery,
         "run": run_schedule_pickup,
+        "snapshot": picking_pickup_snapshot,
+        "check": check_schedule_pickup,
+    },
+    "batch.action_open_pickup_schedule": {
+        "prepare": prepare_batch_booked_delivery,
+        "run": run_batch_schedule_pickup,
         "snapshot": picking_pickup_snapshot,
         "check": check_schedule_pickup,
     },
@@ -1418,6 +1447,7 @@ NOT_IN_MATRIX = {
     "action_decide": "the wizard's button: action_rts_decide",
     "action_view_returns": "a window action on the order's returns",
     "action_open_statement_line": "a window action on a bank line",
+    "action_view_pickups": "a window action on a batch's pickups",
     # roles tested in their module's tests, no row yet
     "action_cod_match": "sale_order_fulfilment_cod_remittance tests",
     "import_file": "sale_order_fulfilment_cod_remittance tests",
