@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 
 from ..kiriminaja import KiriminAjaError, KiriminAjaRequestError
 from ..kiriminaja.tracking import DEAD_STATUS_CODES, tracking_news
+from .delivery_carrier_rates import _cod_fee
 
 # KiriminAja's package order_id: at most 20 characters with a letter prefix
 # (/docs/order/express); ours: prefix, delivery id, attempt.
@@ -263,6 +264,17 @@ class DeliveryCarrier(models.Model):
         }
         if self.kiriminaja_insurance:
             package["insurance_amount"] = float(service.get("insurance") or 0)
+        if cod:
+            # /docs/order/insurance-cod-nb: add_cost is KiriminAja's COD fee
+            # on the package's total, the fee its rates quoted the customer
+            package["add_cost"] = round(
+                _cod_fee(
+                    service.get("setting") or {},
+                    item_value
+                    + package["shipping_cost"]
+                    + package.get("insurance_amount", 0),
+                )
+            )
         return {
             "address": sender_address,
             "phone": sender_phone,

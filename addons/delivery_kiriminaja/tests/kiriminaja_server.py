@@ -40,11 +40,12 @@ breaking one fails here as it would there.
   ``shipping_cost``, ``service``, ``service_type``, ``cod`` (int: "fill 0
   for a non-COD package"; a service without COD takes none; a COD package's
   ``cod`` is its item_value + shipping_cost + insurance_amount plus the COD
-  fee, /docs/order/insurance-cod-nb). The answer's own fields are not in the doc: the
-  stand-in answers ``details`` per package and ``pickup_number``, and the
-  client relies on none of them (a package is known by our order_id). A
-  reused order_id is refused here: the doc gives no answer for it, so
-  the client must never send one twice (it looks the id up first).
+  fee, /docs/order/insurance-cod-nb, whose ``add_cost`` is that fee). The
+  answer's own fields are not in the doc: the stand-in answers ``details``
+  per package and ``pickup_number``, and the client relies on none of them
+  (a package is known by our order_id). A reused order_id is refused here:
+  the doc gives no answer for it, so the client must never send one twice
+  (it looks the id up first).
 - The AWB comes later ("AWB Confirmed (Webhooks)", /docs/order/express;
   processed_packages, /docs/webhook/event): ``process()`` gives it.
 - Tracking Order Express (/docs/order/tracking, POST /api/mitra/tracking):
@@ -74,6 +75,7 @@ The areas and prices are invented test data (the doc's own example ids for
 """
 
 import json
+import math
 import re
 import threading
 import time
@@ -348,6 +350,40 @@ class KiriminAjaStandIn:
             raise ApiError(422, f"The {where}{field} must be at least {low}.")
         return value
 
+    @staticmethod
+    def _check_cod(package, service, where):
+        if package["cod"] and not service[5]:
+            raise ApiError(422, f"The {where}service does not take COD.")
+        # /docs/order/insurance-cod-nb: a COD package collects its
+        # total (item_value + shipping_cost + insurance_amount) plus the
+        # COD fee: less than that total cannot be the amount to collect
+        total = (
+            package["item_value"]
+            + package["shipping_cost"]
+            + (package.get("insurance_amount") or 0)
+        )
+        if package["cod"] and package["cod"] < total:
+            raise ApiError(
+                422,
+                f"The {where}cod must be at least item_value + "
+                "shipping_cost + insurance_amount.",
+            )
+        # /docs/order/insurance-cod-nb: add_cost, the COD fee, is "total
+        # * cod_fee and rounded up to 1" (the account's fee: 3 %, at
+        # least 2,500, as this stand-in's rates quote it); a non-COD
+        # package has none
+        add_cost = package.get("add_cost")
+        if package["cod"]:
+            fee = max(math.ceil(total * 3 / 100), 2500)
+            if add_cost != fee:
+                raise ApiError(
+                    422,
+                    f"The {where}add_cost must be the COD fee on item_value "
+                    f"+ shipping_cost + insurance_amount ({fee}).",
+                )
+        elif add_cost:
+            raise ApiError(422, f"The {where}add_cost is for COD packages only.")
+
     def request_pickup(self, body):
         districts = {row[0] for row in DISTRICTS}
         self._text(body, "address", 10, 200)
@@ -392,22 +428,7 @@ class KiriminAjaStandIn:
             )
             if not service:
                 raise ApiError(422, f"The {where}service_type is not available.")
-            if package["cod"] and not service[5]:
-                raise ApiError(422, f"The {where}service does not take COD.")
-            # /docs/order/insurance-cod-nb: a COD package collects its
-            # total (item_value + shipping_cost + insurance_amount) plus the
-            # COD fee: less than that total cannot be the amount to collect
-            total = (
-                package["item_value"]
-                + package["shipping_cost"]
-                + (package.get("insurance_amount") or 0)
-            )
-            if package["cod"] and package["cod"] < total:
-                raise ApiError(
-                    422,
-                    f"The {where}cod must be at least item_value + "
-                    "shipping_cost + insurance_amount.",
-                )
+            self._check_cod(package, service, where)
         details = []
         for package in packages:
             self.orders[package["order_id"]] = {

@@ -1,4 +1,5 @@
 import copy
+import math
 
 from odoo.addons.base.tests.common import HttpCaseWithUserPortal
 from odoo.addons.delivery_kiriminaja.kiriminaja import KiriminAjaRequestError
@@ -99,19 +100,25 @@ class TestKiriminAjaCod(KiriminAjaShop, CodCommon, HttpCaseWithUserPortal):
         payload = self.carrier._kiriminaja_pickup_payload(picking, client)
         package = payload["packages"][0]
         total = package["item_value"] + package["shipping_cost"]
+        fee = max(math.ceil(total * 0.03), 2500)
+        self.assertNotIn("add_cost", package)  # not a COD order
         for change in (
-            {"cod": total - 1},  # less than goods and shipping
-            {"cod": float(total + 2500)},  # not an int
-            {"cod": total + 2500, "service_type": "YES23"},  # YES takes no COD
+            {"cod": total - 1, "add_cost": fee},  # less than goods and shipping
+            {"cod": float(total + fee), "add_cost": fee},  # not an int
+            # YES takes no COD
+            {"cod": total + fee, "add_cost": fee, "service_type": "YES23"},
+            {"cod": total + fee},  # no COD fee
+            {"cod": total + fee, "add_cost": fee - 1},  # not the COD fee
+            {"cod": 0, "add_cost": fee},  # a COD fee without COD
         ):
             refused = copy.deepcopy(payload)
             refused["packages"][0].update(change)
             with self.assertRaises(KiriminAjaRequestError, msg=change):
                 client.request_pickup(refused)
         self.assertFalse(self.server.orders)
-        payload["packages"][0]["cod"] = total + 2500
+        payload["packages"][0].update(cod=total + fee, add_cost=fee)
         client.request_pickup(payload)
-        self.assertEqual(self.server.orders[package["order_id"]]["cod"], total + 2500)
+        self.assertEqual(self.server.orders[package["order_id"]]["cod"], total + fee)
 
     # -- offer at checkout -------------------------------------------------------
 
@@ -256,6 +263,14 @@ class TestKiriminAjaCod(KiriminAjaShop, CodCommon, HttpCaseWithUserPortal):
         )
         self.assertEqual(
             (package["service"], package["service_type"]), ("jne", "REG23")
+        )
+        # the COD fee KiriminAja's rate quoted, on goods and shipping
+        self.assertEqual(
+            package["add_cost"],
+            max(
+                math.ceil((package["item_value"] + package["shipping_cost"]) * 0.03),
+                2500,
+            ),
         )
 
         order_id = picking.carrier_shipment_id
