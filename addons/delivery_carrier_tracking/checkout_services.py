@@ -16,7 +16,14 @@ of plain dicts:
 - ``cod``, ``cod_fee``: whether the service collects cash on delivery and
   its fee (in ``currency``);
 - ``selected``: whether it is the service chosen on the order.
+
+A provider that prices between its own areas (e.g. districts) raises
+``CheckoutAreaError`` when it cannot tell the area of an address: the
+checkout lets the customer pick among ``areas`` and hands the pick to the
+provider's ``_<delivery_type>_checkout_set_area(order, key)``.
 """
+
+from odoo.exceptions import UserError
 
 SERVICE_KEYS = {
     "code": "",
@@ -64,3 +71,27 @@ def mark_cheapest_fastest(services):
         if timed:
             min(timed, key=lambda s: (s["etd_hours"], s["price"]))["fastest"] = True
     return services
+
+
+class CheckoutAreaError(UserError):
+    """The provider's area of the address of partner ``partner_id`` is not
+    known: several of its areas match (``areas``, ``[(key, label)]``, keys as
+    strings) or none (``areas`` empty). The message is for the back office;
+    the checkout offers ``areas`` to the customer."""
+
+    def __init__(self, message, partner_id, areas=()):
+        super().__init__(message)
+        self.partner_id = partner_id
+        self.areas = [(str(key), str(label)) for key, label in areas]
+
+    def checkout_values(self, order):
+        """What a rate answer adds for `order`: the areas its customer may
+        pick, only when the address is the order's delivery address (never
+        the shop's own)."""
+        if len(self.areas) < 2 or self.partner_id != order.partner_shipping_id.id:
+            return {}
+        return {
+            "checkout_areas": [
+                {"key": key, "label": label} for key, label in self.areas
+            ]
+        }

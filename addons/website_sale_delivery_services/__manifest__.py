@@ -13,6 +13,9 @@
         "web.assets_frontend": [
             "website_sale_delivery_services/static/src/js/checkout.js",
         ],
+        "web.assets_tests": [
+            "website_sale_delivery_services/static/tests/tours/*.js",
+        ],
     },
     "auto_install": True,
 }

@@ -31,7 +31,13 @@ class DeliveryCarrier(models.Model):
     and record the service named in the context's ``checkout_service``, else
     the one chosen on the order, else the cheapest; its booking books the
     service recorded on the order. ``_checkout_cached_rates`` keeps a
-    provider's answer on the order."""
+    provider's answer on the order.
+
+    A provider that prices between its own areas raises
+    ``checkout_services.CheckoutAreaError`` when the address matches several,
+    adds ``CheckoutAreaError.checkout_values(order)`` to its failed rate, and
+    stores the customer's pick with ``_<type>_checkout_set_area(order, key)``
+    (refusing a key that is not one of the address's areas)."""
 
     _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
 
@@ -123,3 +129,16 @@ class DeliveryCarrier(models.Model):
         cache[key] = {"at": now, "answer": answer}
         order_sudo.checkout_rates_cache = cache
         return answer
+
+    def _checkout_forget_failures(self, order):
+        """Drop the failures kept for `order` (all its methods): the address
+        changed in a way the cache key may not show (an area picked)."""
+        order_sudo = order.sudo()
+        cache = order_sudo.checkout_rates_cache or {}
+        kept = {
+            key: entry
+            for key, entry in cache.items()
+            if isinstance(entry, dict) and "error" not in entry
+        }
+        if kept != cache:
+            order_sudo.checkout_rates_cache = kept

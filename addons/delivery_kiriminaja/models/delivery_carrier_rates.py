@@ -3,6 +3,7 @@ import math
 import re
 
 from odoo import models
+from odoo.addons.delivery_carrier_tracking.checkout_services import CheckoutAreaError
 from odoo.exceptions import UserError
 
 from ..kiriminaja import (
@@ -162,6 +163,30 @@ class DeliveryCarrier(models.Model):
             for service in services
         ]
 
+    def _kiriminaja_checkout_set_area(self, order, key):
+        """The customer's district (checkout contract): `key` must be one of
+        the districts KiriminAja finds for the order's delivery address (asked
+        again, never taken from the page); kept on that address only."""
+        partner = order.partner_shipping_id
+        candidates = partner._kiriminaja_district_candidates(self)
+        if not candidates:
+            raise UserError(
+                self.env._(
+                    "No district matches your delivery address: check its postal "
+                    "code and its district (kecamatan)."
+                )
+            )
+        chosen = {str(district): district for district in candidates}.get(key)
+        if chosen is None:
+            raise UserError(
+                self.env._(
+                    "This district is not one of those that match your delivery "
+                    "address (%(districts)s). Refresh the page and choose again.",
+                    districts="; ".join(sorted(candidates.values())),
+                )
+            )
+        partner._kiriminaja_keep_district(chosen, candidates[chosen])
+
     def _kiriminaja_rate_services(self, order, cod=False):
         """Every service KiriminAja prices for the order's parcel, in one
         request: a list of dicts ``courier``, ``service``, ``name``, ``price``
@@ -281,7 +306,10 @@ class DeliveryCarrier(models.Model):
             self._tracking_config_failed(refused)
             return self._tracking_unavailable_rate()
         if not isinstance(error, KiriminAjaError):
-            return self._kiriminaja_no_rate(str(error))
+            rate = self._kiriminaja_no_rate(str(error))
+            if isinstance(error, CheckoutAreaError):
+                rate.update(error.checkout_values(order))
+            return rate
         _logger.info("KiriminAja rates failed for %s: %s", order.name, error)
         return self._kiriminaja_no_rate(
             self.env._(

@@ -1,7 +1,7 @@
 import re
 
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.addons.delivery_carrier_tracking.checkout_services import CheckoutAreaError
 
 POSTAL_CODE_RE = re.compile(r"[0-9]{5}")
 # what _kiriminaja_district reads
@@ -37,11 +37,53 @@ class ResPartner(models.Model):
 
     def _kiriminaja_district(self, carrier):
         """This address's KiriminAja district id, found once through
-        carrier's account and kept on the partner. UserError naming the
-        address when no district or several match."""
+        carrier's account and kept on the partner. CheckoutAreaError (a
+        UserError) naming the address when no district or several match."""
         self.ensure_one()
         if self.kiriminaja_district_id:
             return self.kiriminaja_district_id
+        candidates = self._kiriminaja_district_candidates(carrier)
+        address = self._display_address(without_company=True).replace("\n", ", ")
+        if not candidates:
+            raise CheckoutAreaError(
+                self.env._(
+                    "No KiriminAja district (kecamatan) matches the address of "
+                    "%(partner)s (%(address)s). Check its postal code and district, "
+                    "or set its KiriminAja district on the contact.",
+                    partner=self.display_name,
+                    address=address,
+                ),
+                self.id,
+            )
+        if len(candidates) > 1:
+            areas = sorted(candidates.items())
+            # the checkout lets the customer pick one of `areas`
+            raise CheckoutAreaError(
+                self.env._(
+                    "Several KiriminAja districts match the address of %(partner)s "
+                    "(%(address)s): %(districts)s. Set the right one on the "
+                    "contact.",
+                    partner=self.display_name,
+                    address=address,
+                    districts="; ".join(f"{text} ({key})" for key, text in areas),
+                ),
+                self.id,
+                areas,
+            )
+        [(district_id, text)] = candidates.items()
+        self._kiriminaja_keep_district(district_id, text)
+        return district_id
+
+    def _kiriminaja_keep_district(self, district_id, text):
+        # checkout runs as the shopper: the two technical fields are ours to keep
+        self.sudo().write(
+            {"kiriminaja_district_id": district_id, "kiriminaja_district_name": text}
+        )
+
+    def _kiriminaja_district_candidates(self, carrier):
+        """The KiriminAja districts that match this address, asked through
+        carrier's account: {district id: "kecamatan, city, province"}."""
+        self.ensure_one()
         client = carrier._kiriminaja_client()
         candidates = {}
         zip_code = (self.zip or "").strip()
@@ -68,33 +110,4 @@ class ResPartner(models.Model):
                 if _norm(self.city) in _norm(text)
             }
             candidates = in_city or candidates
-        address = self._display_address(without_company=True).replace("\n", ", ")
-        if not candidates:
-            raise UserError(
-                self.env._(
-                    "No KiriminAja district (kecamatan) matches the address of "
-                    "%(partner)s (%(address)s). Check its postal code and district, "
-                    "or set its KiriminAja district on the contact.",
-                    partner=self.display_name,
-                    address=address,
-                )
-            )
-        if len(candidates) > 1:
-            raise UserError(
-                self.env._(
-                    "Several KiriminAja districts match the address of %(partner)s "
-                    "(%(address)s): %(districts)s. Set the right one on the "
-                    "contact.",
-                    partner=self.display_name,
-                    address=address,
-                    districts="; ".join(
-                        f"{text} ({key})" for key, text in sorted(candidates.items())
-                    ),
-                )
-            )
-        [(district_id, text)] = candidates.items()
-        # checkout runs as the shopper: the two technical fields are ours to keep
-        self.sudo().write(
-            {"kiriminaja_district_id": district_id, "kiriminaja_district_name": text}
-        )
-        return district_id
+        return candidates

@@ -1,3 +1,4 @@
+from odoo.addons.delivery_carrier_tracking.checkout_services import CheckoutAreaError
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -45,6 +46,16 @@ class TestArea(KiriminAjaCommon):
         self.assertIn("Siti", message)
         self.assertIn("Ngemplak, Kabupaten Boyolali, Jawa Tengah (1251)", message)
         self.assertIn("Ngemplak, Kabupaten Sleman, DI Yogyakarta (5789)", message)
+        # the candidates ride along for the checkout to offer
+        self.assertIsInstance(caught.exception, CheckoutAreaError)
+        self.assertEqual(caught.exception.partner_id, partner.id)
+        self.assertEqual(
+            caught.exception.areas,
+            [
+                ("1251", "Ngemplak, Kabupaten Boyolali, Jawa Tengah"),
+                ("5789", "Ngemplak, Kabupaten Sleman, DI Yogyakarta"),
+            ],
+        )
         self.assertFalse(partner.kiriminaja_district_id)
         # the city tells them apart
         partner.city = "Sleman"

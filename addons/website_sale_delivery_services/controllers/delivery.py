@@ -34,7 +34,7 @@ class DeliveryServices(Delivery):
             # success: say why this one cannot be chosen (the cached failure).
             rate = self._get_rate(carrier, order)
             if not rate["success"]:
-                values.update(success=False, error_message=rate["error_message"])
+                values.update(self._rate_failure_values(rate))
         return values
 
     def _order_summary_values(self, order, **kwargs):
@@ -49,8 +49,17 @@ class DeliveryServices(Delivery):
             else:
                 # Provider down or no service: the method says why and cannot
                 # be kept (core disables a radio whose answer failed).
-                values.update(success=False, error_message=rate["error_message"])
+                values.update(self._rate_failure_values(rate))
         return values
+
+    def _rate_failure_values(self, rate):
+        """Why a method's rate failed, and the areas the customer may pick
+        when the provider could not tell the address's (its select)."""
+        return {
+            "success": False,
+            "error_message": rate["error_message"],
+            "checkout_areas": rate.get("checkout_areas", []),
+        }
 
     def _checkout_services_values(self, carrier, order):
         """One entry per service offered, priced as core prices a method
@@ -110,3 +119,32 @@ class DeliveryServices(Delivery):
             )
         order_sudo._set_checkout_service(carrier, str(service))
         return self._order_summary_values(order_sudo)
+
+    @route(
+        "/shop/delivery_area",
+        type="json",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def shop_set_delivery_area(self, dm_id, area):
+        """The area (e.g. district) of the cart's delivery address, picked by
+        the customer among those a method's provider found for it (its rate
+        answer's ``checkout_areas``); answers the method's fresh rate. Public
+        visitors and portal customers, on their own cart's delivery address
+        only."""
+        order_sudo = request.website.sale_get_order()
+        if not order_sudo:
+            raise ValidationError(request.env._("Your cart is empty."))
+        carrier = order_sudo._get_delivery_methods().filtered(
+            lambda c: c.id == int(dm_id)
+        )
+        if not carrier or order_sudo._is_anonymous_cart():
+            raise UserError(
+                request.env._(
+                    "This delivery method is not available for your address. "
+                    "Refresh the page and try again."
+                )
+            )
+        order_sudo._set_checkout_area(carrier, str(area))
+        return self.shop_get_delivery_rate(carrier.id)

@@ -1,3 +1,4 @@
+import json
 import re
 from unittest.mock import patch
 
@@ -237,6 +238,23 @@ class TestCheckoutServices(HttpCaseWithUserPortal):
         with self.assertRaisesRegex(UserError, "already being paid"):
             cart._set_checkout_service(self.carrier, "kurir_b:exp")
         self.assertEqual(self.chosen[cart.id], "kurir_a:reg")
+
+    def test_area_of_a_method_that_asks_none(self):
+        """A method whose provider has no areas refuses a pick, by name."""
+        cart = self._cart()
+        response = self.url_open(
+            "/shop/delivery_area",
+            data=json.dumps(
+                {"params": {"dm_id": self.fixed.id, "area": "5789"}}
+            ).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        error = response.json()["error"]["data"]
+        self.assertEqual(error["name"], "odoo.exceptions.UserError")
+        self.assertEqual(
+            error["message"], "Kurir Toko does not ask for the area of an address."
+        )
+        self.assertFalse(cart.carrier_id)
 
     def test_public_visitor(self):
         self.authenticate(None, None)

@@ -10,6 +10,7 @@ import WebsiteSaleCheckout from '@website_sale/js/checkout';
 WebsiteSaleCheckout.include({
     events: Object.assign({}, WebsiteSaleCheckout.prototype.events, {
         'click [name="o_delivery_service"]': '_selectDeliveryService',
+        'change select[name="o_delivery_area"]': '_selectDeliveryArea',
     }),
 
     /**
@@ -32,6 +33,98 @@ WebsiteSaleCheckout.include({
     _updateAmountBadge(radio, rateData) {
         this._super(...arguments);
         this._renderDeliveryServices(radio, rateData);
+        this._renderDeliveryAreas(radio, rateData);
+    },
+
+    /**
+     * The customer tells the area of their address that the method's provider
+     * could not tell (several match); the method's fresh rate comes back.
+     *
+     * @private
+     * @param {Event} ev
+     */
+    async _selectDeliveryArea(ev) {
+        const select = ev.currentTarget;
+        const container = this._getDeliveryMethodContainer(select);
+        const radio = container.querySelector('input[name="o_delivery_radio"]');
+        const areas = Array.from(select.options)
+            .filter((option) => option.value)
+            .map((option) => ({ key: option.value, label: option.textContent }));
+        this._showLoadingBadge(radio);
+        let result;
+        try {
+            result = await rpc('/shop/delivery_area', {
+                dm_id: radio.dataset.dmId,
+                area: select.value,
+            });
+        } catch (error) {
+            result = {
+                success: false,
+                error_message: error.data?.message || _t("This district cannot be chosen now."),
+                checkout_areas: areas,
+            };
+        }
+        this._updateAmountBadge(radio, result);
+        if (!result.success) {
+            return;
+        }
+        // the other methods that asked about the same address ask again
+        const asking = this.dmRadios.filter(
+            (other) => other !== radio
+                && this._getDeliveryMethodContainer(other).querySelector(
+                    '[name="o_delivery_areas"]:not(.d-none)'
+                )
+        );
+        await Promise.all(asking.map(async (other) => {
+            this._showLoadingBadge(other);
+            this._updateAmountBadge(other, await this._getDeliveryRate(other));
+        }));
+    },
+
+    /**
+     * Under a method whose provider found several areas for the address, a
+     * select of them instead of the bare error.
+     *
+     * @private
+     * @param {HTMLInputElement} radio - The radio of the delivery method.
+     * @param {Object} rateData - Its rate or order summary answer.
+     */
+    _renderDeliveryAreas(radio, rateData) {
+        const container = this._getDeliveryMethodContainer(radio);
+        if (!container) {
+            return;
+        }
+        const areas = rateData.success ? [] : rateData.checkout_areas || [];
+        let box = container.querySelector('[name="o_delivery_areas"]');
+        if (!areas.length) {
+            box?.classList.add('d-none');
+            return;
+        }
+        if (!box) {
+            box = document.createElement('div');
+            box.setAttribute('name', 'o_delivery_areas');
+            // above the method label's cover (website_sale_delivery.scss)
+            box.className = 'position-relative ms-4 mt-2';
+            container.appendChild(box);
+        }
+        this._clearElement(box);
+        box.classList.remove('d-none');
+        const id = `o_delivery_area_${radio.dataset.dmId}`;
+        const label = document.createElement('label');
+        label.className = 'form-label small mb-1';
+        label.htmlFor = id;
+        label.textContent = _t("Which district is your address in?");
+        const select = document.createElement('select');
+        Object.assign(select, { id, name: 'o_delivery_area', className: 'form-select form-select-sm' });
+        const placeholder = new Option(_t("Choose your district"), '', true, true);
+        placeholder.disabled = true;
+        select.appendChild(placeholder);
+        for (const area of areas) {
+            select.appendChild(new Option(area.label, area.key));
+        }
+        box.append(label, select);
+        // the select asks the question: no back-office sentence in the badge
+        this._getDeliveryPriceBadge(radio).textContent = _t("District needed");
     },
 
     /**
