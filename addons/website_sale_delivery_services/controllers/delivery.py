@@ -104,19 +104,9 @@ class DeliveryServices(Delivery):
         """Choose one courier service of a method that offers several, for
         the cart (public visitors and portal customers, on their own cart
         only)."""
-        order_sudo = request.website.sale_get_order()
-        if not order_sudo:
-            raise ValidationError(request.env._("Your cart is empty."))
-        carrier = order_sudo._get_delivery_methods().filtered(
-            lambda c: c.id == int(dm_id)
+        order_sudo, carrier = self._cart_delivery_method(
+            dm_id, lambda order, carrier: carrier._offers_checkout_services()
         )
-        if not carrier._offers_checkout_services():
-            raise UserError(
-                request.env._(
-                    "This delivery method is not available for your address. "
-                    "Refresh the page and try again."
-                )
-            )
         order_sudo._set_checkout_service(carrier, str(service))
         return self._order_summary_values(order_sudo)
 
@@ -133,18 +123,26 @@ class DeliveryServices(Delivery):
         answer's ``checkout_areas``); answers the method's fresh rate. Public
         visitors and portal customers, on their own cart's delivery address
         only."""
+        order_sudo, carrier = self._cart_delivery_method(
+            dm_id, lambda order, carrier: not order._is_anonymous_cart()
+        )
+        order_sudo._set_checkout_area(carrier, str(area))
+        return self.shop_get_delivery_rate(carrier.id)
+
+    def _cart_delivery_method(self, dm_id, usable):
+        """The visitor's own cart and its delivery method `dm_id`, one the
+        cart's address may use and for which `usable(order, carrier)`."""
         order_sudo = request.website.sale_get_order()
         if not order_sudo:
             raise ValidationError(request.env._("Your cart is empty."))
         carrier = order_sudo._get_delivery_methods().filtered(
             lambda c: c.id == int(dm_id)
         )
-        if not carrier or order_sudo._is_anonymous_cart():
+        if not carrier or not usable(order_sudo, carrier):
             raise UserError(
                 request.env._(
                     "This delivery method is not available for your address. "
                     "Refresh the page and try again."
                 )
             )
-        order_sudo._set_checkout_area(carrier, str(area))
-        return self.shop_get_delivery_rate(carrier.id)
+        return order_sudo, carrier
