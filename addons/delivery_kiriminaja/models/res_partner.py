@@ -98,3 +98,26 @@ class ResPartner(models.Model):
             {"kiriminaja_district_id": district_id, "kiriminaja_district_name": text}
         )
         return district_id
+
+    def _kiriminaja_place(self):
+        """This address as KiriminAja's instant couriers take it
+        (/docs/instant/pricing, "Alamat": ``lat``, ``long`` and ``address``,
+        none nullable): UserError naming the contact without a map position
+        or a street."""
+        self.ensure_one()
+        address = self.env["delivery.carrier"]._kiriminaja_address(self)
+        # Odoo keeps an unknown position as 0.0, 0.0 (off Africa, not Indonesia)
+        if not (self.partner_latitude or self.partner_longitude) or not address:
+            raise UserError(
+                self.env._(
+                    "KiriminAja's instant couriers need the map position and "
+                    "street of %(partner)s: set its address and its latitude "
+                    "and longitude on the contact.",
+                    partner=self.display_name,
+                )
+            )
+        return {
+            "lat": self.partner_latitude,
+            "long": self.partner_longitude,
+            "address": address,
+        }
