@@ -270,10 +270,35 @@ def callback_news(payload):
     return news
 
 
+# An instant package's callback (/docs/webhook/event, "Instant Package"):
+# ``data`` is one object, not a list.
+INSTANT_CALLBACK = "update_instant_packages"
+
+
+def instant_callback_news(payload):
+    """An instant package's callback -> its order_id, awb and live map URL;
+    None for other callbacks. Its ``status`` words are not listed (the page
+    shows "cancel" only): the package's state is read by the poll."""
+    data = payload.get("data")
+    if payload.get("method") != INSTANT_CALLBACK or not isinstance(data, dict):
+        return None
+    order_id = _text(data.get("order_id"))
+    if not order_id:
+        return None
+    live_url = data.get("live_track_url")
+    return {
+        "order_id": order_id,
+        "awb": _text(data.get("awb")),
+        "live_url": live_url if isinstance(live_url, str) else "",
+    }
+
+
 def shipment_key(payload):
     """The one package a callback is about (its callbacks applied in order),
     False when it names several."""
     data = payload.get("data") if isinstance(payload, dict) else None
+    if isinstance(data, dict):  # an instant package's callback
+        data = [data]
     if isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict):
         order_id = data[0].get("order_id")
         return order_id if isinstance(order_id, str) else False

@@ -9,6 +9,11 @@ class StockPicking(models.Model):
     # live_tracking_url): the delivery's tracking link while it runs.
     kiriminaja_live_url = fields.Char("Courier Live Map", copy=False, readonly=True)
 
+    def _kiriminaja_set_live_url(self, url):
+        """Keep an instant courier's live map link (a web address only)."""
+        if url and is_web_url(url) and url != self.kiriminaja_live_url:
+            self.kiriminaja_live_url = url
+
     def _kiriminaja_apply_news(self, news):
         """Record a tracking answer's news: the AWB when it arrived, a cost
         correction, the events; the proof of delivery with the delivery."""
@@ -28,9 +33,7 @@ class StockPicking(models.Model):
                 carrier._kiriminaja_to_company(rupiah, self.company_id),
                 details={"correction": news["correction"]},
             )
-        live_url = news.get("live_url")
-        if live_url and is_web_url(live_url) and live_url != self.kiriminaja_live_url:
-            self.kiriminaja_live_url = live_url
+        self._kiriminaja_set_live_url(news.get("live_url"))
         new_events = self._tracking_apply_events(
             [carrier._kiriminaja_event(event) for event in news["events"]]
         )

@@ -259,6 +259,30 @@ class KiriminAjaStandIn:
         order["driver"] = {"name": "Agus", "phone": "081200001111", "photo": None}
         order["live_tracking_url"] = f"https://gojek.example/live/{order_id}"
 
+    def instant_callback_data(self, order_id, status):
+        """update_instant_packages's ``data`` for the package, in the shape
+        of /docs/webhook/event ("Instant Package")."""
+        order = self.instant_orders[order_id]
+        return {
+            "order_id": order_id,
+            "status": status,
+            "awb": order["tracking_code"],
+            "driver": order["driver"],
+            "shipping_price": order["cost"]["shipping_cost"],
+            "live_track_url": order["live_tracking_url"],
+            "detail": {"weight": 1000, "width": None, "height": None, "length": None},
+            "insurance": None,
+            "insurance_amount": None,
+            "service": order["service"],
+            "service_name": order["service_type"],
+            "poly_line": "string of polyline",
+            "event_date": "2026-02-16T02:05:00.000000Z",
+            "cancel_date": order["date"]["canceled_at"],
+            "cancel_reason": None,
+            "rejected_date": None,
+            "rejection_note": None,
+        }
+
     def instant_finish(self, order_id, when="2026-02-16T03:10:00.000000Z"):
         """The driver delivered it (``date.finished_at``)."""
         self.instant_orders[order_id]["date"]["finished_at"] = when

@@ -1,5 +1,9 @@
+import json
+
+from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tests.common import HttpCase, TransactionCase
 
 from ..kiriminaja import KiriminAjaClient, KiriminAjaRequestError
 from ..kiriminaja.client import (
@@ -10,7 +14,7 @@ from ..kiriminaja.client import (
     INSTANT_VOID,
     SHIPPING_PRICE,
 )
-from .common import API_KEY, KiriminAjaShippedCase
+from .common import API_KEY, KiriminAjaShipped
 
 # Gambir (the warehouse) and a customer 4.2 km away: 5 started km
 WAREHOUSE_AT = (-6.1767, 106.8262)
@@ -18,11 +22,9 @@ CUSTOMER_AT = (-6.2088, 106.8456)
 BANDUNG = (-6.9175, 107.6191)  # 120 km from the warehouse
 
 
-@tagged("post_install", "-at_install")
-class TestInstant(KiriminAjaShippedCase):
-    """KiriminAja's instant couriers (/docs/instant/*): a GoSend Instant
-    method priced by map positions, booked when the warehouse user validates
-    the delivery, polled, cancelled."""
+class InstantShop(KiriminAjaShipped):
+    """The shop with map positions and a GoSend Instant method (the class's
+    carrier)."""
 
     @classmethod
     def setUpClass(cls):
@@ -63,6 +65,13 @@ class TestInstant(KiriminAjaShippedCase):
         return self.env.ref("base.IDR")._convert(
             rupiah, company.currency_id, company, self.env.cr.now()
         )
+
+
+@tagged("post_install", "-at_install")
+class TestInstant(InstantShop, TransactionCase):
+    """KiriminAja's instant couriers (/docs/instant/*): a GoSend Instant
+    method priced by map positions, booked when the warehouse user validates
+    the delivery, polled, cancelled."""
 
     # -- settings ----------------------------------------------------------
 
@@ -351,3 +360,45 @@ class TestInstant(KiriminAjaShippedCase):
             self.server.calls(INSTANT_FIND_DRIVER)[-1], {"order_id": order_id}
         )
         self.assertIsNone(self.server.instant_orders[order_id]["date"]["allocated_at"])
+
+
+@tagged("post_install", "-at_install")
+class TestInstantCallback(InstantShop, HttpCase):
+    """update_instant_packages (/docs/webhook/event, "Instant Package") on
+    the public tracking webhook route."""
+
+    def test_callback_asks_the_poll(self):
+        picking = self._shipped()
+        order_id = picking.carrier_shipment_id
+        self.server.instant_allocate(order_id)
+        picking.tracking_next_poll_at = fields.Datetime.add(
+            fields.Datetime.now(), hours=1
+        )
+        self.env.flush_all()  # committed long before KiriminAja calls back
+        url = f"{self.base_url()}/delivery_tracking/webhook/{self.carrier.id}"
+        status, body = self.server.callback(
+            url,
+            "update_instant_packages",
+            self.server.instant_callback_data(order_id, "allocated"),
+            API_KEY,
+        )
+        self.env.invalidate_all()
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body)["applied"], 1)
+        awb = self.server.instant_orders[order_id]["tracking_code"]
+        self.assertEqual(picking.carrier_tracking_ref, awb)
+        self.assertEqual(
+            picking.kiriminaja_live_url, f"https://gojek.example/live/{order_id}"
+        )
+        # the state comes from the poll, due at once
+        self.assertLessEqual(picking.tracking_next_poll_at, fields.Datetime.now())
+        self.assertFalse(self.server.calls(INSTANT_TRACKING))
+
+        # a wrong bearer token is refused, nothing applied
+        status, _body = self.server.callback(
+            url,
+            "update_instant_packages",
+            self.server.instant_callback_data(order_id, "cancel"),
+            "not-the-key",
+        )
+        self.assertEqual(status, 403)
