@@ -155,11 +155,12 @@ class DeliveryCarrier(models.Model):
         order_id = f"{self._kiriminaja_order_prefix()}{picking.id}-{attempts + 1}"
         return order_id[:ORDER_ID_MAX]
 
-    def _kiriminaja_contacts(self, picking, address_min):
+    def _kiriminaja_contacts(self, picking, express=True):
         """The delivery's sender (the warehouse's contact) and recipient, with
         their phones and addresses as KiriminAja takes them: (warehouse,
         recipient, sender_phone, recipient_phone, sender_address,
-        recipient_address). A UserError names what is missing."""
+        recipient_address). A UserError names what is missing (instant: the
+        addresses are checked with the map positions, _kiriminaja_place)."""
         warehouse = picking.picking_type_id.warehouse_id.partner_id or (
             picking.company_id.partner_id
         )
@@ -172,19 +173,13 @@ class DeliveryCarrier(models.Model):
         if not recipient_phone:
             problems.append(self.env._("the recipient's phone (08... or 62...)"))
         sender_address = self._kiriminaja_address(warehouse)
-        if len(sender_address) < address_min:
-            problems.append(
-                self.env._(
-                    "the warehouse address (%(count)s characters)", count=address_min
-                )
-            )
         recipient_address = self._kiriminaja_address(recipient)
-        if len(recipient_address) < address_min:
-            problems.append(
-                self.env._(
-                    "the recipient's address (%(count)s characters)", count=address_min
-                )
-            )
+        if express:
+            # /docs/order/express: addresses of 10 to 200 characters
+            if len(sender_address) < 10:
+                problems.append(self.env._("the warehouse address (10 characters)"))
+            if len(recipient_address) < 10:
+                problems.append(self.env._("the recipient's address (10 characters)"))
         if problems:
             raise UserError(
                 self.env._(
@@ -235,7 +230,7 @@ class DeliveryCarrier(models.Model):
             recipient_phone,
             sender_address,
             recipient_address,
-        ) = self._kiriminaja_contacts(picking, 10)
+        ) = self._kiriminaja_contacts(picking)
         origin = warehouse._kiriminaja_district(self)
         destination = recipient._kiriminaja_district(self)
         courier, service_type = self._kiriminaja_booked_service(picking)
@@ -338,7 +333,7 @@ class DeliveryCarrier(models.Model):
             recipient_phone,
             _sender_address,
             _recipient_address,
-        ) = self._kiriminaja_contacts(picking, 1)
+        ) = self._kiriminaja_contacts(picking, express=False)
         if self._kiriminaja_cod_amount(picking):
             # /docs/instant/service-list: instant deliveries take no COD
             raise UserError(

@@ -295,6 +295,15 @@ class TestInstant(InstantShop, TransactionCase):
         self.assertNotEqual(picking.shipment_state, "cancelled")
         self.assertFalse(self.server.instant_orders[order_id]["date"]["canceled_at"])
 
+    def test_no_pickup_to_schedule(self):
+        picking = self._shipped()
+        self.carrier.kiriminaja_tracking_update(picking)  # its AWB
+        self.server.requests.clear()
+        with self.assertRaisesRegex(UserError, "no pickup to schedule"):
+            picking.with_user(self.warehouse_user).action_open_pickup_schedule()
+        self.assertFalse(picking.pickup_id)
+        self.assertFalse(self.server.requests)
+
     # -- the stand-in keeps KiriminAja's instant rules -------------------------
 
     def test_standin_refuses_a_client_breaking_the_rules(self):
