@@ -1,6 +1,7 @@
 import json
 
 from odoo import fields
+from odoo.addons.base.tests.common import HttpCaseWithUserPortal
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import HttpCase, TransactionCase
@@ -411,3 +412,81 @@ class TestInstantCallback(InstantShop, HttpCase):
             "not-the-key",
         )
         self.assertEqual(status, 403)
+
+
+@tagged("post_install", "-at_install")
+class TestInstantCheckoutAsPortal(InstantShop, HttpCaseWithUserPortal):
+    """A portal customer chooses GoSend Same Day at checkout
+    (website_sale_delivery_services' route), priced by map positions."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.partner_portal.write(
+            {
+                "street": "Jl. Cikini Raya 5",
+                "city": "Jakarta Pusat",
+                "country_id": cls.env.ref("base.id").id,
+                "phone": "+62 21 555 0199",
+            }
+        )
+        cls.product.write({"is_published": True, "sale_ok": True})
+        cls.carrier.write({"checkout_rate_shopping": True, "is_published": True})
+
+    def setUp(self):
+        super().setUp()
+        installed = self.env["ir.module.module"].search_count(
+            [
+                ("name", "=", "website_sale_delivery_services"),
+                ("state", "=", "installed"),
+            ]
+        )
+        if not installed:
+            self.skipTest("the checkout route needs website_sale_delivery_services")
+
+    def test_portal_customer_chooses_an_instant_service(self):
+        self.authenticate("portal", "portal")
+        self.make_jsonrpc_request(
+            "/shop/cart/update_json", {"product_id": self.product.id, "add_qty": 1}
+        )
+        cart = self.env["sale.order"].search(
+            [("partner_id", "=", self.partner_portal.id)], order="id desc", limit=1
+        )
+        # no map position yet: the message names the customer, nothing asked
+        summary = self.make_jsonrpc_request(
+            "/shop/set_delivery_method", {"dm_id": self.carrier.id}
+        )
+        self.assertFalse(summary["success"], summary)
+        self.assertIn(self.partner_portal.name, summary["error_message"])
+        self.assertFalse(self.server.calls(INSTANT_PRICING))
+
+        self.partner_portal.write(
+            {"partner_latitude": CUSTOMER_AT[0], "partner_longitude": CUSTOMER_AT[1]}
+        )
+        summary = self.make_jsonrpc_request(
+            "/shop/set_delivery_method", {"dm_id": self.carrier.id}
+        )
+        self.assertTrue(summary["success"], summary)
+        services = {s["key"]: s for s in summary["delivery_services"]}
+        self.assertEqual(set(services), {"gosend:INSTANT", "gosend:SAMEDAY"})
+        self.assertTrue(services["gosend:INSTANT"]["selected"])
+        self.assertEqual(services["gosend:INSTANT"]["duration"], "1-2 hours")
+        self.assertTrue(services["gosend:INSTANT"]["fastest"])
+        self.assertTrue(services["gosend:SAMEDAY"]["cheapest"])
+        summary = self.make_jsonrpc_request(
+            "/shop/delivery_service",
+            {"dm_id": self.carrier.id, "service": "gosend:SAMEDAY"},
+        )
+        self.assertEqual(
+            [s["key"] for s in summary["delivery_services"] if s["selected"]],
+            ["gosend:SAMEDAY"],
+        )
+        self.assertEqual(cart.kiriminaja_service_code, "gosend:SAMEDAY")
+        # 5 km x 1,500 and the admin fee
+        idr = self.env.ref("base.IDR")
+        self.assertAlmostEqual(
+            cart.order_line.filtered("is_delivery").price_unit,
+            idr._convert(8500, cart.currency_id, cart.company_id, cart.date_order),
+            2,
+        )
+        self.assertEqual(len(self.server.calls(INSTANT_PRICING)), 1)
