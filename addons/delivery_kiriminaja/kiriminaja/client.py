@@ -14,6 +14,7 @@ KiriminAja's conventions (https://developer.kiriminaja.com/docs):
 
 import json
 import logging
+from urllib.parse import quote
 
 import requests
 
@@ -31,6 +32,19 @@ SCHEDULES = "/api/mitra/v2/schedules"
 REQUEST_PICKUP = "/api/mitra/v6.1/request_pickup"
 TRACKING = "/api/mitra/tracking"
 CANCEL_SHIPMENT = "/api/mitra/v3/cancel_shipment"
+# Instant couriers (GoSend, GrabExpress, Borzo) have their own endpoints
+# (/docs/instant/*), priced by coordinates; their answers carry ``result``.
+INSTANT_PRICING = "/api/mitra/v4/instant/pricing"
+INSTANT_PICKUP = "/api/mitra/v4/instant/pickup/request"
+INSTANT_FIND_DRIVER = "/api/mitra/v4/instant/pickup/find-new-driver"
+INSTANT_TRACKING = "/api/mitra/v4/instant/tracking/"  # + order_id, GET
+INSTANT_VOID = "/api/mitra/v4/instant/pickup/void/"  # + order_id, DELETE
+# The instant couriers' codes and names (/docs/instant/service-list).
+INSTANT_COURIERS = {
+    "gosend": "GoSend",
+    "grab_express": "Grab Express",
+    "borzo": "Borzo Delivery",
+}
 
 
 class KiriminAjaError(Exception):
@@ -160,6 +174,62 @@ class KiriminAjaClient:
         data = answer.get("data")
         return data if isinstance(data, dict) else {}
 
+    def instant_pricing(self, payload):
+        """Instant prices between two coordinates (/docs/instant/pricing):
+        the answer's ``result``, one entry per courier (``name``, ``costs``:
+        ``[{"service_type", "estimation", "price": {"admin_fee",
+        "shipping_costs", "total_price"}}]``)."""
+        result = self._request(INSTANT_PRICING, payload).get("result")
+        if not isinstance(result, list):
+            raise KiriminAjaBadResponse(
+                "KiriminAja's instant prices came without result."
+            )
+        return result
+
+    def instant_pickup(self, payload):
+        """Book the instant packages of ``payload`` (/docs/instant/pickup):
+        the answer's ``result`` (``payment``, ``packages``)."""
+        result = self._request(INSTANT_PICKUP, payload).get("result")
+        if not isinstance(result, dict):
+            raise KiriminAjaBadResponse(
+                "KiriminAja's instant booking came without result."
+            )
+        return result
+
+    def instant_tracking(self, order_id):
+        """The instant package of ``order_id`` (/docs/instant/tracking, GET):
+        the answer's ``result``; None when KiriminAja has no such package."""
+        try:
+            answer = self._request(
+                INSTANT_TRACKING + quote(order_id, safe=""), method="GET"
+            )
+        except KiriminAjaRequestError as error:
+            # the documented failure answer: "data not found"
+            if "not found" in str(error).lower():
+                return None
+            raise
+        if not isinstance(answer.get("result"), dict):
+            raise KiriminAjaBadResponse(
+                "KiriminAja's instant tracking came without result."
+            )
+        return answer["result"]
+
+    def instant_void(self, order_id):
+        """Void the instant package of ``order_id`` (/docs/instant/void,
+        DELETE): the answer's ``result`` (``payment``, ``packages``)."""
+        result = self._request(
+            INSTANT_VOID + quote(order_id, safe=""), method="DELETE"
+        ).get("result")
+        return result if isinstance(result, dict) else {}
+
+    def instant_find_new_driver(self, order_id):
+        """Ask for another driver for the instant package of ``order_id``
+        (/docs/instant/find-new-driver): ``{"awb", "order_id"}``."""
+        result = self._request(INSTANT_FIND_DRIVER, {"order_id": order_id}).get(
+            "result"
+        )
+        return result if isinstance(result, dict) else {}
+
     # -- plumbing ----------------------------------------------------------
 
     def _data(self, path, payload):
@@ -168,12 +238,14 @@ class KiriminAjaClient:
             raise KiriminAjaBadResponse("KiriminAja's answer came without data.")
         return data
 
-    def _request(self, path, payload):
-        body = json.dumps(payload)
+    def _request(self, path, payload=None, method="POST"):
+        """``payload``: the JSON body (POST); GET and DELETE send none."""
+        body = json.dumps(payload) if payload is not None else None
         if self.log_hook:
-            self.log_hook(f"POST {path}\n{body}", "kiriminaja_request")
+            self.log_hook(f"{method} {path}\n{body or ''}", "kiriminaja_request")
         try:
-            response = self.session.post(
+            response = self.session.request(
+                method,
                 self.base_url + path,
                 data=body,
                 headers={

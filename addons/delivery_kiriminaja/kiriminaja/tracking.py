@@ -71,9 +71,18 @@ RETURN_STATUS_CODES = (
     "returned_packages",
     "returned",
 )
+# Instant packages (/docs/instant/tracking) tell their progress by the
+# dates of their answer's ``date``, not by status codes: each date is an
+# event of ours (status code, state). One table for instant packages.
+INSTANT_MILESTONES = {
+    "created_at": ("instant_created", "label_created"),  # booked, no driver yet
+    "allocated_at": ("instant_allocated", "label_created"),  # driver on the way
+    "finished_at": ("instant_finished", "delivered"),
+    "canceled_at": ("instant_canceled", "cancelled"),  # voided, or no driver
+}
 # A package whose latest status is one of these is dead: a re-sent delivery
 # books a new one.
-DEAD_STATUS_CODES = ("300", "302")
+DEAD_STATUS_CODES = ("300", "302", "instant_canceled")
 
 # The callback's methods (/docs/webhook/event, "Event (Express)") -> state.
 # returned_packages is the return flag; with returned_at the parcel is back.
@@ -93,6 +102,11 @@ CALLBACK_DESCRIPTIONS = {
     "finished_packages": _lt("Parcel delivered to the recipient"),
     "returned_packages": _lt("Parcel on its way back to the sender"),
     "returned": _lt("Parcel returned to the sender"),
+    # the instant milestones (INSTANT_MILESTONES) carry no text either
+    "instant_created": _lt("Instant delivery booked, waiting for a driver"),
+    "instant_allocated": _lt("Driver assigned, on the way to pick up the parcel"),
+    "instant_finished": _lt("Parcel delivered to the recipient"),
+    "instant_canceled": _lt("Instant delivery cancelled"),
 }
 # KiriminAja's naive times ("2022-05-05 00:00:00") are Jakarta's.
 KIRIMINAJA_TZ = pytz.timezone("Asia/Jakarta")
@@ -191,6 +205,43 @@ def tracking_news(answer):
     }
 
 
+def instant_tracking_news(result):
+    """An instant tracking answer's ``result`` (/docs/instant/tracking) ->
+    the same values as tracking_news: one event per date it gives (by
+    INSTANT_MILESTONES), the AWB (``tracking_code``), the cost the shop pays
+    (``total_price``: shipping and admin fee), and the courier's live map
+    (``live_url``)."""
+    order_id = _text(result.get("order_id"))
+    dates = result.get("date") if isinstance(result.get("date"), dict) else {}
+    events = []
+    for field, (code, state) in INSTANT_MILESTONES.items():
+        if not dates.get(field):
+            continue
+        note = _text(result.get("cancel_description")) if field == "canceled_at" else ""
+        events.append(
+            {
+                "status_code": code,
+                "state": state,
+                "time": parse_time(dates[field]),
+                "note": note,
+                "key": f"kiriminaja:{order_id}:{code}:{dates[field]}",
+            }
+        )
+    events.sort(key=lambda event: event["time"] or datetime.min)
+    cost = result.get("cost") if isinstance(result.get("cost"), dict) else {}
+    live_url = result.get("live_tracking_url")
+    return {
+        "order_id": order_id,
+        "awb": _text(result.get("tracking_code")),
+        "events": events,
+        "latest": events[-1]["status_code"] if events else "",
+        "shipping_cost": cost.get("total_price"),
+        "correction": 0,
+        "images": [],
+        "live_url": live_url if isinstance(live_url, str) else "",
+    }
+
+
 def callback_news(payload):
     """A callback body -> one entry per package of its ``data``: order_id,
     awb (processed_packages, and the complete format of the others) and its
@@ -219,10 +270,35 @@ def callback_news(payload):
     return news
 
 
+# An instant package's callback (/docs/webhook/event, "Instant Package"):
+# ``data`` is one object, not a list.
+INSTANT_CALLBACK = "update_instant_packages"
+
+
+def instant_callback_news(payload):
+    """An instant package's callback -> its order_id, awb and live map URL;
+    None for other callbacks. Its ``status`` words are not listed (the page
+    shows "cancel" only): the package's state is read by the poll."""
+    data = payload.get("data")
+    if payload.get("method") != INSTANT_CALLBACK or not isinstance(data, dict):
+        return None
+    order_id = _text(data.get("order_id"))
+    if not order_id:
+        return None
+    live_url = data.get("live_track_url")
+    return {
+        "order_id": order_id,
+        "awb": _text(data.get("awb")),
+        "live_url": live_url if isinstance(live_url, str) else "",
+    }
+
+
 def shipment_key(payload):
     """The one package a callback is about (its callbacks applied in order),
     False when it names several."""
     data = payload.get("data") if isinstance(payload, dict) else None
+    if isinstance(data, dict):  # an instant package's callback
+        data = [data]
     if isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict):
         order_id = data[0].get("order_id")
         return order_id if isinstance(order_id, str) else False

@@ -21,7 +21,18 @@ class DeliveryCarrier(models.Model):
 
     def kiriminaja_pickup_windows(self, pickings):  # pylint: disable=unused-argument
         """KiriminAja's open schedules (no holiday, not expired) as windows:
-        from `clock` to the same day's `until`, the clock as reference."""
+        from `clock` to the same day's `until`, the clock as reference.
+        Instant couriers have none: a driver comes as soon as one takes the
+        booking (/docs/instant/pickup)."""
+        if self._kiriminaja_instant():
+            raise UserError(
+                self.env._(
+                    "%(method)s: KiriminAja's instant couriers come for each "
+                    "parcel as soon as a driver takes the booking; there is no "
+                    "pickup to schedule.",
+                    method=self.name,
+                )
+            )
         try:
             schedules = self._kiriminaja_open_schedules(self._kiriminaja_client())
         except KiriminAjaError as error:

@@ -13,6 +13,7 @@ from ..kiriminaja import (
     KiriminAjaServerError,
     KiriminAjaTimeout,
 )
+from ..kiriminaja.client import INSTANT_COURIERS
 
 _logger = logging.getLogger(__name__)
 # KiriminAja's failures a checkout page keeps briefly instead of asking again
@@ -36,11 +37,13 @@ def _amount(value):
         return 0.0
 
 
-def _etd_hours(etd):
+def _etd_hours(etd, in_hours=False):
     """Upper bound in hours of KiriminAja's delivery time in days ("1-2",
-    "1"); None when it names none."""
-    days = [int(part) for part in re.findall(r"\d+", etd or "")]
-    return max(days) * 24 if days else None
+    "1"), or in hours (instant); None when it names none."""
+    spans = [int(part) for part in re.findall(r"\d+", etd or "")]
+    if not spans:
+        return None
+    return max(spans) * (1 if in_hours else 24)
 
 
 def _cod_fee(setting, base):
@@ -150,8 +153,10 @@ class DeliveryCarrier(models.Model):
                 "name": service["name"],
                 "price": convert(service["price"] + service["insurance_fee"]),
                 "currency": order.currency_id.name,
-                "etd": self._checkout_duration_label(service["etd"]),
-                "etd_hours": _etd_hours(service["etd"]),
+                "etd": self._checkout_duration_label(
+                    service["etd"], hours=service["etd_in_hours"]
+                ),
+                "etd_hours": _etd_hours(service["etd"], service["etd_in_hours"]),
                 "cod": service["cod"],
                 "cod_fee": convert(service["cod_fee"]),
                 "selected": bool(
@@ -192,9 +197,10 @@ class DeliveryCarrier(models.Model):
         request: a list of dicts ``courier``, ``service``, ``name``, ``price``
         (rupiah), ``cod_fee`` (when ``cod`` and the service takes COD, else
         0), ``insurance_fee`` (when the method insures), ``cod`` (whether it
-        takes COD), ``etd`` (days, KiriminAja's text) and ``code``
-        ("jne:REG23"). KiriminAja is asked once per method, cart, address and
-        weight (the answer is kept on the order)."""
+        takes COD), ``etd`` (KiriminAja's text: days, or hours when
+        ``etd_in_hours``) and ``code`` ("jne:REG23"). KiriminAja is asked once
+        per method, cart, address and weight (the answer is kept on the
+        order)."""
         self.ensure_one()
         self._kiriminaja_check_idr(order.company_id)
         warehouse = order.warehouse_id.partner_id or order.company_id.partner_id
@@ -208,18 +214,32 @@ class DeliveryCarrier(models.Model):
                 order.company_id,
             )
         )
-        payload = {
-            "origin": warehouse._kiriminaja_district(self),
-            "destination": order.partner_shipping_id._kiriminaja_district(self),
-            "weight": self._kiriminaja_grams(order),
-            "item_value": item_value,
-            "insurance": 1 if self.kiriminaja_insurance else 0,
-            "courier": [self.kiriminaja_courier.lower()],
-        }
+        grams = self._kiriminaja_grams(order)
+        if self._kiriminaja_instant():
+            payload = self._kiriminaja_instant_price_payload(
+                warehouse, order.partner_shipping_id, grams, item_value
+            )
+
+            def fetch():
+                return self._kiriminaja_client().instant_pricing(payload)
+
+        else:
+            payload = {
+                "origin": warehouse._kiriminaja_district(self),
+                "destination": order.partner_shipping_id._kiriminaja_district(self),
+                "weight": grams,
+                "item_value": item_value,
+                "insurance": 1 if self.kiriminaja_insurance else 0,
+                "courier": [self.kiriminaja_courier.lower()],
+            }
+
+            def fetch():
+                return self._kiriminaja_client().shipping_price(payload)
+
         results = self._checkout_cached_rates(
             order,
             [self.sudo()._kiriminaja_base_url(), payload],
-            lambda: self._kiriminaja_client().shipping_price(payload),
+            fetch,
             keep_error=lambda error: (
                 type(error).__name__ in KEPT_ERRORS
                 and {
@@ -232,6 +252,8 @@ class DeliveryCarrier(models.Model):
                 kept["message"], kept["status"]
             ),
         )
+        if self._kiriminaja_instant():
+            return self._kiriminaja_instant_services(results)
         services = []
         for result in results:
             setting = result.get("setting") or {}
@@ -258,8 +280,57 @@ class DeliveryCarrier(models.Model):
                     if self.kiriminaja_insurance
                     else 0.0,
                     "etd": str(result.get("etd") or ""),
+                    "etd_in_hours": False,
                 }
             )
+        return services
+
+    def _kiriminaja_instant_price_payload(self, origin, destination, grams, item_value):
+        """Instant pricing's body (/docs/instant/pricing) between two
+        contacts, for this method's courier and vehicle; UserError naming a
+        contact without a map position."""
+        return {
+            "service": [self.kiriminaja_courier.lower()],
+            "item_price": item_value,
+            "origin": origin._kiriminaja_place(),
+            "destination": destination._kiriminaja_place(),
+            "weight": grams,
+            "vehicle": self.kiriminaja_vehicle,
+            # Indonesia's western time: the pages' default, the shop's clock
+            "timezone": "WIB",
+        }
+
+    def _kiriminaja_instant_services(self, results):
+        """Instant pricing's ``result`` (/docs/instant/pricing) as
+        _kiriminaja_rate_services's dicts: the price is what the shop pays
+        (``total_price``: shipping and admin fee), ``shipping_cost`` what
+        the booking sends back for validation; instant couriers take no COD
+        (/docs/instant/service-list) and no insurance here."""
+        services = []
+        for result in results:
+            courier = str(result.get("name", "")).lower()
+            for cost in result.get("costs") or []:
+                price = cost.get("price") or {}
+                service = str(cost.get("service_type", "")).upper()
+                services.append(
+                    {
+                        "code": self._kiriminaja_code(courier, service),
+                        "courier": courier,
+                        "service": service,
+                        "name": f"{INSTANT_COURIERS.get(courier, courier)} "
+                        f"{service.capitalize()}",
+                        "price": _amount(price.get("total_price")),
+                        "shipping_cost": _amount(price.get("shipping_costs")),
+                        "cod": False,
+                        "cod_fee": 0.0,
+                        "insurance_fee": 0.0,
+                        # "1-2 hours": the span, in hours
+                        "etd": re.sub(
+                            r"[^0-9-]", "", str(cost.get("estimation") or "")
+                        ),
+                        "etd_in_hours": True,
+                    }
+                )
         return services
 
     def _kiriminaja_goods_lines(self, order):

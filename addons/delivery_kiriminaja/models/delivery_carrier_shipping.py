@@ -6,7 +6,11 @@ from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import UserError
 
 from ..kiriminaja import KiriminAjaError, KiriminAjaRequestError
-from ..kiriminaja.tracking import DEAD_STATUS_CODES, tracking_news
+from ..kiriminaja.tracking import (
+    DEAD_STATUS_CODES,
+    instant_tracking_news,
+    tracking_news,
+)
 from .delivery_carrier_rates import _cod_fee
 
 # KiriminAja's package order_id: at most 20 characters with a letter prefix
@@ -47,14 +51,20 @@ class DeliveryCarrier(models.Model):
 
     def _kiriminaja_ship(self, picking):
         client = self._kiriminaja_client()
-        payload = self._kiriminaja_pickup_payload(picking, client)
+        if self._kiriminaja_instant():
+            payload, rupiah = self._kiriminaja_instant_payload(picking, client)
+            book = client.instant_pickup
+        else:
+            payload = self._kiriminaja_pickup_payload(picking, client)
+            rupiah = payload["packages"][0]["shipping_cost"]
+            book = client.request_pickup
         order_id = payload["packages"][0]["order_id"]
         # Journaled before the call: a lost answer leaves the id to look up.
         self._tracking_booking_record(picking, order_id, order_id)
         # kept by the guard's failure path when the answer is lost
         picking.carrier_shipment_id = order_id
         try:
-            answer = client.request_pickup(payload)
+            answer = book(payload)
         except KiriminAjaError as error:
             if isinstance(error, KiriminAjaRequestError):
                 # refused: KiriminAja has no package of that id
@@ -67,11 +77,16 @@ class DeliveryCarrier(models.Model):
                     error=error,
                 )
             ) from error
+        if self._kiriminaja_instant():
+            # /docs/instant/pickup: the payment is the answer's own object
+            payment = answer.get("payment") or {}
+            answer = {
+                "payment_status": payment.get("status_code"),
+                "pickup_number": payment.get("payment_id"),
+            }
         self._kiriminaja_note_payment(picking, answer)
         return {
-            "exact_price": self._kiriminaja_to_company(
-                payload["packages"][0]["shipping_cost"], picking.company_id
-            ),
+            "exact_price": self._kiriminaja_to_company(rupiah, picking.company_id),
             # the AWB comes later (processed_packages, tracking)
             "tracking_number": False,
         }
@@ -141,9 +156,12 @@ class DeliveryCarrier(models.Model):
         order_id = f"{self._kiriminaja_order_prefix()}{picking.id}-{attempts + 1}"
         return order_id[:ORDER_ID_MAX]
 
-    def _kiriminaja_pickup_payload(self, picking, client):
-        """request_pickup's body for the delivery (/docs/order/express),
-        checked before the call: a UserError names what is missing."""
+    def _kiriminaja_contacts(self, picking, express=True):
+        """The delivery's sender (the warehouse's contact) and recipient, with
+        their phones and addresses as KiriminAja takes them: (warehouse,
+        recipient, sender_phone, recipient_phone, sender_address,
+        recipient_address). A UserError names what is missing (instant: the
+        addresses are checked with the map positions, _kiriminaja_place)."""
         warehouse = picking.picking_type_id.warehouse_id.partner_id or (
             picking.company_id.partner_id
         )
@@ -156,11 +174,13 @@ class DeliveryCarrier(models.Model):
         if not recipient_phone:
             problems.append(self.env._("the recipient's phone (08... or 62...)"))
         sender_address = self._kiriminaja_address(warehouse)
-        if len(sender_address) < 10:
-            problems.append(self.env._("the warehouse address (10 characters)"))
         recipient_address = self._kiriminaja_address(recipient)
-        if len(recipient_address) < 10:
-            problems.append(self.env._("the recipient's address (10 characters)"))
+        if express:
+            # /docs/order/express: addresses of 10 to 200 characters
+            if len(sender_address) < 10:
+                problems.append(self.env._("the warehouse address (10 characters)"))
+            if len(recipient_address) < 10:
+                problems.append(self.env._("the recipient's address (10 characters)"))
         if problems:
             raise UserError(
                 self.env._(
@@ -170,11 +190,18 @@ class DeliveryCarrier(models.Model):
                     problems=", ".join(problems),
                 )
             )
-        origin = warehouse._kiriminaja_district(self)
-        destination = recipient._kiriminaja_district(self)
-        courier, service_type = self._kiriminaja_booked_service(picking)
+        return (
+            warehouse,
+            recipient,
+            sender_phone,
+            recipient_phone,
+            sender_address,
+            recipient_address,
+        )
+
+    def _kiriminaja_parcel(self, picking):
+        """(grams, item value in whole rupiah) of the delivery's parcel."""
         grams = max(1, math.ceil((picking.shipping_weight or picking.weight) * 1000))
-        idr = self.env.ref("base.IDR")
         item_value = round(
             self._kiriminaja_convert(
                 sum(
@@ -183,10 +210,32 @@ class DeliveryCarrier(models.Model):
                     for move in picking.move_ids
                 ),
                 picking.company_id.currency_id,
-                idr,
+                self.env.ref("base.IDR"),
                 picking.company_id,
             )
         )
+        return grams, item_value
+
+    def _kiriminaja_item_name(self, picking):
+        return (
+            ", ".join(picking.move_ids.product_id.mapped("name"))[:255] or picking.name
+        )
+
+    def _kiriminaja_pickup_payload(self, picking, client):
+        """request_pickup's body for the delivery (/docs/order/express),
+        checked before the call: a UserError names what is missing."""
+        (
+            warehouse,
+            recipient,
+            sender_phone,
+            recipient_phone,
+            sender_address,
+            recipient_address,
+        ) = self._kiriminaja_contacts(picking)
+        origin = warehouse._kiriminaja_district(self)
+        destination = recipient._kiriminaja_district(self)
+        courier, service_type = self._kiriminaja_booked_service(picking)
+        grams, item_value = self._kiriminaja_parcel(picking)
         try:
             prices = client.shipping_price(
                 {
@@ -259,8 +308,7 @@ class DeliveryCarrier(models.Model):
             "service_type": service_type,
             "cod": cod,
             "package_type_id": 1,  # the only type documented ("sementara 1")
-            "item_name": ", ".join(picking.move_ids.product_id.mapped("name"))[:255]
-            or picking.name,
+            "item_name": self._kiriminaja_item_name(picking),
         }
         if self.kiriminaja_insurance:
             package["insurance_amount"] = float(service.get("insurance") or 0)
@@ -284,6 +332,92 @@ class DeliveryCarrier(models.Model):
             "schedule": schedule,
             "packages": [package],
         }
+
+    def _kiriminaja_instant_payload(self, picking, client):
+        """Instant pickup's body for the delivery (/docs/instant/pickup) and
+        the rupiah the shop pays for it (shipping and admin fee), priced
+        again as express bookings are. Checked before any call: a UserError
+        names what is missing (a contact's map position, a phone...)."""
+        (
+            warehouse,
+            recipient,
+            sender_phone,
+            recipient_phone,
+            _sender_address,
+            _recipient_address,
+        ) = self._kiriminaja_contacts(picking, express=False)
+        if self._kiriminaja_cod_amount(picking):
+            # /docs/instant/service-list: instant deliveries take no COD
+            raise UserError(
+                self.env._(
+                    "Delivery %(picking)s has an amount to collect, but "
+                    "KiriminAja's instant couriers do not collect cash on "
+                    "delivery: ship it with an express method.",
+                    picking=picking.name,
+                )
+            )
+        grams, item_value = self._kiriminaja_parcel(picking)
+        # the map positions: a UserError naming the contact before any call
+        request = self._kiriminaja_instant_price_payload(
+            warehouse, recipient, grams, item_value
+        )
+        courier, service_type = self._kiriminaja_booked_service(picking)
+        try:
+            services = self._kiriminaja_instant_services(
+                client.instant_pricing(request)
+            )
+        except KiriminAjaError as error:
+            raise UserError(
+                self.env._(
+                    "KiriminAja could not price delivery %(picking)s: %(error)s",
+                    picking=picking.name,
+                    error=error,
+                )
+            ) from error
+        code = self._kiriminaja_code(courier, service_type)
+        service = next((s for s in services if s["code"] == code), None)
+        if not service:
+            courier_service = f"{courier} {service_type}"
+            raise UserError(
+                self.env._(
+                    "%(service)s does not deliver delivery %(picking)s to its address.",
+                    service=courier_service,
+                    picking=picking.name,
+                )
+            )
+        origin, destination = request["origin"], request["destination"]
+        package = {
+            "order_id": self._kiriminaja_order_id(picking),
+            "origin_name": (warehouse.name or "")[:50],
+            "origin_phone": sender_phone,
+            "origin_lat": origin["lat"],
+            "origin_long": origin["long"],
+            "origin_address": origin["address"],
+            # required; Odoo has no landmark field: the second street line
+            "origin_address_note": (warehouse.street2 or "").strip() or "-",
+            "destination_name": (recipient.name or "")[:50],
+            "destination_phone": recipient_phone,
+            "destination_lat": destination["lat"],
+            "destination_long": destination["long"],
+            "destination_address": destination["address"],
+            "destination_address_note": (recipient.street2 or "").strip() or "-",
+            "shipping_price": round(service["shipping_cost"]),
+            "item": {
+                "name": self._kiriminaja_item_name(picking),
+                "description": picking.name,
+                "price": item_value,
+                "weight_kg": max(1, math.ceil(grams / 1000)),
+            },
+        }
+        payload = {
+            "service": courier,
+            # the pricing answer's own word ("instant", "sameday")
+            "service_type": service_type.lower(),
+            "vehicle": self.kiriminaja_vehicle,
+            "order_prefix": self._kiriminaja_order_prefix(),
+            "packages": [package],
+        }
+        return payload, service["price"]
 
     def _kiriminaja_cod_amount(self, picking):  # pylint: disable=unused-argument
         """The whole rupiah the courier collects with the delivery's package
@@ -325,7 +459,7 @@ class DeliveryCarrier(models.Model):
         """Booking guard hook: KiriminAja's package of our order_id, None when
         it has none or it was cancelled (a re-sent delivery books anew)."""
         try:
-            answer = self._kiriminaja_client().tracking(shipment_id)
+            answer = self._kiriminaja_fetch(self._kiriminaja_client(), shipment_id)
         except KiriminAjaError as error:
             # unknown state: better no shipment yet than a second one
             raise UserError(
@@ -336,41 +470,67 @@ class DeliveryCarrier(models.Model):
                     error=error,
                 )
             ) from error
-        if answer is not None and tracking_news(answer)["latest"] in DEAD_STATUS_CODES:
+        if (
+            answer is not None
+            and self._kiriminaja_news(answer)["latest"] in DEAD_STATUS_CODES
+        ):
             return None
         return answer
 
     def kiriminaja_booking_adopt(self, picking, shipment):
         """Booking guard hook: take a package found again as the delivery's
         shipment, with its AWB once KiriminAja gave one."""
-        details = shipment["details"]
-        picking.carrier_shipment_id = details.get("order_id")
-        awb = details.get("awb") or False
+        news = self._kiriminaja_news(shipment)
+        picking.carrier_shipment_id = news["order_id"]
+        awb = news["awb"] or False
         if awb and not picking.carrier_tracking_ref:
             picking.carrier_tracking_ref = picking._tracking_clean_number(awb)
-        costs = details.get("costs") or {}
         return {
             "exact_price": self._kiriminaja_to_company(
-                float(costs.get("shipping_cost") or 0), picking.company_id
+                float(news["shipping_cost"] or 0), picking.company_id
             ),
             "tracking_number": awb,
         }
 
+    def _kiriminaja_fetch(self, client, key):
+        """The tracking answer of a package (express: /docs/order/tracking,
+        by order id or AWB; instant: /docs/instant/tracking, by order id),
+        None when KiriminAja has none; _kiriminaja_news reads it."""
+        if self._kiriminaja_instant():
+            return client.instant_tracking(key)
+        return client.tracking(key)
+
+    def _kiriminaja_news(self, answer):
+        """A tracking answer of this method's kind in tracking.py's words."""
+        if self._kiriminaja_instant():
+            return instant_tracking_news(answer)
+        return tracking_news(answer)
+
     def kiriminaja_get_tracking_link(self, picking):
-        """The method's Tracking Link when the shop set one, else the booked
+        """The method's Tracking Link when the shop set one, else the instant
+        courier's live map once a driver has the parcel, else the booked
         courier's own page (KiriminAja documents no public page)."""
-        return self._tracking_link_value(picking) or self._tracking_link_value(
-            picking,
-            lambda number: self._tracking_courier_url(self.kiriminaja_courier, number),
+        return (
+            self._tracking_link_value(picking)
+            or picking.kiriminaja_live_url
+            or self._tracking_link_value(
+                picking,
+                lambda number: self._tracking_courier_url(
+                    self.kiriminaja_courier, number
+                ),
+            )
         )
 
     def kiriminaja_cancel_shipment(self, pickings):
-        """Void the deliveries' KiriminAja packages (/docs/order/void: by AWB,
-        with a reason of 5 to 200 characters, only before the courier picked
-        the parcel up). The reason: the context's ``shipment_cancel_reason``,
-        else the delivery's name. Everything is checked before KiriminAja is
-        asked; a refusal raises with KiriminAja's words and changes nothing."""
+        """Void the deliveries' KiriminAja packages: express ones by AWB
+        (/docs/order/void, with a reason of 5 to 200 characters, only before
+        the courier picked the parcel up), instant ones by our order id
+        (/docs/instant/void). The reason: the context's
+        ``shipment_cancel_reason``, else the delivery's name. Everything is
+        checked before KiriminAja is asked; a refusal raises with
+        KiriminAja's words and changes nothing."""
         client = self._kiriminaja_client()
+        instant = self._kiriminaja_instant()
         requests = []
         # core's stock.picking.cancel_shipment passes all its pickings once
         # per picking: those cancelled by the first pass are not asked twice
@@ -379,6 +539,17 @@ class DeliveryCarrier(models.Model):
                 self.env.context.get("shipment_cancel_reason")
                 or self.env._("Cancelled from Odoo delivery %s", picking.name)
             ).strip()
+            if instant:
+                # /docs/instant/void takes no reason: it is only noted here
+                if not picking.carrier_shipment_id:
+                    raise UserError(
+                        self.env._(
+                            "Delivery %(picking)s has no KiriminAja order to cancel.",
+                            picking=picking.name,
+                        )
+                    )
+                requests.append((picking, picking.carrier_shipment_id, reason))
+                continue
             if not 5 <= len(reason) <= 200:
                 raise UserError(
                     self.env._(
@@ -399,32 +570,53 @@ class DeliveryCarrier(models.Model):
                     )
                 )
             requests.append((picking, awb, reason))
-        for picking, awb, reason in requests:
+        for picking, key, reason in requests:
             try:
-                answer = client.cancel_shipment(awb, reason)
+                if instant:
+                    answer = client.instant_void(key)
+                else:
+                    answer = client.cancel_shipment(key, reason)
             except KiriminAjaError as error:
-                raise UserError(
-                    self.env._(
+                if instant:
+                    message = self.env._(
+                        "KiriminAja did not cancel instant order %(order)s of "
+                        "%(picking)s; nothing was changed in Odoo. KiriminAja "
+                        "said: %(error)s",
+                        order=key,
+                        picking=picking.name,
+                        error=error,
+                    )
+                else:
+                    message = self.env._(
                         "KiriminAja did not cancel package %(awb)s of %(picking)s "
                         "(only packages not yet picked up by the courier can "
                         "be); nothing was changed in Odoo. KiriminAja said: "
                         "%(error)s",
-                        awb=awb,
+                        awb=key,
                         picking=picking.name,
                         error=error,
                     )
-                ) from error
+                raise UserError(message) from error
             if picking.carrier_shipment_id:
                 # a re-sent delivery books a new package, not this one
                 self.env["delivery.carrier.booking"]._mark_dead(
                     self, picking, picking.carrier_shipment_id
                 )
             picking.shipment_state = "cancelled"
+            if instant:
+                picking.message_post(
+                    body=self.env._(
+                        "KiriminAja cancelled instant order %(order)s (%(reason)s).",
+                        order=key,
+                        reason=reason,
+                    )
+                )
+                continue
             picking.message_post(
                 body=self.env._(
                     "KiriminAja cancels package %(awb)s (%(reason)s): "
                     "%(status)s, %(date)s.",
-                    awb=awb,
+                    awb=key,
                     reason=reason,
                     status=answer.get("success") or "",
                     date=answer.get("date") or "",

@@ -5,17 +5,14 @@ from odoo.addons.delivery_carrier_tracking.rate_budget import RateLimited
 from odoo.addons.delivery_carrier_tracking.shipment_rules import is_web_url
 
 from ..kiriminaja import KiriminAjaError, KiriminAjaRateLimited
-from ..kiriminaja.tracking import (
-    CALLBACK_DESCRIPTIONS,
-    RETURN_STATUS_CODES,
-    tracking_news,
-)
+from ..kiriminaja.tracking import CALLBACK_DESCRIPTIONS, RETURN_STATUS_CODES
 
 
 class DeliveryCarrier(models.Model):
-    """KiriminAja tracking polls (POST /api/mitra/tracking, /docs/order/tracking)
-    turned into delivery_carrier_tracking's events; the callback:
-    delivery_carrier_webhook.py."""
+    """KiriminAja tracking polls (POST /api/mitra/tracking, /docs/order/tracking;
+    instant: GET /api/mitra/v4/instant/tracking/{order_id},
+    /docs/instant/tracking) turned into delivery_carrier_tracking's events;
+    the callback: delivery_carrier_webhook.py."""
 
     _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
 
@@ -34,7 +31,10 @@ class DeliveryCarrier(models.Model):
         pacer = self.env.context.get("tracking_request_pacer")
         failures = {}
         for picking in pickings:
-            key = picking.carrier_shipment_id or picking.carrier_tracking_ref
+            key = picking.carrier_shipment_id or (
+                # instant packages are tracked by order id only
+                not self._kiriminaja_instant() and picking.carrier_tracking_ref
+            )
             if not key:
                 failures[picking.id] = "no KiriminAja order id or AWB"
                 continue
@@ -45,7 +45,7 @@ class DeliveryCarrier(models.Model):
                 )
                 continue
             try:
-                answer = client.tracking(key)
+                answer = self._kiriminaja_fetch(client, key)
             except KiriminAjaError as error:
                 if pacer and isinstance(error, KiriminAjaRateLimited):
                     pacer.stop(error.retry_after)
@@ -56,7 +56,7 @@ class DeliveryCarrier(models.Model):
                 continue
             try:
                 with self.env.cr.savepoint():
-                    picking._kiriminaja_apply_news(tracking_news(answer))
+                    picking._kiriminaja_apply_news(self._kiriminaja_news(answer))
             except Exception as error:  # noqa: BLE001 - one odd answer fails one delivery
                 failures[picking.id] = str(error)
         return failures

@@ -1,12 +1,13 @@
-from odoo import api, models
+from odoo import api, fields, models
 
-from ..kiriminaja.tracking import callback_news, shipment_key
+from ..kiriminaja.tracking import callback_news, instant_callback_news, shipment_key
 
 
 class DeliveryCarrier(models.Model):
     """KiriminAja's callback on delivery_carrier_tracking's endpoint: one
     callback URL per KiriminAja account (set in its dashboard), events
-    processed / shipped / canceled / finished / returned_packages
+    processed / shipped / canceled / finished / returned_packages, and
+    update_instant_packages for instant ones
     (https://developer.kiriminaja.com/docs/webhook/event)."""
 
     _inherit = "delivery.carrier"  # pylint: disable=consider-merging-classes-inherited
@@ -31,6 +32,18 @@ class DeliveryCarrier(models.Model):
         and never moves a shipment back (an old event arriving late)."""
         if not isinstance(payload, dict):
             return []
+        instant = instant_callback_news(payload)
+        if instant:
+            # kiriminaja_webhook_apply asks the poll for its state
+            return [
+                {
+                    "carrier_shipment_id": instant["order_id"],
+                    "tracking_number": instant["awb"] or False,
+                    "new_tracking_number": instant["awb"] or False,
+                    "events": [],
+                    "kiriminaja_instant": instant,
+                }
+            ]
         return [
             {
                 "carrier_shipment_id": news["order_id"],
@@ -40,6 +53,16 @@ class DeliveryCarrier(models.Model):
             }
             for news in callback_news(payload)
         ]
+
+    def kiriminaja_webhook_apply(self, picking, shipment):
+        """An instant package's callback: its live map, and a poll at once
+        for its state (the callback's status words are not documented, the
+        tracking answer's dates are)."""
+        news = shipment.get("kiriminaja_instant")
+        if not news:
+            return
+        picking._kiriminaja_set_live_url(news["live_url"])
+        picking.tracking_next_poll_at = fields.Datetime.now()
 
     def kiriminaja_webhook_shipment_key(self, payload):
         """Our order id: the callbacks of one package applied in order."""

@@ -2,6 +2,7 @@ import re
 
 from odoo import fields, models
 from odoo.addons.delivery_carrier_tracking.checkout_services import CheckoutAreaError
+from odoo.exceptions import UserError
 
 POSTAL_CODE_RE = re.compile(r"[0-9]{5}")
 # what _kiriminaja_district reads
@@ -111,3 +112,26 @@ class ResPartner(models.Model):
             }
             candidates = in_city or candidates
         return candidates
+
+    def _kiriminaja_place(self):
+        """This address as KiriminAja's instant couriers take it
+        (/docs/instant/pricing, "Alamat": ``lat``, ``long`` and ``address``,
+        none nullable): UserError naming the contact without a map position
+        or a street."""
+        self.ensure_one()
+        address = self.env["delivery.carrier"]._kiriminaja_address(self)
+        # Odoo keeps an unknown position as 0.0, 0.0 (off Africa, not Indonesia)
+        if not (self.partner_latitude or self.partner_longitude) or not address:
+            raise UserError(
+                self.env._(
+                    "KiriminAja's instant couriers need the map position and "
+                    "street of %(partner)s: set its address and its latitude "
+                    "and longitude on the contact.",
+                    partner=self.display_name,
+                )
+            )
+        return {
+            "lat": self.partner_latitude,
+            "long": self.partner_longitude,
+            "address": address,
+        }

@@ -1,8 +1,18 @@
-from odoo import models
+from odoo import fields, models
+from odoo.addons.delivery_carrier_tracking.shipment_rules import is_web_url
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
+
+    # An instant courier's live map of the driver (/docs/instant/tracking,
+    # live_tracking_url): the delivery's tracking link while it runs.
+    kiriminaja_live_url = fields.Char("Courier Live Map", copy=False, readonly=True)
+
+    def _kiriminaja_set_live_url(self, url):
+        """Keep an instant courier's live map link (a web address only)."""
+        if url and is_web_url(url) and url != self.kiriminaja_live_url:
+            self.kiriminaja_live_url = url
 
     def _kiriminaja_apply_news(self, news):
         """Record a tracking answer's news: the AWB when it arrived, a cost
@@ -23,6 +33,7 @@ class StockPicking(models.Model):
                 carrier._kiriminaja_to_company(rupiah, self.company_id),
                 details={"correction": news["correction"]},
             )
+        self._kiriminaja_set_live_url(news.get("live_url"))
         new_events = self._tracking_apply_events(
             [carrier._kiriminaja_event(event) for event in news["events"]]
         )

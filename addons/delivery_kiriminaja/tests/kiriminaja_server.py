@@ -70,6 +70,52 @@ breaking one fails here as it would there.
   KiriminAja-Push-Services`` to the account's callback URL: ``callback()``
   sends one (the bearer token is checked on Odoo's side).
 
+Instant couriers (GoSend, GrabExpress, Borzo) have their own endpoints,
+priced by coordinates; their answers carry ``code`` and ``result``:
+
+- Availability (/docs/instant/service-list): couriers ``gosend``,
+  ``grab_express``, ``borzo``; only Borzo takes several destinations in one
+  request; "instant deliveries do not support COD" (no cod field anywhere).
+- Pricing (/docs/instant/pricing, POST /api/mitra/v4/instant/pricing):
+  ``service`` (nullable array of those codes), ``item_price`` (int),
+  ``origin`` / ``destination`` (``lat``, ``long``: float; ``address``:
+  string; none nullable), ``weight`` (int, grams), ``vehicle`` (``motor``
+  by default or ``mobil``), ``timezone`` (``WIB`` by default, ``WIT``,
+  ``WITA``) -> ``result: [{"name", "costs": [{"service_type",
+  "estimation", "price": {"admin_fee", "shipping_costs", "total_price"}}],
+  "insurances"}]``.
+- Pickup Request (/docs/instant/pickup, POST
+  /api/mitra/v4/instant/pickup/request): ``service`` (courier code),
+  ``service_type`` (one the pricing gave: ``result.costs.[].service_type``),
+  ``vehicle`` (motor, mobil), ``order_prefix`` and ``packages``, all
+  required; each package: ``order_id``, ``origin_*`` / ``destination_*``
+  (``name``, ``phone`` "use a country phone scope", ``lat`` / ``long``
+  float, ``address``, ``address_note``), ``shipping_price`` (int, "we use
+  for validation": the priced shipping cost) and ``item`` (``name``,
+  ``description``, ``price`` int, ``weight_kg`` int), all required. Answer
+  ``result``: ``payment`` (``payment_id``, ``amount``, ``status_code``...)
+  and ``packages`` (``awb`` "" at first, ``order_id``, ``status`` 100...).
+  The page's refusal: "cannot process the request, distance more than
+  40km" (code 2). The sample's package ids begin with the order_prefix
+  ("NBL2-..."): ours must too. A reused order_id is refused ("1 Paket sudah
+  ada sebelumnya", ``result`` the ids: /docs/pickup-request/request-instant).
+- Tracking Instant (/docs/instant/tracking, GET
+  /api/mitra/v4/instant/tracking/{order_id}) -> ``result`` with
+  ``order_id``, ``tracking_code`` (the AWB), ``driver``, ``date``
+  (``created_at``, ``allocated_at``, ``finished_at``, ``canceled_at``:
+  "2024-01-19T04:01:37.000000Z" or null), ``cost``, ``live_tracking_url``,
+  ``cancel_description``; an unknown id: ``status: false``, ``text: "data
+  not found"``, ``code: 2``.
+- Void (/docs/instant/void, DELETE /api/mitra/v4/instant/pickup/void/
+  {order_id}) -> ``result`` (``payment``, ``packages``). The page names no
+  refusal: a package delivered or already cancelled cannot be voided
+  (``status: false`` with a text, as every refusal).
+- Find New Driver (/docs/instant/find-new-driver, POST ``{"order_id"}``) ->
+  ``result: {"awb", "order_id"}``; an unknown id: "order id yang dipilih
+  tidak valid." (code 2).
+- Callbacks: instant packages send ``update_instant_packages``
+  (/docs/webhook/event, "Instant Package"); the poll reads the same news.
+
 The areas and prices are invented test data (the doc's own example ids for
 "Ngemplak", which names two districts).
 """
@@ -82,6 +128,7 @@ import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
 
 # id, district, city, province
 DISTRICTS = [
@@ -106,6 +153,19 @@ SERVICES = [
     ("sicepat", "SIUNT", "SiCepat REG", 12000, "1-2", True),
 ]
 
+# instant: courier, service_type, estimation, rupiah per started km by
+# motor (a car costs twice), admin fee; multi-destination
+# (/docs/instant/service-list)
+INSTANT_SERVICES = [
+    ("gosend", "instant", "1-2 hours", 2500, 1000),
+    ("gosend", "sameday", "6-8 hours", 1500, 1000),
+    ("grab_express", "instant", "1-2 hours", 2600, 1000),
+    ("borzo", "instant", None, 2200, 1500),
+]
+MULTI_DESTINATION = {"gosend": False, "grab_express": False, "borzo": True}
+INSTANT_MAX_KM = 40  # /docs/instant/pickup, its error example
+INSTANT_TIME = "2026-02-16T02:00:00.000000Z"
+
 PHONE_RE = re.compile(r"(08|62)[0-9]{7,11}")
 ORDER_ID_RE = re.compile(r"[A-Za-z]+[A-Za-z0-9-]*")
 SCHEDULE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
@@ -128,9 +188,32 @@ NOT_AUTHENTICATED = (401, {"status": False, "text": "Unauthenticated."})
 
 
 class ApiError(Exception):
-    def __init__(self, status, text):
+    """A refusal; ``extra``: the instant answers' ``code`` and ``result``."""
+
+    def __init__(self, status, text, **extra):
         super().__init__(text)
-        self.status, self.text = status, text
+        self.status, self.text, self.extra = status, text, extra
+
+
+def _distance_km(origin, destination):
+    """Great-circle distance between two (lat, long)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*origin, *destination))
+    a = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371 * 2 * math.asin(math.sqrt(a))
+
+
+def instant_price(courier, service_type, vehicle, origin, destination):
+    """(shipping_costs, admin_fee) of an instant service, None when the
+    courier has no such service."""
+    for code, kind, _eta, per_km, admin_fee in INSTANT_SERVICES:
+        if (code, kind) == (courier, service_type):
+            kilometres = max(1, math.ceil(_distance_km(origin, destination)))
+            factor = 2 if vehicle == "mobil" else 1
+            return per_km * kilometres * factor, admin_fee
+    return None
 
 
 class KiriminAjaStandIn:
@@ -142,6 +225,9 @@ class KiriminAjaStandIn:
         self.broken = None  # (status, raw body) answered to every call
         self.lose_answer_of = None  # a path whose next call is done, unanswered
         self.orders = {}  # order_id -> package as booked, with its "awb"
+        self.instant_orders = {}  # order_id -> instant package as booked
+        # instant pickup's payment.status_code (the doc's: billing ready)
+        self.instant_payment_status = "Billing siap dibayar"
         # request_pickup's payment_status (not documented; None: not sent)
         self.payment_status = None
         self._httpd = None
@@ -164,6 +250,43 @@ class KiriminAjaStandIn:
         self.lose_answer_of = None
         self.payment_status = None
         self.orders.clear()
+        self.instant_orders.clear()
+        self.instant_payment_status = "Billing siap dibayar"
+
+    def instant_allocate(self, order_id, when="2026-02-16T02:05:00.000000Z"):
+        """A driver took the instant package (``date.allocated_at``)."""
+        order = self.instant_orders[order_id]
+        order["date"]["allocated_at"] = when
+        order["driver"] = {"name": "Agus", "phone": "081200001111", "photo": None}
+        order["live_tracking_url"] = f"https://gojek.example/live/{order_id}"
+
+    def instant_callback_data(self, order_id, status):
+        """update_instant_packages's ``data`` for the package, in the shape
+        of /docs/webhook/event ("Instant Package")."""
+        order = self.instant_orders[order_id]
+        return {
+            "order_id": order_id,
+            "status": status,
+            "awb": order["tracking_code"],
+            "driver": order["driver"],
+            "shipping_price": order["cost"]["shipping_cost"],
+            "live_track_url": order["live_tracking_url"],
+            "detail": {"weight": 1000, "width": None, "height": None, "length": None},
+            "insurance": None,
+            "insurance_amount": None,
+            "service": order["service"],
+            "service_name": order["service_type"],
+            "poly_line": "string of polyline",
+            "event_date": "2026-02-16T02:05:00.000000Z",
+            "cancel_date": order["date"]["canceled_at"],
+            "cancel_reason": None,
+            "rejected_date": None,
+            "rejection_note": None,
+        }
+
+    def instant_finish(self, order_id, when="2026-02-16T03:10:00.000000Z"):
+        """The driver delivered it (``date.finished_at``)."""
+        self.instant_orders[order_id]["date"]["finished_at"] = when
 
     def process(self, order_id):
         """KiriminAja validated the package: its AWB (processed_packages)."""
@@ -209,7 +332,7 @@ class KiriminAjaStandIn:
 
     # -- API -------------------------------------------------------------
 
-    def handle(self, path, headers, raw):
+    def handle(self, path, headers, raw, method="POST"):
         self.hits += 1
         if self.delay:
             time.sleep(self.delay)
@@ -222,18 +345,23 @@ class KiriminAjaStandIn:
             body = json.loads(raw or b"{}")
         except ValueError:
             return 400, {"status": False, "text": "Invalid JSON."}
-        route = ROUTES.get(path)
+        route = ROUTES.get(path) if method == "POST" else None
+        for (verb, prefix), path_route in PATH_ROUTES.items():
+            if verb == method and path.startswith(prefix) and len(path) > len(prefix):
+                # the order id is the path's end; recorded as a body
+                path, body = prefix, {"order_id": unquote(path[len(prefix) :])}
+                route = path_route
         if not route:
             return 404, {"status": False, "text": "Not found."}
         self.requests.append((path, body))
         try:
-            method, answer = route(self, body)
+            name, answer = route(self, body)
         except ApiError as error:
-            return error.status, {"status": False, "text": error.text}
+            return error.status, {"status": False, "text": error.text, **error.extra}
         if path == self.lose_answer_of:
             self.lose_answer_of = None
             return None  # done, but the answer never reaches the client
-        return 200, {"status": True, "text": "Success", "method": method, **answer}
+        return 200, {"status": True, "text": "Success", "method": name, **answer}
 
     @staticmethod
     def _search(body):
@@ -504,6 +632,313 @@ class KiriminAjaStandIn:
             "data": {"success": "pending", "date": "2030-02-18 09:00:00"},
         }
 
+    # -- instant (/docs/instant/*) --------------------------------------
+
+    @staticmethod
+    def _instant_refusal(text, result=None):
+        # /docs/instant/pickup, /docs/instant/tracking: refusals answer
+        # code 2 and a null result (or, for a reused id, the ids)
+        return ApiError(200, text, code=2, result=result)
+
+    def _coordinate(self, body, field, where=""):
+        """/docs/instant/pricing, /docs/instant/pickup: lat / long are float
+        (a JSON number, not text), not nullable; a latitude lies within
+        +-90, a longitude within +-180."""
+        value = body.get(field)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise self._instant_refusal(f"The {where}{field} must be a number.")
+        bound = 90 if field.endswith("lat") else 180
+        if not -bound <= value <= bound:
+            raise self._instant_refusal(f"The {where}{field} is out of range.")
+        return float(value)
+
+    def _instant_text(self, body, field, where="", high=255):
+        value = body.get(field)
+        if not isinstance(value, str) or not value.strip() or len(value) > high:
+            raise self._instant_refusal(f"The {where}{field} field is required.")
+        return value
+
+    def _instant_int(self, body, field, where="", low=0):
+        value = body.get(field)
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise self._instant_refusal(
+                f"The {where}{field} must be an integer of at least {low}."
+            )
+        return value
+
+    def _instant_choice(self, body, field, choices, default=None):
+        """A documented set of values; ``default``: the value when absent
+        (the field is not nullable: null is refused)."""
+        value = body.get(field, default)
+        if value not in choices:
+            raise self._instant_refusal(
+                f"The {field} must be one of {', '.join(choices)}."
+            )
+        return value
+
+    def instant_pricing(self, body):
+        # /docs/instant/pricing: service is a nullable array of the codes
+        services = body.get("service")
+        if services is not None and (
+            not isinstance(services, list)
+            or not set(services) <= set(MULTI_DESTINATION)
+        ):
+            raise self._instant_refusal(
+                "The service must be an array of gosend, grab_express, borzo."
+            )
+        self._instant_int(body, "item_price")
+        places = []
+        for side in ("origin", "destination"):
+            place = body.get(side)
+            if not isinstance(place, dict):
+                raise self._instant_refusal(f"The {side} field is required.")
+            self._instant_text(place, "address", f"{side}.")
+            places.append(
+                (
+                    self._coordinate(place, "lat", f"{side}."),
+                    self._coordinate(place, "long", f"{side}."),
+                )
+            )
+        self._instant_int(body, "weight", low=1)
+        vehicle = self._instant_choice(body, "vehicle", ("motor", "mobil"), "motor")
+        self._instant_choice(body, "timezone", ("WIB", "WIT", "WITA"), "WIB")
+        result = {}
+        for courier, service_type, estimation, _km, _fee in INSTANT_SERVICES:
+            if services is not None and courier not in services:
+                continue
+            cost, admin_fee = instant_price(courier, service_type, vehicle, *places)
+            result.setdefault(
+                courier,
+                {
+                    "name": courier,
+                    "costs": [],
+                    "insurances": [
+                        {"value": 500, "type": "silver"},
+                        {"value": 1000, "type": "gold"},
+                    ],
+                },
+            )["costs"].append(
+                {
+                    "service_type": service_type,
+                    "estimation": estimation,
+                    "price": {
+                        "admin_fee": admin_fee,
+                        "shipping_costs": cost,
+                        "total_price": cost + admin_fee,
+                    },
+                }
+            )
+        return "mitra_pricing", {"code": None, "result": list(result.values())}
+
+    def instant_pickup(self, body):
+        # /docs/instant/pickup: every field required
+        courier = self._instant_choice(body, "service", tuple(MULTI_DESTINATION))
+        service_type = self._instant_text(body, "service_type")
+        vehicle = self._instant_choice(body, "vehicle", ("motor", "mobil"))
+        prefix = self._instant_text(body, "order_prefix")
+        packages = body.get("packages")
+        if not isinstance(packages, list) or not packages:
+            raise self._instant_refusal("The packages must have at least 1 item.")
+        if len(packages) > 1 and not MULTI_DESTINATION[courier]:
+            # /docs/instant/service-list: "Multi Destination Capability"
+            raise self._instant_refusal(f"{courier} takes one destination per request.")
+        for index, package in enumerate(packages):
+            where = f"packages.{index}."
+            if not isinstance(package, dict):
+                raise self._instant_refusal(f"The {where[:-1]} must be an object.")
+            order_id = self._instant_text(package, "order_id", where, high=50)
+            if not order_id.startswith(prefix):
+                raise self._instant_refusal(
+                    f"The {where}order_id must begin with the order_prefix."
+                )
+            if order_id in self.instant_orders:
+                # /docs/pickup-request/request-instant, its error example
+                raise self._instant_refusal(
+                    "1 Paket sudah ada sebelumnya", result=[order_id]
+                )
+            places = []
+            for side in ("origin", "destination"):
+                for field in ("name", "address", "address_note"):
+                    self._instant_text(package, f"{side}_{field}", where)
+                phone = self._instant_text(package, f"{side}_phone", where)
+                if not PHONE_RE.fullmatch(phone):
+                    raise self._instant_refusal(
+                        f"The {where}{side}_phone must start with 08 or 62."
+                    )
+                places.append(
+                    (
+                        self._coordinate(package, f"{side}_lat", where),
+                        self._coordinate(package, f"{side}_long", where),
+                    )
+                )
+            if _distance_km(*places) > INSTANT_MAX_KM:
+                raise self._instant_refusal(
+                    "cannot process the request, distance more than 40km"
+                )
+            price = instant_price(courier, service_type, vehicle, *places)
+            if price is None:
+                # /docs/instant/pickup: service_type is one the pricing gave
+                raise self._instant_refusal(
+                    f"The service_type {service_type} is not available for {courier}."
+                )
+            shipping_price = self._instant_int(package, "shipping_price", where)
+            if shipping_price != price[0]:
+                # "Your shipping cost value, we use for validation"
+                raise self._instant_refusal(
+                    f"The {where}shipping_price does not match the price ({price[0]})."
+                )
+            item = package.get("item")
+            if not isinstance(item, dict):
+                raise self._instant_refusal(f"The {where}item field is required.")
+            self._instant_text(item, "name", f"{where}item.")
+            self._instant_text(item, "description", f"{where}item.")
+            self._instant_int(item, "price", f"{where}item.")
+            self._instant_int(item, "weight_kg", f"{where}item.", low=1)
+        answered = []
+        amount = 0
+        for package in packages:
+            cost, admin_fee = instant_price(
+                courier,
+                service_type,
+                vehicle,
+                (package["origin_lat"], package["origin_long"]),
+                (package["destination_lat"], package["destination_long"]),
+            )
+            amount += cost + admin_fee
+            number = len(self.instant_orders) + 1
+            order = {
+                "order_id": package["order_id"],
+                "service": courier,
+                "service_type": service_type,
+                "vehicle": vehicle,
+                "package": package,
+                # the sample's tracking answer has the code before a driver
+                "tracking_code": f"GK-11-{number:07d}",
+                "driver": {"name": None, "phone": None, "photo": None},
+                "live_tracking_url": None,
+                "cancel_description": None,
+                "date": {
+                    "created_at": INSTANT_TIME,
+                    "finished_at": None,
+                    "allocated_at": None,
+                    "canceled_at": None,
+                },
+                "cost": {
+                    "shipping_cost": cost,
+                    "insurance": None,
+                    "admin_fee": admin_fee,
+                    "total_price": cost + admin_fee,
+                },
+            }
+            self.instant_orders[package["order_id"]] = order
+            answered.append(self._instant_package(order, status=100, awb=""))
+        payment = {
+            "payment_id": f"PID-{len(self.instant_orders):08d}",
+            "amount": amount,
+            "status_code": self.instant_payment_status,
+            "qr_content": "some-random-qr-string",
+            "pay_time": INSTANT_TIME,
+        }
+        return None, {"code": 0, "result": {"payment": payment, "packages": answered}}
+
+    @staticmethod
+    def _instant_package(order, status, awb):
+        package = order["package"]
+        return {
+            "awb": awb,
+            "order_id": order["order_id"],
+            "service": order["service"],
+            "service_type": order["service_type"],
+            "status": status,
+            "live_track_url": order["live_tracking_url"],
+            "origin": {
+                "name": package["origin_name"],
+                "address": package["origin_address"],
+                "phone": package["origin_phone"],
+                "lat_long": f"{package['origin_lat']},{package['origin_long']}",
+            },
+            "destination": {
+                "name": package["destination_name"],
+                "address": package["destination_address"],
+                "phone": package["destination_phone"],
+                "lat_long": (
+                    f"{package['destination_lat']},{package['destination_long']}"
+                ),
+            },
+            "driver": order["driver"],
+        }
+
+    def _instant_order(self, body):
+        order = self.instant_orders.get(body.get("order_id"))
+        if not order:
+            raise self._instant_refusal("data not found")
+        return order
+
+    def instant_tracking(self, body):
+        order = self._instant_order(body)
+        package = order["package"]
+        result = {
+            "driver": order["driver"],
+            "origin": {
+                "name": package["origin_name"],
+                "address": package["origin_address"],
+                "address_note": package["origin_address_note"],
+                "phone": package["origin_phone"],
+                "lat": package["origin_lat"],
+                "long": package["origin_long"],
+            },
+            "destination": {
+                "name": package["destination_name"],
+                "address": package["destination_address"],
+                "address_note": package["destination_address_note"],
+                "phone": package["destination_phone"],
+                "lat": package["destination_lat"],
+                "long": package["destination_long"],
+            },
+            "date": dict(order["date"]),
+            "cost": dict(order["cost"]),
+            "item": {
+                "price": package["item"]["price"],
+                "description": package["item"]["description"],
+            },
+            "order_id": order["order_id"],
+            "service": order["service"],
+            "service_type": order["service_type"],
+            "tracking_code": order["tracking_code"],
+            "cancel_description": order["cancel_description"],
+            "live_tracking_url": order["live_tracking_url"],
+        }
+        return None, {"code": 0, "result": result}
+
+    def instant_void(self, body):
+        order = self._instant_order(body)
+        if order["date"]["canceled_at"]:
+            raise self._instant_refusal("Paket sudah dibatalkan")
+        if order["date"]["finished_at"]:
+            raise self._instant_refusal("Paket sudah selesai, tidak dapat dibatalkan")
+        order["date"]["canceled_at"] = "2026-02-16T02:30:00.000000Z"
+        order["cancel_description"] = "Dibatalkan oleh pengirim"
+        payment = {
+            "payment_id": "PID-00000001",
+            "amount": order["cost"]["total_price"],
+            "status_code": 0,
+            "qr_content": "some-random-qr-string",
+            "pay_time": INSTANT_TIME,
+        }
+        package = self._instant_package(order, 105, order["tracking_code"])
+        return None, {"code": 0, "result": {"payment": payment, "packages": [package]}}
+
+    def instant_find_new_driver(self, body):
+        order = self.instant_orders.get(body.get("order_id"))
+        if not order:
+            raise self._instant_refusal("order id yang dipilih tidak valid.")
+        order["driver"] = {"name": None, "phone": None, "photo": None}
+        order["date"]["allocated_at"] = None
+        return None, {
+            "code": 0,
+            "result": {"awb": order["tracking_code"], "order_id": order["order_id"]},
+        }
+
 
 ROUTES = {
     "/api/mitra/v2/schedules": KiriminAjaStandIn.schedules,
@@ -513,14 +948,30 @@ ROUTES = {
     "/api/mitra/v2/get_address_by_name": KiriminAjaStandIn.district_by_name,
     "/api/mitra/v2/get_subdistrict_by_name": KiriminAjaStandIn.subdistrict_by_name,
     "/api/mitra/v6.1/shipping_price": KiriminAjaStandIn.shipping_price,
+    "/api/mitra/v4/instant/pricing": KiriminAjaStandIn.instant_pricing,
+    "/api/mitra/v4/instant/pickup/request": KiriminAjaStandIn.instant_pickup,
+    "/api/mitra/v4/instant/pickup/find-new-driver": (
+        KiriminAjaStandIn.instant_find_new_driver
+    ),
+}
+# endpoints that take the order id in their path (method, path prefix)
+PATH_ROUTES = {
+    ("GET", "/api/mitra/v4/instant/tracking/"): KiriminAjaStandIn.instant_tracking,
+    ("DELETE", "/api/mitra/v4/instant/pickup/void/"): KiriminAjaStandIn.instant_void,
 }
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self):
+    def do_GET(self):
+        self.do_POST("GET")
+
+    def do_DELETE(self):
+        self.do_POST("DELETE")
+
+    def do_POST(self, method="POST"):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
-        result = self.server.standin.handle(self.path, self.headers, raw)
+        result = self.server.standin.handle(self.path, self.headers, raw, method)
         if result is None:
             self.close_connection = True  # the lost answer: no bytes at all
             return

@@ -20,6 +20,15 @@ class DeliveryCarrier(models.Model):
         (developer.kiriminaja.com: /docs/pricing/express, /docs/order/express,
         /docs/order/insurance-cod-nb): the method's COD Maximum only."""
         self.ensure_one()
+        if self._kiriminaja_instant():
+            # /docs/instant/service-list: "instant deliveries do not support
+            # COD": refused without asking for rates
+            return self._kiriminaja_cod_refusal(
+                self.env._(
+                    "KiriminAja's instant couriers do not collect cash on "
+                    "delivery: choose an express delivery method or pay online."
+                )
+            )
         try:
             courier, service_type = self._kiriminaja_order_service(order)
             code = self._kiriminaja_code(courier, service_type)

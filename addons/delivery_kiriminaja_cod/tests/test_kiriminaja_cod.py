@@ -4,6 +4,8 @@ import math
 from odoo.addons.base.tests.common import HttpCaseWithUserPortal
 from odoo.addons.delivery_kiriminaja.kiriminaja import KiriminAjaRequestError
 from odoo.addons.delivery_kiriminaja.kiriminaja.client import (
+    INSTANT_PICKUP,
+    INSTANT_PRICING,
     REQUEST_PICKUP,
     SHIPPING_PRICE,
 )
@@ -311,6 +313,33 @@ class TestKiriminAjaCod(KiriminAjaShop, CodCommon, HttpCaseWithUserPortal):
         self.assertFalse(picking.carrier_shipment_id)
         notes = " ".join(str(body) for body in picking.message_ids.mapped("body"))
         self.assertIn("JNE YES23 does not collect cash on delivery", notes)
+
+    def test_instant_method_takes_no_cod(self):
+        """/docs/instant/service-list: instant couriers take no COD: never
+        offered, and a COD order moved to an instant method is not booked."""
+        instant = self._create_carrier(
+            "KiriminAja GoSend",
+            delivery_type="kiriminaja",
+            kiriminaja_api_key=API_KEY,
+            kiriminaja_base_url=self.server.url,
+            kiriminaja_kind="instant",
+            kiriminaja_courier="gosend",
+            kiriminaja_service="instant",
+        )
+        order = self._cart(self.carrier)
+        offer = instant._cod_offer(order)
+        self.assertFalse(offer["available"])
+        self.assertIn("instant couriers do not collect cash", offer["reason"])
+        self.assertFalse(self.server.calls(INSTANT_PRICING))
+
+        self.pay_cod(order)
+        order.picking_ids.carrier_id = instant
+        picking = self.ship(order, user=self.warehouse_user)
+        self.assertEqual(picking.shipment_state, "label_pending")
+        self.assertFalse(self.server.calls(INSTANT_PRICING), "refused before asking")
+        self.assertFalse(self.server.calls(INSTANT_PICKUP))
+        notes = " ".join(str(body) for body in picking.message_ids.mapped("body"))
+        self.assertIn("instant couriers do not collect cash on delivery", notes)
 
     def test_returned_parcel_fails_the_cod_at_the_decision(self):
         order = self._cart(self.carrier)
