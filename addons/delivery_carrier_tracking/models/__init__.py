@@ -19,6 +19,7 @@ from . import stock_picking_tracking_event
 from . import stock_picking_watch
 from . import stock_warehouse
 from . import delivery_carrier_checkout
+from . import delivery_carrier_checkout_rate
 from . import delivery_carrier_currency
 from . import delivery_carrier_pickup
 from . import delivery_pickup

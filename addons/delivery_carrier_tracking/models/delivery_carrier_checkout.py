@@ -90,9 +90,9 @@ class DeliveryCarrier(models.Model):
     ):
         """The provider's answer to `request` (JSON-able: the rates request's
         fields) for `order`: ``fetch()`` once per method, request and 10
-        minutes, the answer kept on the order (``checkout_rates_cache``,
-        written as sudo: the public checkout reads its cart so). Unsaved
-        orders are not cached. A failure raises from ``fetch``; when
+        minutes, the answer kept for the cart (delivery.carrier.checkout.rate,
+        in SQL: the public checkout reads its cart as sudo). Unsaved orders
+        are not cached. A failure raises from ``fetch``; when
         ``keep_error(error)`` describes it (a JSON-able dict, else None) it is
         kept 30 seconds and raised again as ``error_from(description)``."""
         self.ensure_one()
@@ -101,44 +101,26 @@ class DeliveryCarrier(models.Model):
         key = hashlib.sha256(
             json.dumps([self.id, request], sort_keys=True, default=str).encode()
         ).hexdigest()
-        order_sudo = order.sudo()
+        Rates = self.env["delivery.carrier.checkout.rate"]
         now = time.time()
-        cache = {
-            cache_key: entry
-            for cache_key, entry in (order_sudo.checkout_rates_cache or {}).items()
-            if isinstance(entry, dict)
-            and now - entry.get("at", 0)
-            < (
-                CHECKOUT_RATES_ERROR_SECONDS
-                if "error" in entry
-                else CHECKOUT_RATES_SECONDS
-            )
-        }
-        if key in cache:
-            if "error" in cache[key]:
-                raise error_from(cache[key]["error"])
-            return cache[key]["answer"]
+        kept = Rates._checkout_read(order, key)
+        if kept:
+            at, answer, error = kept
+            if error is not None and now - at < CHECKOUT_RATES_ERROR_SECONDS:
+                raise error_from(error)
+            if error is None and now - at < CHECKOUT_RATES_SECONDS:
+                return answer
         try:
             answer = fetch()
         except Exception as error:
-            kept = keep_error and error_from and keep_error(error)
-            if kept:
-                cache[key] = {"at": now, "error": kept}
-                order_sudo.checkout_rates_cache = cache
+            kept_error = keep_error and error_from and keep_error(error)
+            if kept_error:
+                Rates._checkout_keep(order, key, now, error=kept_error)
             raise
-        cache[key] = {"at": now, "answer": answer}
-        order_sudo.checkout_rates_cache = cache
+        Rates._checkout_keep(order, key, now, answer=answer)
         return answer
 
     def _checkout_forget_failures(self, order):
         """Drop the failures kept for `order` (all its methods): the address
         changed in a way the cache key may not show (an area picked)."""
-        order_sudo = order.sudo()
-        cache = order_sudo.checkout_rates_cache or {}
-        kept = {
-            key: entry
-            for key, entry in cache.items()
-            if isinstance(entry, dict) and "error" not in entry
-        }
-        if kept != cache:
-            order_sudo.checkout_rates_cache = kept
+        self.env["delivery.carrier.checkout.rate"]._checkout_forget_failures(order)

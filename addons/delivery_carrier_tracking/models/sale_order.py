@@ -1,13 +1,9 @@
-from odoo import fields, models
+from odoo import models
 from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
-
-    # {hash of a method's rates request: {at: epoch, answer: ...}}
-    # (delivery.carrier._checkout_cached_rates)
-    checkout_rates_cache = fields.Json(copy=False, prefetch=False)
 
     def _checkout_check_not_paid(self):
         if self.transaction_ids.filtered(

@@ -1,3 +1,6 @@
+import threading
+import time
+
 from odoo.tests import tagged
 
 from .common import TrackingCommon, create_ready_delivery, race
@@ -71,3 +74,65 @@ class TestConcurrency(TrackingCommon):
         )
         self.assertEqual(outcomes, ["ok", "ok"])  # the second skips the locked row
         self._assert_one_shipment(picking_id, sequence_id)
+
+    def test_two_methods_priced_at_once_each_asked_once(self):
+        """The checkout asks the rates of its methods in parallel requests
+        on one cart: each keeps its provider's answer without a conflict (a
+        conflict runs the request again and asks the provider again)."""
+
+        def setup(env):
+            partner = env["res.partner"].create({"name": "Rates Race"})
+            order = env["sale.order"].create({"partner_id": partner.id})
+            product = env["product.product"].create(
+                {"name": "Rates Race Shipping", "type": "service"}
+            )
+            carriers = env["delivery.carrier"].create(
+                [{"name": f"Rates Race {n}", "product_id": product.id} for n in (1, 2)]
+            )
+            return order.id, carriers.ids, partner.id, product.id
+
+        order_id, carrier_ids, partner_id, product_id = self._in_new_transaction(setup)
+
+        def cleanup(env):
+            env["sale.order"].browse(order_id).unlink()
+            env["delivery.carrier"].browse(carrier_ids).unlink()
+            env["product.product"].browse(product_id).unlink()
+            env["res.partner"].browse(partner_id).unlink()
+
+        self.addCleanup(self._in_new_transaction, cleanup)
+        asked, fetched, lock = [], [], threading.Lock()
+
+        def price(env):
+            with lock:
+                carrier_id = carrier_ids[len(asked) % 2]
+                asked.append(carrier_id)
+
+            def fetch():
+                fetched.append(carrier_id)
+                time.sleep(0.3)  # both requests ask before either keeps
+                return [{"carrier": carrier_id}]
+
+            carrier = env["delivery.carrier"].browse(carrier_id)
+            order = env["sale.order"].browse(order_id)
+            return carrier._checkout_cached_rates(order, {"kg": 1}, fetch)
+
+        self.assertEqual(race(self.env.cr.dbname, price), ["ok", "ok"])
+        self.assertCountEqual(fetched, carrier_ids)
+        # both answers kept: asked again, the providers are not
+        self.assertEqual(race(self.env.cr.dbname, price), ["ok", "ok"])
+        self.assertEqual(len(asked), 4)
+        self.assertCountEqual(fetched, carrier_ids)
+
+        def answers(env):
+            order = env["sale.order"].browse(order_id)
+            return [
+                env["delivery.carrier"]
+                .browse(carrier_id)
+                ._checkout_cached_rates(order, {"kg": 1}, lambda: self.fail("asked"))
+                for carrier_id in carrier_ids
+            ]
+
+        self.assertEqual(
+            self._in_new_transaction(answers),
+            [[{"carrier": carrier_ids[0]}], [{"carrier": carrier_ids[1]}]],
+        )
