@@ -146,3 +146,21 @@ class KiriminAjaShippedCase(KiriminAjaShipped, TransactionCase):
 
 class KiriminAjaShippedHttpCase(KiriminAjaShipped, HttpCase):
     pass
+
+
+class CheckoutRoutesMixin:
+    """Tests of the shop's checkout routes, which website_sale_delivery_services
+    (auto-installed with website_sale) adds: without it they fail, naming it,
+    rather than pass untested."""
+
+    def setUp(self):
+        super().setUp()
+        installed = self.env["ir.module.module"].search_count(
+            [
+                ("name", "=", "website_sale_delivery_services"),
+                ("state", "=", "installed"),
+            ]
+        )
+        self.assertTrue(
+            installed, "the checkout routes need website_sale_delivery_services"
+        )

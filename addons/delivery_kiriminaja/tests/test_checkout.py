@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tests import JsonRpcException, tagged
 
 from ..kiriminaja.client import SHIPPING_PRICE
-from .common import KiriminAjaCommon, KiriminAjaShop
+from .common import CheckoutRoutesMixin, KiriminAjaCommon, KiriminAjaShop
 
 
 @tagged("post_install", "-at_install")
@@ -83,7 +83,9 @@ class TestCheckoutServices(KiriminAjaCommon):
         self.assertIn("JNE OKE23 does not deliver", rate["error_message"])
 
 
-class KiriminAjaWebsiteCheckout(KiriminAjaShop, HttpCaseWithUserPortal):
+class KiriminAjaWebsiteCheckout(
+    CheckoutRoutesMixin, KiriminAjaShop, HttpCaseWithUserPortal
+):
     """The shop's checkout routes (website_sale_delivery_services) on the
     stand-in, a portal customer in Bandung."""
 
@@ -101,17 +103,6 @@ class KiriminAjaWebsiteCheckout(KiriminAjaShop, HttpCaseWithUserPortal):
         )
         cls.product.write({"is_published": True, "sale_ok": True})
         cls.carrier.write({"checkout_rate_shopping": True, "is_published": True})
-
-    def setUp(self):
-        super().setUp()
-        installed = self.env["ir.module.module"].search_count(
-            [
-                ("name", "=", "website_sale_delivery_services"),
-                ("state", "=", "installed"),
-            ]
-        )
-        if not installed:
-            self.skipTest("the checkout route needs website_sale_delivery_services")
 
     def _portal_cart(self):
         self.authenticate("portal", "portal")

@@ -15,7 +15,7 @@ from ..kiriminaja.client import (
     INSTANT_VOID,
     SHIPPING_PRICE,
 )
-from .common import API_KEY, KiriminAjaShipped
+from .common import API_KEY, CheckoutRoutesMixin, KiriminAjaShipped
 
 # Gambir (the warehouse) and a customer 4.2 km away: 5 started km
 WAREHOUSE_AT = (-6.1767, 106.8262)
@@ -415,7 +415,9 @@ class TestInstantCallback(InstantShop, HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestInstantCheckoutAsPortal(InstantShop, HttpCaseWithUserPortal):
+class TestInstantCheckoutAsPortal(
+    CheckoutRoutesMixin, InstantShop, HttpCaseWithUserPortal
+):
     """A portal customer chooses GoSend Same Day at checkout
     (website_sale_delivery_services' route), priced by map positions."""
 
@@ -432,17 +434,6 @@ class TestInstantCheckoutAsPortal(InstantShop, HttpCaseWithUserPortal):
         )
         cls.product.write({"is_published": True, "sale_ok": True})
         cls.carrier.write({"checkout_rate_shopping": True, "is_published": True})
-
-    def setUp(self):
-        super().setUp()
-        installed = self.env["ir.module.module"].search_count(
-            [
-                ("name", "=", "website_sale_delivery_services"),
-                ("state", "=", "installed"),
-            ]
-        )
-        if not installed:
-            self.skipTest("the checkout route needs website_sale_delivery_services")
 
     def test_portal_customer_chooses_an_instant_service(self):
         self.authenticate("portal", "portal")
