@@ -1,25 +1,30 @@
-"""Benchmark: the checkout's delivery step with several Biteship courier services.
+"""Benchmark: the checkout's delivery step with several courier services, for
+Biteship and KiriminAja.
 
 A portal customer, logged in over HTTP on a real odoo-bin server, opens the
 delivery step (/shop/checkout) and their browser then makes the requests
 website_sale's checkout.js makes: /shop/set_delivery_method for the selected
-method, /shop/get_delivery_rate for every other one, in parallel. Biteship is
-the stand-in server on loopback with --latency seconds added to each answer
-(the real API's round trip). Three shops:
+method, /shop/get_delivery_rate for every other one, in parallel. Biteship and
+KiriminAja are their stand-in servers on loopback with --latency seconds added
+to each answer (the real APIs' round trip). Five shops:
 
 - one service: one Biteship method, JNE REG (single-service mode);
 - 6 services, one method: one rate-shopping method offering JNE REG, J&T EZ,
   SiCepat REG, AnterAja REG, GoSend and GrabExpress Instant;
 - 6 methods: the same six services as six single-service methods (the only
-  way before rate shopping).
+  way before rate shopping);
+- KiriminAja, one method: one rate-shopping KiriminAja method (JNE: REG and
+  YES);
+- both providers: the Biteship and the KiriminAja rate-shopping methods side
+  by side (issue 20: one request per cart for each provider).
 
 Before each measured page the cart changes (one more item: a new weight), so
 that every page needs new rates; a reload of the same cart is measured too.
-The table gives medians of --rounds pages and the Biteship rates requests per
-cart change and page (core re-prices the chosen method when the cart
+The table gives medians of --rounds pages and each provider's rates requests
+per cart change and page (core re-prices the chosen method when the cart
 changes: that request counts with the page's). Exit status 1 when a
-rate-shopping page makes more than one request or shows fewer than six
-services.
+rate-shopping page makes more than one request of a provider or shows fewer
+services than its methods offer.
 
 Usage:
     .venv/bin/python bench/bench_checkout_rates.py --db DB --conf CONF
@@ -59,7 +64,19 @@ sys.path.insert(
 )
 from biteship_server import BiteshipStandIn  # plain Python, no Odoo
 
+sys.path.insert(
+    0,
+    os.path.join(
+        os.path.dirname(__file__), "..", "addons", "delivery_kiriminaja", "tests"
+    ),
+)
+from kiriminaja_server import KiriminAjaStandIn  # plain Python, no Odoo
+
 API_KEY = "biteship_test.bench"
+KIRIMINAJA_KEY = "kiriminaja-bench-key"
+KIRIMINAJA_PRICES = "/api/mitra/v6.1/shipping_price"
+# the KiriminAja stand-in's district of Gambir, Jakarta Pusat
+KIRIMINAJA_DISTRICT = (2001, "Gambir, Kota Jakarta Pusat, DKI Jakarta")
 LOGIN = "rates.bench@example.id"
 PASSWORD = "rates-bench-2024"
 SIX = [
@@ -73,8 +90,9 @@ SIX = [
 RADIO = re.compile(r'<input[^>]*name="o_delivery_radio"[^>]*>')
 
 
-def prepare(env, standin_url):
-    """Shop, customer and the carriers of the three shops (unpublished)."""
+def prepare(env, standin_url, kiriminaja_url):
+    """Shop, customer and the carriers of the five shops (unpublished), with
+    their shop's expected services."""
     company = env.company
     company.partner_id.write(
         {
@@ -125,6 +143,14 @@ def prepare(env, standin_url):
             "partner_longitude": 106.8405,
         }
     )
+    # the districts KiriminAja prices between (kept on the contacts as the
+    # first checkout would find them)
+    (company.partner_id | user.partner_id).write(
+        {
+            "kiriminaja_district_id": KIRIMINAJA_DISTRICT[0],
+            "kiriminaja_district_name": KIRIMINAJA_DISTRICT[1],
+        }
+    )
     env["delivery.carrier"].search([]).is_published = False
 
     def carrier(name, **vals):
@@ -150,16 +176,33 @@ def prepare(env, standin_url):
             biteship_courier_type=service_code,
         )
 
+    biteship_six = carrier(
+        "Biteship couriers",
+        checkout_rate_shopping=True,
+        biteship_services=", ".join(SIX),
+    )
+    kiriminaja = env["delivery.carrier"].create(
+        {
+            "name": "KiriminAja JNE",
+            "delivery_type": "kiriminaja",
+            "product_id": env["product.product"]
+            .create({"name": "KiriminAja JNE", "type": "service"})
+            .id,
+            "kiriminaja_api_key": KIRIMINAJA_KEY,
+            "kiriminaja_base_url": kiriminaja_url,
+            "kiriminaja_courier": "jne",
+            "kiriminaja_service": "REG23",
+            "checkout_rate_shopping": True,
+            "is_published": False,
+        }
+    )
+    # shop: (its methods, the services its page must show)
     shops = {
-        "one service": [single("jne:reg").id],
-        "6 services, one method": [
-            carrier(
-                "Biteship couriers",
-                checkout_rate_shopping=True,
-                biteship_services=", ".join(SIX),
-            ).id
-        ],
-        "6 methods": [single(service).id for service in SIX],
+        "one service": ([single("jne:reg").id], 1),
+        "6 services, one method": ([biteship_six.id], 6),
+        "6 methods": ([single(service).id for service in SIX], 6),
+        "KiriminAja, one method": ([kiriminaja.id], 2),
+        "both providers": ([biteship_six.id, kiriminaja.id], 8),
     }
     return {"product_id": product.id, "shops": shops}
 
@@ -209,19 +252,28 @@ def main():
     log_path = os.path.join(tempfile.mkdtemp(prefix="bench_rates_"), "odoo.log")
     standin = BiteshipStandIn(api_key=API_KEY).start()
     standin.latency = args.latency
+    kiriminaja = KiriminAjaStandIn(KIRIMINAJA_KEY).start()
+    kiriminaja.delay = args.latency
+
+    def requests_made():
+        return (
+            len(standin.rates_requests),
+            len(kiriminaja.calls(KIRIMINAJA_PRICES)),
+        )
+
     copy_database(args.db, db)
     server = None
     rows, problems = [], []
     try:
         registry = load_registry(Namespace(db=db, conf=args.conf))
         with registry.cursor() as cr:
-            data = prepare(superuser_env(cr), standin.url)
+            data = prepare(superuser_env(cr), standin.url, kiriminaja.url)
         odoo.sql_db.close_db(db)
         server = start_server(args.conf, db, port, log_path, workers=4, cron_threads=2)
         wait_server(server, url, 120)
         session = portal_login(url, LOGIN, PASSWORD)
         published = []
-        for name, carrier_ids in data["shops"].items():
+        for name, (carrier_ids, expected) in data["shops"].items():
             with registry.cursor() as cr:
                 carriers = superuser_env(cr)["delivery.carrier"]
                 carriers.browse(published).is_published = False
@@ -230,7 +282,7 @@ def main():
             cold, calls, services = [], [], []
             for index in range(args.rounds + 1):  # the first one warms up
                 # the cart's update re-prices its delivery (core): counted too
-                before = len(standin.rates_requests)
+                before = requests_made()
                 rpc(
                     session,
                     url,
@@ -240,47 +292,60 @@ def main():
                 seconds, answers = delivery_step(session, url)
                 if index:
                     cold.append(seconds)
-                    calls.append(len(standin.rates_requests) - before)
-                    services.append(
-                        max(len(a.get("delivery_services") or []) for a in answers)
-                        or sum(1 for a in answers if a.get("success"))
+                    calls.append(
+                        [a - b for a, b in zip(requests_made(), before, strict=True)]
                     )
-            before = len(standin.rates_requests)
+                    # each method's services, or 1 for a method without
+                    services.append(
+                        sum(
+                            len(a.get("delivery_services") or [])
+                            or int(bool(a.get("success")))
+                            for a in answers
+                        )
+                    )
+            before = requests_made()
             warm = [delivery_step(session, url)[0] for _ in range(args.rounds)]
             rows.append(
                 {
                     "shop": name,
                     "services": min(services),
                     "cold_ms": statistics.median(cold) * 1000,
-                    "calls": max(calls),
+                    "biteship": max(c[0] for c in calls),
+                    "kiriminaja": max(c[1] for c in calls),
                     "warm_ms": statistics.median(warm) * 1000,
-                    "warm_calls": (len(standin.rates_requests) - before) / args.rounds,
+                    "warm_calls": sum(requests_made()) - sum(before),
                 }
             )
-            if name.startswith("6 services") and (max(calls) != 1 or min(services) < 6):
+            rate_shopping = name != "one service" and name != "6 methods"
+            if min(services) < expected or (
+                rate_shopping and max(max(c) for c in calls) > 1
+            ):
                 problems.append(
-                    f"{name}: {max(calls)} Biteship requests per page, "
-                    f"{min(services)} services shown"
+                    f"{name}: {max(c[0] for c in calls)} Biteship and "
+                    f"{max(c[1] for c in calls)} KiriminAja requests per page, "
+                    f"{min(services)} services shown ({expected} expected)"
                 )
     finally:
         if server:
             stop_server(server)
         standin.stop()
+        kiriminaja.stop()
         if not args.keep:
             drop_database(db)
     print(
         f"\nCheckout delivery step (/shop/checkout + checkout.js's rate requests) as a "
-        f"portal customer over HTTP; Biteship latency {args.latency * 1000:.0f} ms; "
+        f"portal customer over HTTP; provider latency {args.latency * 1000:.0f} ms; "
         f"medians of {args.rounds} pages"
     )
     print(
         "shop                   | services | new cart: page ms | Biteship calls | "
-        "same cart: page ms | calls"
+        "KiriminAja calls | same cart: page ms | calls"
     )
     for row in rows:
         print(
             f"{row['shop']:<22} | {row['services']:>8} | {row['cold_ms']:>17.0f} | "
-            f"{row['calls']:>14} | {row['warm_ms']:>18.0f} | {row['warm_calls']:>5.1f}"
+            f"{row['biteship']:>14} | {row['kiriminaja']:>16} | "
+            f"{row['warm_ms']:>18.0f} | {row['warm_calls'] / args.rounds:>5.1f}"
         )
     for problem in problems:
         print(f"PROBLEM: {problem}")
