@@ -297,46 +297,12 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         self.assertTrue(offer["available"], offer["reason"])
         self.assertEqual(offer["max_amount"], 200.0)
 
-    def _offers_cod(self):
-        """Whether the customer's payment step lists cash on delivery."""
-        page = self.url_open("/shop/payment")
-        self.assertEqual(page.status_code, 200)
-        self.assertTrue(page.url.endswith("/shop/payment"), page.url)
-        self.assertIn('name="o_payment_radio"', page.text)
-        return f'data-provider-id="{self.provider.id}"' in page.text
-
     def test_payment_page_of_the_portal_customer(self):
         """The customer's own payment step lists cash on delivery with a
         Biteship service that collects cash, not with one that does not."""
-        self.partner_portal.write(
-            {
-                "street": "Jl. Braga 2",
-                "city": "Bandung",
-                "zip": "40111",
-                "phone": "0813 1111 2222",
-                "country_id": self.env.ref("base.id").id,
-                "state_id": self.env.ref("base.state_id_jb").id,
-            }
+        self.check_portal_payment_page(
+            self.jne, self.jnt, lambda: len(self.server.rates_requests)
         )
-        self.authenticate("portal", "portal")
-        self.make_jsonrpc_request(
-            "/shop/cart/update_json", {"product_id": self.goods.id, "add_qty": 1}
-        )
-        summary = self.make_jsonrpc_request(
-            "/shop/set_delivery_method", {"dm_id": self.jne.id}
-        )
-        self.assertTrue(summary["success"], summary)
-        self.assertTrue(self._offers_cod())
-        # the page shown again: the offer reads the rates kept on the cart
-        requests_made = len(self.server.rates_requests)
-        self.assertTrue(self._offers_cod())
-        self.assertEqual(len(self.server.rates_requests), requests_made)
-
-        summary = self.make_jsonrpc_request(
-            "/shop/set_delivery_method", {"dm_id": self.jnt.id}
-        )
-        self.assertTrue(summary["success"], summary)
-        self.assertFalse(self._offers_cod())
 
     # -- booking and the courier's news ------------------------------------------
 

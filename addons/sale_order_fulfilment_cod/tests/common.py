@@ -158,3 +158,41 @@ class CodCommon(TrackingCommon):
             ]
         )
         return sum(lines.mapped("amount_residual"))
+
+    def offers_cod(self):
+        """Whether the customer's payment step lists cash on delivery."""
+        page = self.url_open("/shop/payment")
+        self.assertEqual(page.status_code, 200)
+        self.assertTrue(page.url.endswith("/shop/payment"), page.url)
+        self.assertIn('name="o_payment_radio"', page.text)
+        return f'data-provider-id="{self.provider.id}"' in page.text
+
+    def check_portal_payment_page(self, collects, refuses, provider_requests):
+        """The portal customer (HttpCaseWithUserPortal's, in Bandung) with a
+        cart of the goods: the payment step lists cash on delivery with the
+        method `collects`, shown again without asking its provider
+        (`provider_requests()`: its rates requests so far, the offer reads
+        the rates kept for the cart), and not with the method `refuses`."""
+        self.partner_portal.write(
+            {
+                "street": "Jl. Braga 2",
+                "city": "Bandung",
+                "zip": "40111",
+                "phone": "0813 1111 2222",
+                "country_id": self.env.ref("base.id").id,
+                "state_id": self.env.ref("base.state_id_jb").id,
+            }
+        )
+        self.authenticate("portal", "portal")
+        self.make_jsonrpc_request(
+            "/shop/cart/update_json", {"product_id": self.goods.id, "add_qty": 1}
+        )
+        for carrier, offered in ((collects, True), (refuses, False)):
+            summary = self.make_jsonrpc_request(
+                "/shop/set_delivery_method", {"dm_id": carrier.id}
+            )
+            self.assertTrue(summary["success"], summary)
+            self.assertEqual(self.offers_cod(), offered, carrier.name)
+            requests_made = provider_requests()
+            self.assertEqual(self.offers_cod(), offered, carrier.name)
+            self.assertEqual(provider_requests(), requests_made)
