@@ -164,3 +164,21 @@ class CheckoutRoutesMixin:
         self.assertTrue(
             installed, "the checkout routes need website_sale_delivery_services"
         )
+
+    def choose_service(self, cart, code, rupiah):
+        """The customer picks the service `code` of the method: it is the one
+        selected, kept on the cart and priced `rupiah` on its delivery line."""
+        summary = self.make_jsonrpc_request(
+            "/shop/delivery_service", {"dm_id": self.carrier.id, "service": code}
+        )
+        self.assertEqual(
+            [s["key"] for s in summary["delivery_services"] if s["selected"]], [code]
+        )
+        self.assertEqual(cart.kiriminaja_service_code, code)
+        idr = self.env.ref("base.IDR")
+        self.assertAlmostEqual(
+            cart.order_line.filtered("is_delivery").price_unit,
+            idr._convert(rupiah, cart.currency_id, cart.company_id, cart.date_order),
+            2,
+        )
+        return summary

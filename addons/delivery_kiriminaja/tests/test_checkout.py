@@ -134,21 +134,7 @@ class TestCheckoutAsPortal(KiriminAjaWebsiteCheckout):
         services = {s["key"]: s for s in summary["delivery_services"]}
         self.assertTrue(services["jne:REG23"]["selected"])
         self.assertTrue(services["jne:YES23"]["fastest"])
-        summary = self.make_jsonrpc_request(
-            "/shop/delivery_service",
-            {"dm_id": self.carrier.id, "service": "jne:YES23"},
-        )
-        self.assertEqual(
-            [s["key"] for s in summary["delivery_services"] if s["selected"]],
-            ["jne:YES23"],
-        )
-        self.assertEqual(cart.kiriminaja_service_code, "jne:YES23")
-        idr = self.env.ref("base.IDR")
-        self.assertAlmostEqual(
-            cart.order_line.filtered("is_delivery").price_unit,
-            idr._convert(26000, cart.currency_id, cart.company_id, cart.date_order),
-            2,
-        )
+        self.choose_service(cart, "jne:YES23", 26000)
         self.assertEqual(len(self.server.calls(SHIPPING_PRICE)), 1)
         with self.assertRaises(JsonRpcException):
             self.make_jsonrpc_request(
