@@ -261,6 +261,14 @@ def chromium():
         browser.close()
 
 
+@pytest.fixture(scope="module")
+def customer_page(chromium, odoo_server, shop):
+    """A browser page logged in as the shop's portal customer."""
+    page = chromium.new_page()
+    page.login(odoo_server.url, shop.customer_login, shop.customer_password)
+    return page
+
+
 @pytest.fixture(scope="session")
 def screenshots():
     """Where a run leaves its screenshots (artifacts/ is git-ignored)."""

@@ -5,6 +5,7 @@ Odoo import, no SQL. Both end-to-end test files share it.
 """
 
 import base64
+import contextlib
 import copy
 import hashlib
 import hmac
@@ -325,6 +326,18 @@ def set_up_shop(server, smtp_port, biteship_url, biteship_key):
         server, biteship_url, biteship_key
     )
     return shop
+
+
+@contextlib.contextmanager
+def only_at_checkout(server, carriers, hidden):
+    """The delivery methods `carriers` shown at checkout and `hidden` not,
+    for the block; then the other way round."""
+    server.execute("delivery.carrier", "write", hidden, {"is_published": False})
+    try:
+        yield
+    finally:
+        server.execute("delivery.carrier", "write", carriers, {"is_published": False})
+        server.execute("delivery.carrier", "write", hidden, {"is_published": True})
 
 
 def last_order(server, partner_id):

@@ -73,13 +73,6 @@ def cod_carrier(odoo_server, shop):
         server.execute("payment.provider", "write", [provider], {"state": "disabled"})
 
 
-@pytest.fixture(scope="module")
-def customer_page(chromium, odoo_server, shop):
-    page = chromium.new_page()
-    page.login(odoo_server.url, shop.customer_login, shop.customer_password)
-    return page
-
-
 def checkout_with_cod(page, server, shop, carrier_id, shot):
     """The customer's web checkout, paying cash on delivery."""
     cart = cart_to_delivery_step(page, server, shop, carrier_id)

@@ -82,25 +82,10 @@ def two_providers(odoo_server, shop, biteship, kiriminaja):
         },
     )
     # the page shows the two aggregators' methods and the shop's own courier
-    others = [shop.carriers["biteship"]]
-    server.execute("delivery.carrier", "write", others, {"is_published": False})
-    try:
+    with e2e_data.only_at_checkout(
+        server, [kj_carrier, bs_carrier], [shop.carriers["biteship"]]
+    ):
         yield kj_carrier, bs_carrier
-    finally:
-        server.execute(
-            "delivery.carrier",
-            "write",
-            [kj_carrier, bs_carrier],
-            {"is_published": False},
-        )
-        server.execute("delivery.carrier", "write", others, {"is_published": True})
-
-
-@pytest.fixture(scope="module")
-def customer_page(chromium, odoo_server, shop):
-    page = chromium.new_page()
-    page.login(odoo_server.url, shop.customer_login, shop.customer_password)
-    return page
 
 
 def callback_time(hours_ago):

@@ -51,20 +51,8 @@ def rate_shopping(odoo_server, shop, biteship):
         },
     )
     # the story's page shows this method's services and the shop's own courier
-    others = [shop.carriers["biteship"]]
-    server.execute("delivery.carrier", "write", others, {"is_published": False})
-    try:
+    with e2e_data.only_at_checkout(server, [carrier], [shop.carriers["biteship"]]):
         yield carrier
-    finally:
-        server.execute("delivery.carrier", "write", [carrier], {"is_published": False})
-        server.execute("delivery.carrier", "write", others, {"is_published": True})
-
-
-@pytest.fixture(scope="module")
-def customer_page(chromium, odoo_server, shop):
-    page = chromium.new_page()
-    page.login(odoo_server.url, shop.customer_login, shop.customer_password)
-    return page
 
 
 def rates_couriers(biteship):
