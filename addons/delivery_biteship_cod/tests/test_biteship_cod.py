@@ -66,17 +66,6 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
             rupiah, company.currency_id, company, self.env.cr.now()
         )
 
-    def _cart(self, carrier, qty=1.0, service=None):
-        """A website cart priced by Biteship, as the checkout sets it."""
-        order = self.cod_cart(carrier=self.plain_carrier, qty=qty)
-        if service:
-            order._set_checkout_service(carrier, service)
-        else:
-            rate = carrier.rate_shipment(order)
-            self.assertTrue(rate["success"], rate["error_message"])
-            order.set_delivery_line(carrier, rate["price"])
-        return order
-
     def _quoted_fee(self, order):
         """Biteship's COD fee for the order's total: the last rates request
         asked with that total (before any fee) and a payout window; the
@@ -198,7 +187,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
     # -- offer at checkout -------------------------------------------------------
 
     def test_offer_follows_the_chosen_service(self):
-        order = self._cart(self.shopping, service="jne:reg")
+        order = self.provider_cart(self.shopping, service="jne:reg")
         requests_made = len(self.server.rates_requests)
         offer = self.shopping._cod_offer(order)
         self.assertTrue(offer["available"], offer["reason"])
@@ -248,7 +237,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         self.assertFalse(order._cod_fee_lines())
 
     def test_offer_of_a_fixed_service(self):
-        order = self._cart(self.jne)
+        order = self.provider_cart(self.jne)
         offer = self.jne._cod_offer(order)
         self.assertTrue(offer["available"], offer["reason"])
         fee = self._quoted_fee(order)
@@ -282,12 +271,12 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
 
     def test_offer_maximum(self):
         # 10 x USD 100 is over Biteship's IDR 15,000,000 (USD 937.50)
-        order = self._cart(self.jne, qty=10.0)
+        order = self.provider_cart(self.jne, qty=10.0)
         offer = self.jne._cod_offer(order)
         self.assertFalse(offer["available"])
         self.assertIn("937.50", offer["reason"])
         # the method's own lower maximum
-        order = self._cart(self.jne)
+        order = self.provider_cart(self.jne)
         self.jne.cod_max_amount = 50.0
         offer = self.jne._cod_offer(order)
         self.assertFalse(offer["available"])
@@ -308,7 +297,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
 
     def test_booked_with_the_amount_then_collected(self):
         self.jne.cod_disbursement = "3_days"
-        order = self._cart(self.jne)
+        order = self.provider_cart(self.jne)
         self.pay_cod(order)
         self.assertEqual((order.is_cod, order.cod_state), (True, "to_collect"))
         fee = self._quoted_fee(order)
@@ -337,7 +326,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         self.assertEqual(self.receivable_balance(self.customer), 0.0)
 
     def test_chosen_service_booked_with_the_amount(self):
-        order = self._cart(self.shopping, service="sicepat:reg")
+        order = self.provider_cart(self.shopping, service="sicepat:reg")
         self.pay_cod(order)
         picking = self.ship(order)
         booked = self.server.orders[picking.carrier_shipment_id]
@@ -350,7 +339,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         self.assertEqual(cod["type"], "7_days")
 
     def test_returned_parcel_is_not_collected(self):
-        order = self._cart(self.jne)
+        order = self.provider_cart(self.jne)
         self.pay_cod(order)
         picking = self.ship(order)
         # With the project's modules (sale_order_fulfilment_cod_return): the
@@ -374,7 +363,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         is a Biteship order without cash on delivery, and its parcel's news
         (delivered to the shop, or sent back to the customer) never moves the
         order's cash: the COD triggers read deliveries only."""
-        order = self._cart(self.jne)
+        order = self.provider_cart(self.jne)
         self.pay_cod(order)
         delivery = self.ship(order)
         self._webhook(delivery, "delivered")
@@ -407,7 +396,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
 
     def test_rejected_and_disposed_parcels_are_not_collected(self):
         for status in ("rejected", "disposed"):
-            order = self._cart(self.jne)
+            order = self.provider_cart(self.jne)
             self.pay_cod(order)
             picking = self.ship(order)
             self._webhook(picking, status)
@@ -417,7 +406,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
     def test_booking_refused_before_anything_is_booked(self):
         # The rupiah rate fell after the order: its cash is now over
         # Biteship's IDR 15,000,000.
-        order = self._cart(self.jne)
+        order = self.provider_cart(self.jne)
         self.pay_cod(order)
         self.idr_rate.rate = 1_000_000.0
         picking = self.ship(order)
@@ -427,7 +416,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
 
         # No IDR rate at all: refused, nothing booked either.
         self.idr_rate.rate = IDR_PER_USD
-        order = self._cart(self.jne)
+        order = self.provider_cart(self.jne)
         self.pay_cod(order)
         self.idr_rate.unlink()
         picking = self.ship(order)
@@ -438,7 +427,7 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
     def test_courier_without_cod_refuses_the_booking(self):
         # The warehouse switches the delivery to J&T EZ, which Biteship does
         # not let collect cash (40002009): label pending with Biteship's word.
-        order = self._cart(self.jne)
+        order = self.provider_cart(self.jne)
         self.pay_cod(order)
         picking = order.picking_ids
         picking.carrier_id = self.jnt

@@ -60,18 +60,6 @@ class TestKiriminAjaCod(KiriminAjaShop, CodCommon, HttpCaseWithUserPortal):
             rupiah, company.currency_id, company, self.env.cr.now()
         )
 
-    def _cart(self, carrier, service=None):
-        """A website cart of one kilo of goods priced by KiriminAja, as the
-        checkout sets it."""
-        order = self.cod_cart(carrier=self.plain_carrier)
-        if service:
-            order._set_checkout_service(carrier, service)
-        else:
-            rate = carrier.rate_shipment(order)
-            self.assertTrue(rate["success"], rate["error_message"])
-            order.set_delivery_line(carrier, rate["price"])
-        return order
-
     @staticmethod
     def _reg_cod_fee():
         """The stand-in's COD fee of JNE REG23 for the cart: 3 % of goods
@@ -94,7 +82,7 @@ class TestKiriminAjaCod(KiriminAjaShop, CodCommon, HttpCaseWithUserPortal):
     # -- the stand-in keeps KiriminAja's COD rules -------------------------------
 
     def test_standin_cod_rules(self):
-        order = self._cart(self.carrier)
+        order = self.provider_cart(self.carrier)
         order.action_confirm()
         picking = order.picking_ids
         picking.move_ids.write({"quantity": 1.0, "picked": True})
@@ -125,7 +113,7 @@ class TestKiriminAjaCod(KiriminAjaShop, CodCommon, HttpCaseWithUserPortal):
     # -- offer at checkout -------------------------------------------------------
 
     def test_offer_of_a_fixed_service(self):
-        order = self._cart(self.carrier)
+        order = self.provider_cart(self.carrier)
         requests_made = len(self.server.calls(SHIPPING_PRICE))
         offer = self.carrier._cod_offer(order)
         self.assertTrue(offer["available"], offer["reason"])
@@ -157,7 +145,7 @@ class TestKiriminAjaCod(KiriminAjaShop, CodCommon, HttpCaseWithUserPortal):
         self.assertIn("JNE YES23 does not collect cash on delivery", offer["reason"])
 
     def test_offer_follows_the_chosen_service(self):
-        order = self._cart(self.shopping, service="jne:YES23")
+        order = self.provider_cart(self.shopping, service="jne:YES23")
         offer = self.shopping._cod_offer(order)
         self.assertFalse(offer["available"])
         self.assertIn("JNE YES23", offer["reason"])
@@ -175,7 +163,7 @@ class TestKiriminAjaCod(KiriminAjaShop, CodCommon, HttpCaseWithUserPortal):
 
     def test_offer_maximum(self):
         # KiriminAja documents no maximum: the method's own only
-        order = self._cart(self.carrier)
+        order = self.provider_cart(self.carrier)
         self.carrier.cod_max_amount = 100.0
         offer = self.carrier._cod_offer(order)
         self.assertFalse(offer["available"])
@@ -220,7 +208,7 @@ class TestKiriminAjaCod(KiriminAjaShop, CodCommon, HttpCaseWithUserPortal):
     # -- booking and the courier's news ------------------------------------------
 
     def test_booked_with_the_amount_then_collected(self):
-        order = self._cart(self.carrier)
+        order = self.provider_cart(self.carrier)
         self.pay_cod(order)
         self.assertEqual((order.is_cod, order.cod_state), (True, "to_collect"))
         picking = self.ship(order, user=self.warehouse_user)
@@ -261,7 +249,7 @@ class TestKiriminAjaCod(KiriminAjaShop, CodCommon, HttpCaseWithUserPortal):
         self.assertAlmostEqual(cod_line.balance, order.amount_total, places=2)
 
     def test_order_without_cod_books_nothing_to_collect(self):
-        order = self._cart(self.carrier)
+        order = self.provider_cart(self.carrier)
         order.action_confirm()
         self.assertFalse(order.is_cod)
         picking = self.ship(order, user=self.warehouse_user)
@@ -269,7 +257,7 @@ class TestKiriminAjaCod(KiriminAjaShop, CodCommon, HttpCaseWithUserPortal):
         self.assertEqual(self._booked_package()["cod"], 0)
 
     def test_cod_on_a_service_without_cod_is_not_booked(self):
-        order = self._cart(self.carrier)
+        order = self.provider_cart(self.carrier)
         self.pay_cod(order)
         # the method changed to a service without COD after the order
         self.carrier.kiriminaja_service = "YES23"
@@ -292,7 +280,7 @@ class TestKiriminAjaCod(KiriminAjaShop, CodCommon, HttpCaseWithUserPortal):
             kiriminaja_courier="gosend",
             kiriminaja_service="instant",
         )
-        order = self._cart(self.carrier)
+        order = self.provider_cart(self.carrier)
         offer = instant._cod_offer(order)
         self.assertFalse(offer["available"])
         self.assertIn("instant couriers do not collect cash", offer["reason"])
@@ -308,7 +296,7 @@ class TestKiriminAjaCod(KiriminAjaShop, CodCommon, HttpCaseWithUserPortal):
         self.assertIn("instant couriers do not collect cash on delivery", notes)
 
     def test_returned_parcel_fails_the_cod_at_the_decision(self):
-        order = self._cart(self.carrier)
+        order = self.provider_cart(self.carrier)
         order.user_id = self.salesman
         self.pay_cod(order)
         picking = self.ship(order, user=self.warehouse_user)

@@ -86,6 +86,19 @@ class CodCommon(TrackingCommon):
         order.set_delivery_line(carrier, carrier.fixed_price)
         return order
 
+    def provider_cart(self, carrier, qty=1.0, service=None):
+        """A website cart priced by `carrier`'s provider as the checkout sets
+        it: the service `service` chosen when the method offers several, else
+        the method's rate."""
+        order = self.cod_cart(carrier=self.plain_carrier, qty=qty)
+        if service:
+            order._set_checkout_service(carrier, service)
+        else:
+            rate = carrier.rate_shipment(order)
+            self.assertTrue(rate["success"], rate["error_message"])
+            order.set_delivery_line(carrier, rate["price"])
+        return order
+
     def pay_cod(self, order):
         """The customer chose cash on delivery: fee line, transaction made
         pending by the provider's notification handler, post-processing (as
