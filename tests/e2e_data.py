@@ -511,6 +511,10 @@ def apply_webhook_inbox(server):
     pending = server.execute(Inbox, "search", [("state", "=", "pending")])
     cron = ref(server, "delivery_carrier_tracking.ir_cron_tracking_webhook_inbox")
     server.execute("ir.cron", "method_direct_trigger", [cron])
+    # and the mail queue, as the server's cron threads do: the customer mails
+    # of what was applied were left queued here
+    mails = ref(server, "mail.ir_cron_mail_scheduler_action")
+    server.execute("ir.cron", "method_direct_trigger", [mails])
     rows = server.execute(Inbox, "read", pending, ["state", "applied", "unknown"])
     return {
         "applied": sum(row["applied"] for row in rows),
