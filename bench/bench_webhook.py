@@ -17,20 +17,28 @@ server) post to each delivery, in turn:
 - the first of them again (the carrier's resend, already recorded);
 - the first of them with a forged signature.
 
-The table gives the median milliseconds and the queries per request of each
-kind; with --sql 1 the queries of one webhook of each kind are printed,
+Each apply mode of --modes (default ``inline,queue``: both, side by side in
+one run) has its share of the deliveries, the modes taking turns round by
+round (the system parameter ``delivery_carrier_tracking.webhook_apply``
+switched between them). In the queue mode the webhook is only accepted: after
+each of its rounds, unmeasured, the inbox is applied as its cron does (and the
+cron's wake-ups consumed, as a cron run does), and every row must be applied.
+
+The table gives, per mode, the median milliseconds and the queries per request
+of each kind; with --sql 1 the queries of one webhook of each kind are printed,
 grouped by statement and table; with --profile N the N functions with the
 most cumulative and own time over the webhooks (cProfile).
 
 Usage:
     .venv/bin/python bench/bench_webhook.py --db DB --conf CONF
-        [--orders 30] [--sql 0] [--profile 0] [--keep 0]
+        [--orders 30] [--modes inline,queue] [--sql 0] [--profile 0] [--keep 0]
 
 --db needs our modules installed and no open connection (it is the template
 of the copy <db>_webhook, dropped at the end with its filestore).
 """
 
 import cProfile
+import functools
 import json
 import logging
 import pstats
@@ -43,6 +51,7 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import odoo
+from bench_load import set_apply_mode
 from common import (
     copy_database,
     drop_database,
@@ -138,6 +147,7 @@ def main():
     args = parse_args(
         __doc__,
         orders=(int, 30),
+        modes=(str, "inline,queue"),
         sql=(int, 0),
         profile=(int, 0),
         keep=(int, 0),
@@ -151,7 +161,7 @@ def main():
         with registry.cursor() as cr:
             env = superuser_env(cr)(context={"tracking_disable": True})
             carrier_id, secret, numbers = prepare(env, args.orders)
-        run(args, carrier_id, secret, numbers)
+        run(args, registry, carrier_id, secret, numbers)
     finally:
         odoo.sql_db.close_all()
         if not args.keep:
@@ -165,10 +175,10 @@ class Requests:
         self.client = Client(odoo.http.root)
         self.sql_log = SqlLog()
         self.profiler = cProfile.Profile() if args.profile else None
-        self.results = {kind: [] for kind in KINDS}  # (ms, queries)
-        self.samples = {}  # kind -> queries of its first measured request
+        self.results = {}  # (mode, kind) -> [(ms, queries)]
+        self.samples = {}  # (mode, kind) -> queries of its first measured request
 
-    def post(self, kind, path, raw=b"", headers=None, measured=True):
+    def post(self, mode, kind, path, raw=b"", headers=None, measured=True):
         self.sql_log.queries = []
         counter = odoo.sql_db.sql_counter
         webhook = kind != "/web/health"
@@ -185,14 +195,43 @@ class Requests:
             profiler.disable()
         expected = 403 if kind == "forged" else 200
         assert response.status_code == expected, (kind, response.status_code)
+        answer = json.loads(response.get_data())
         if kind in ("new state", "same state"):
-            assert json.loads(response.get_data())["applied"] == 1, kind
+            key = "accepted" if mode == "queue" else "applied"
+            assert answer[key] == 1, (mode, kind, answer)
+        if kind == "resend" and mode == "queue":
+            assert answer["accepted"] == 0, answer
         if measured:
-            self.results[kind].append((ms, odoo.sql_db.sql_counter - counter))
-            self.samples.setdefault(kind, list(self.sql_log.queries))
+            self.results.setdefault((mode, kind), []).append(
+                (ms, odoo.sql_db.sql_counter - counter)
+            )
+            self.samples.setdefault((mode, kind), list(self.sql_log.queries))
 
 
-def run(args, carrier_id, secret, numbers):
+def apply_inbox(registry):
+    """What the inbox cron does after the webhooks of a queue round: apply
+    every accepted row, and consume the wake-ups (a cron run deletes its
+    triggers), so that the next requests find none waiting, as on a server
+    whose crons keep up."""
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        Inbox = env["delivery.carrier.webhook.inbox"]
+        Inbox._cron_tracking_webhook_inbox()
+        env.flush_all()
+        cr.execute(
+            "SELECT count(*) FROM delivery_carrier_webhook_inbox WHERE state != 'done'"
+        )
+        assert cr.fetchone()[0] == 0, "accepted webhooks not applied"
+        cr.execute(
+            "DELETE FROM ir_cron_trigger WHERE cron_id IN ("
+            " SELECT res_id FROM ir_model_data WHERE model = 'ir.cron'"
+            " AND module = 'delivery_carrier_tracking'"
+            " AND name LIKE %s)",
+            ["ir_cron_tracking_webhook_inbox%"],
+        )
+
+
+def run(args, registry, carrier_id, secret, numbers):
     url = f"/delivery_tracking/webhook/{carrier_id}"
     requests = Requests(args)
     sql_logger = logging.getLogger("odoo.sql_db")
@@ -209,52 +248,65 @@ def run(args, carrier_id, secret, numbers):
         }
         return json.dumps(payload).encode()
 
+    modes = args.modes.split(",")
+    assert set(modes) <= {"inline", "queue"}, modes
     # a warm-up round: the registry's caches, as a running server has them
     for round_index in range(len(MOVES) // 2):
         measured = round_index > 0
         first, second = MOVES[2 * round_index], MOVES[2 * round_index + 1]
         new_state = round_index == 0 or first[0] != MOVES[2 * round_index - 1][0]
-        for index, number in enumerate(numbers):
-            when = start + timedelta(hours=3 * round_index, minutes=index)
-            requests.post("/web/health", "/web/health", measured=measured)
-            raw = body(number, first, when, f"P-{number}-{round_index}-a")
-            kind = "new state" if new_state else "same state"
-            requests.post(kind, url, raw, webhook_headers(secret, raw), measured)
-            raw2 = body(
-                number, second, when + timedelta(hours=1), f"P-{number}-{round_index}-b"
-            )
-            kind = "new state" if second[0] != first[0] else "same state"
-            requests.post(kind, url, raw2, webhook_headers(secret, raw2), measured)
-            requests.post("resend", url, raw, webhook_headers(secret, raw), measured)
-            forged = dict(
-                webhook_headers(secret, raw), **{"X-Tracking-Signature": "ab" * 32}
-            )
-            requests.post("forged", url, raw, forged, measured)
+        for turn, mode in enumerate(modes):
+            set_apply_mode(registry, mode)
+            for index, number in enumerate(numbers):
+                if index % len(modes) != turn:
+                    continue
+                when = start + timedelta(hours=3 * round_index, minutes=index)
+                post = functools.partial(requests.post, mode, measured=measured)
+                post("/web/health", "/web/health")
+                raw = body(number, first, when, f"P-{number}-{round_index}-a")
+                kind = "new state" if new_state else "same state"
+                post(kind, url, raw, webhook_headers(secret, raw))
+                raw2 = body(
+                    number,
+                    second,
+                    when + timedelta(hours=1),
+                    f"P-{number}-{round_index}-b",
+                )
+                kind = "new state" if second[0] != first[0] else "same state"
+                post(kind, url, raw2, webhook_headers(secret, raw2))
+                post("resend", url, raw, webhook_headers(secret, raw))
+                forged = dict(
+                    webhook_headers(secret, raw), **{"X-Tracking-Signature": "ab" * 32}
+                )
+                post("forged", url, raw, forged)
+            if mode == "queue":
+                apply_inbox(registry)
     sql_logger.removeHandler(requests.sql_log)
     sql_logger.setLevel(logging.NOTSET)
     sql_logger.propagate = True
-    report(args, requests, len(numbers))
+    report(args, requests, len(numbers), modes)
 
 
-def report(args, requests, deliveries):
+def report(args, requests, deliveries, modes):
     print(
-        f"\nOne request at a time, {deliveries} deliveries x 2 rounds,"
-        " Odoo's WSGI application in this process (no socket)"
+        f"\nOne request at a time, {deliveries} deliveries shared by the modes"
+        " x 2 rounds, Odoo's WSGI application in this process (no socket)"
     )
-    print("| request | requests | median ms | p95 ms | SQL queries (median) |")
-    print("|---|---|---|---|---|")
-    for kind in KINDS:
-        rows = requests.results[kind]
-        times = sorted(ms for ms, __ in rows)
-        print(
-            f"| {kind} | {len(rows)} | {statistics.median(times):.1f} "
-            f"| {times[min(int(len(times) * 0.95), len(times) - 1)]:.1f} "
-            f"| {statistics.median(q for __, q in rows):.0f} |"
-        )
-    if args.sql:
-        for kind, queries in requests.samples.items():
+    print("| mode | request | requests | median ms | p95 ms | SQL queries (median) |")
+    print("|---|---|---|---|---|---|")
+    for mode in modes:
+        for kind in KINDS:
+            rows = requests.results[mode, kind]
+            times = sorted(ms for ms, __ in rows)
             print(
-                f"\n{kind}: {len(queries)} queries, "
+                f"| {mode} | {kind} | {len(rows)} | {statistics.median(times):.1f} "
+                f"| {times[min(int(len(times) * 0.95), len(times) - 1)]:.1f} "
+                f"| {statistics.median(q for __, q in rows):.0f} |"
+            )
+    if args.sql:
+        for (mode, kind), queries in requests.samples.items():
+            print(
+                f"\n{mode}, {kind}: {len(queries)} queries, "
                 f"{sum(ms for ms, __ in queries):.1f} ms in PostgreSQL"
             )
             for key, count in Counter(statement(q) for __, q in queries).most_common():

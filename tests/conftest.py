@@ -208,6 +208,17 @@ def database(odoo_server):
         monitor.close()
 
 
+@pytest.fixture
+def inline_webhooks(odoo_server):
+    """Webhooks applied before the answer (*Apply before answering*), for
+    the tests of that path's races; the default (accept, then apply) after."""
+    e2e_data.set_webhook_apply(odoo_server, "inline")
+    try:
+        yield
+    finally:
+        e2e_data.set_webhook_apply(odoo_server, "queue")
+
+
 @pytest.fixture(scope="session")
 def biteship():
     standin = BiteshipStandIn()

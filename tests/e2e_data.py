@@ -511,7 +511,41 @@ def in_house_events(server, shop, number, events):
         },
     )
     assert answer.status_code == 200, answer.text
-    assert answer.json().get("applied") == 1, answer.text
+    assert answer.json().get("accepted") == 1, answer.text
+    assert apply_webhook_inbox(server) == {"applied": 1, "unknown": 0, "failed": 0}
+
+
+def apply_webhook_inbox(server):
+    """What follows a webhook's answer in production (accept, then apply, the
+    default mode): the inbox cron's run, triggered here as the admin (the
+    test servers run no cron thread). What it applied, from the rows it
+    handled: {"applied", "unknown", "failed"}."""
+    Inbox = "delivery.carrier.webhook.inbox"
+    pending = server.execute(Inbox, "search", [("state", "=", "pending")])
+    cron = ref(server, "delivery_carrier_tracking.ir_cron_tracking_webhook_inbox")
+    server.execute("ir.cron", "method_direct_trigger", [cron])
+    # and the mail queue, as the server's cron threads do: the customer mails
+    # of what was applied were left queued here
+    mails = ref(server, "mail.ir_cron_mail_scheduler_action")
+    server.execute("ir.cron", "method_direct_trigger", [mails])
+    rows = server.execute(Inbox, "read", pending, ["state", "applied", "unknown"])
+    return {
+        "applied": sum(row["applied"] for row in rows),
+        "unknown": sum(row["unknown"] for row in rows),
+        "failed": sum(row["state"] == "failed" for row in rows),
+    }
+
+
+def set_webhook_apply(server, mode):
+    """Choose the webhook mode (the Inventory setting *Carrier Webhooks*):
+    "inline" for the tests of the apply-before-answering path, "queue" (the
+    default) after them."""
+    server.execute(
+        "ir.config_parameter",
+        "set_param",
+        "delivery_carrier_tracking.webhook_apply",
+        mode,
+    )
 
 
 def signed_post(url, secret, payload):

@@ -146,6 +146,7 @@ def report_delivered(server, carrier_id, picking):
         },
     )
     assert answer.status_code == 200, answer.text
+    assert e2e_data.apply_webhook_inbox(server)["applied"] == 1
 
 
 def portal_steps(page):

@@ -229,7 +229,8 @@ def test_kiriminaja_story(
             url, method, [{"order_id": package_id, **entry}], kiriminaja.api_key
         )
         assert status == 200, (method, body)
-        assert json.loads(body)["applied"] == 1, (method, body)
+        assert json.loads(body)["accepted"] == 1, (method, body)
+        assert e2e_data.apply_webhook_inbox(server)["applied"] == 1, method
     # another token is refused and changes nothing
     status, _body = kiriminaja.callback(
         url, "canceled_packages", [{"order_id": package_id}], "not-the-key"

@@ -174,6 +174,7 @@ def test_checkout_offers_every_courier(
             },
         )
         assert sent["status"] == 200, sent
+        assert e2e_data.apply_webhook_inbox(server)["applied"] == 1
     wait_until(
         lambda: (
             read_one(server, "stock.picking", picking_id, ["shipment_state"])[

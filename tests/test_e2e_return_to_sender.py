@@ -7,6 +7,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import e2e_data
+import pytest
 from e2e_data import read_one
 from test_e2e_webhook_races import wait_for_lock_waiter
 
@@ -49,6 +50,7 @@ def payload(number, event_id, status, code, minutes_ago):
     }
 
 
+@pytest.mark.usefixtures("inline_webhooks")
 def test_two_return_webhooks_at_once_make_one_return(odoo_server, shop, database):
     server = odoo_server
     conn, monitor = database

@@ -110,6 +110,7 @@ def courier_reports(server, carrier, number, events):
         },
     )
     assert answer.status_code == 200, answer.text
+    assert e2e_data.apply_webhook_inbox(server)["applied"] == 1
 
 
 def pdf_text(pdf):

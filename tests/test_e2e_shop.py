@@ -157,6 +157,7 @@ def deliver_biteship(server, shop, biteship, picking_id):
             },
         )
         assert sent["status"] == 200, sent
+        assert e2e_data.apply_webhook_inbox(server)["applied"] == 1
 
 
 def check_delivered(server, picking_id, smtp_sink, shop, min_events=3):

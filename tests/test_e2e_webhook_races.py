@@ -11,6 +11,9 @@ cursor cannot show, since they need the server's own transactions:
   first copy's row is invisible to the resend's snapshot even once the resend
   holds the delivery's lock, so only the unique key tells (it was answered 400).
 
+Both are races of the inline mode (*Apply before answering*), set for these
+tests; the default mode applies webhooks in the inbox cron (test_webhook_inbox).
+
 Here "the other transaction" is a direct PostgreSQL connection of the test,
 which holds the delivery's row lock until the webhook request is seen waiting
 for it, then commits.
@@ -125,6 +128,7 @@ def events_of(server, picking):
     )
 
 
+@pytest.mark.usefixtures("inline_webhooks")
 def test_webhook_retried_after_a_serialization_failure(odoo_server, shop, database):
     server = odoo_server
     conn, monitor = database
@@ -151,6 +155,7 @@ def test_webhook_retried_after_a_serialization_failure(odoo_server, shop, databa
     assert status["shipment_state"] == "picked_up"
 
 
+@pytest.mark.usefixtures("inline_webhooks")
 def test_resent_event_racing_its_original_is_recorded_once(odoo_server, shop, database):
     server = odoo_server
     conn, monitor = database

@@ -185,6 +185,12 @@ def test_story_over_xmlrpc(odoo_server, shop, jne, smtp_sink):
     for _attempt in range(2):  # a carrier retrying its call: same events once
         answer = e2e_data.signed_post(url, e2e_data.JNE_WEBHOOK_SECRET, payload)
         assert answer.status_code == 200, answer.text
+    # one row for both calls, applied once
+    assert e2e_data.apply_webhook_inbox(server) == {
+        "applied": 1,
+        "unknown": 0,
+        "failed": 0,
+    }
     shipment = server.execute("stock.picking", "get_shipment_status", [picking])
     assert shipment["shipment_state"] == "delivered"
     assert [(e["shipment_state"], e["event_time"]) for e in shipment["events"]] == [

@@ -1305,6 +1305,7 @@ def prepare_returned_to_sender(world):
         },
     )
     assert answer.status_code == 200, answer.text
+    assert e2e_data.apply_webhook_inbox(admin)["applied"] == 1
     [ret] = returns_of(world, ctx)
     e2e_data.validate_delivery(admin, ret["return_picking_ids"][0])
     return {**ctx, "return": ret["id"]}

@@ -4,6 +4,7 @@ from pathlib import Path
 from odoo.addons.delivery_carrier_tracking.tests.common import (
     LoopbackRequestsMixin,
     TrackingCommon,
+    apply_webhook_inbox,
 )
 
 from .biteship_server import BiteshipStandIn
@@ -53,6 +54,14 @@ class BiteshipStandInMixin(LoopbackRequestsMixin):
     def setUp(self):
         super().setUp()
         self.server.reset()
+
+    def _send_webhook(self, *args, **kwargs):
+        """Biteship's webhook (the stand-in's send_webhook), then the inbox
+        run that follows the answer (apply_webhook_inbox): (status, body,
+        outcome)."""
+        self.env.flush_all()  # committed long before Biteship calls back
+        status, body = self.server.send_webhook(*args, **kwargs)
+        return status, body, apply_webhook_inbox(self.env)
 
     def _create_shop(self, env, name, **carrier_vals):
         """Warehouse address, a Biteship JNE REG method on the stand-in, a

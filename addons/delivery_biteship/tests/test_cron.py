@@ -184,7 +184,20 @@ class TestBiteshipSlowCarrier(BiteshipStandInMixin, TransactionCase):
         self.addCleanup(thread.join, 120)
         return thread, outcome
 
+    def _set_webhook_apply(self, mode):
+        """Committed: the webhook's request runs on its own cursor here."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ir.config_parameter"].set_param(
+                "delivery_carrier_tracking.webhook_apply", mode
+            )
+            env.flush_all()
+
     def test_slow_carrier_keeps_work_and_leaves_rows_free(self):
+        # the webhook applied in its request while the cron run holds other
+        # deliveries (Apply before answering), the default again after
+        self._set_webhook_apply("inline")
+        self.addCleanup(self._set_webhook_apply, "queue")
         self.server.latency = self.LATENCY
         limit = 16  # s: a run spends a quarter of it, then stops taking work
         with patch.dict(config.options, {"limit_time_real_cron": limit}):

@@ -36,11 +36,11 @@ class TestBiteshipWebhookAccount(BiteshipCommon):
         return f"{self.base_url()}/delivery_tracking/webhook/{carrier.id}"
 
     def _post(self, payload):
-        status, body = self.server.send_webhook(
+        status, body, outcome = self._send_webhook(
             self._url(), payload, SECRET, header_name=HEADER
         )
         self.assertEqual(status, 200, body)
-        return json.loads(body)
+        return outcome
 
     def test_one_url_for_every_method_of_the_account(self):
         picking = self._validate(self._create_picking(carrier=self.sicepat))

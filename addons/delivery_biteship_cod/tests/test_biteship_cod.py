@@ -92,14 +92,13 @@ class TestBiteshipCod(BiteshipStandInMixin, CodCommon, HttpCaseWithUserPortal):
         payload = self.server.webhook_payload(
             "order.status", picking.carrier_shipment_id
         )
-        code, body = self.server.send_webhook(
+        code, body, __ = self._send_webhook(
             f"{self.base_url()}/delivery_tracking/webhook/{picking.carrier_id.id}",
             payload,
             SECRET,
             header_name="X-Biteship-Signature",
         )
         self.assertEqual(code, 200, body)
-        self.env.invalidate_all()
 
     # -- the stand-in enforces Biteship's documented COD rules -----------------
 

@@ -21,7 +21,22 @@ class DeliveryTrackingWebhook(http.Controller):
         save_session=False,
     )
     def tracking_webhook(self, carrier_id, **_kwargs):
-        carrier = request.env["delivery.carrier"].sudo().browse(carrier_id).exists()
+        Carrier = request.env["delivery.carrier"].sudo()
+        # one query: whether it exists (archived too), and the row that
+        # reading any of its fields would fetch (the provider's authentication
+        # reads some); then back to the request's context
+        carrier = (
+            Carrier.with_context(active_test=False)
+            .search_fetch(
+                [("id", "=", carrier_id)],
+                [
+                    name
+                    for name, field in Carrier._fields.items()
+                    if field.prefetch is True
+                ],
+            )
+            .with_env(Carrier.env)
+        )
         if not carrier:
             return self._answer(404, "unknown carrier")
         # Before the signature: hashing a body means reading all of it.

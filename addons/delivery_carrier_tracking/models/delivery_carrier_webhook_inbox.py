@@ -12,9 +12,15 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 # ir.config_parameter choosing what the webhook does once verified: "queue"
-# (record it, answer, apply it in the inbox cron) or "inline" (apply it
-# before answering, with the counts in the answer).
+# (record it, answer, apply it in the inbox cron; the default, unset included:
+# the request is short and a burst waits in the inbox, not in the carrier's
+# connections) or "inline" (apply it before answering, with the counts in the
+# answer).
 WEBHOOK_APPLY_PARAM = "delivery_carrier_tracking.webhook_apply"
+WEBHOOK_APPLY_MODES = [
+    ("queue", "Accept, then apply"),
+    ("inline", "Apply before answering"),
+]
 # A transient failure (a lock, the provider unreachable) is tried again this
 # many times, then the row is left failed for a person: the poll still reads
 # the shipment's status.
@@ -25,6 +31,18 @@ INBOX_CRONS = (
     "delivery_carrier_tracking.ir_cron_tracking_webhook_inbox",
     "delivery_carrier_tracking.ir_cron_tracking_webhook_inbox_2",
 )
+
+
+def _without_nul(value):
+    """The payload without NUL characters, which PostgreSQL's text and jsonb
+    cannot hold (the carrier's fields drop them when applied)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    return value
 
 
 class _Rejected(Exception):
@@ -94,13 +112,14 @@ class DeliveryCarrierWebhookInbox(models.Model):
     def _tracking_queue_mode(self):
         return (
             self.env["ir.config_parameter"].sudo().get_param(WEBHOOK_APPLY_PARAM)
-            or "inline"
+            or "queue"
         ) == "queue"
 
     @api.model
     def _tracking_accept(self, carrier, payload, headers):
         """Record a verified webhook: one INSERT, nothing when the same body
         was already recorded for this carrier. Returns whether it is new."""
+        payload = _without_nul(payload)
         # what the provider's parser may read; never a header that carries
         # or proves the secret (by name: values may be any bytes)
         auth = carrier._tracking_webhook_auth()
@@ -112,14 +131,19 @@ class DeliveryCarrierWebhookInbox(models.Model):
             for name, value in headers.items()
             if name.lower() not in secret_headers
         }
+        cron_ids = self._tracking_cron_ids()
+        # the insert and the crons to wake in one statement: the request's
+        # only query of ours besides reading the carrier
         self.env.cr.execute(
             SQL(
-                "INSERT INTO delivery_carrier_webhook_inbox "
-                "(carrier_id, event_hash, shipment_key, payload, headers, state,"
-                " accepted_at, attempts, applied, unknown) "
-                "VALUES (%s, %s, %s, %s, %s, 'pending',"
-                " now() at time zone 'UTC', 0, 0, 0) "
-                "ON CONFLICT (carrier_id, event_hash) DO NOTHING RETURNING id",
+                "WITH new AS ("
+                " INSERT INTO delivery_carrier_webhook_inbox "
+                " (carrier_id, event_hash, shipment_key, payload, headers, state,"
+                "  accepted_at, attempts, applied, unknown) "
+                " VALUES (%s, %s, %s, %s, %s, 'pending',"
+                "  now() at time zone 'UTC', 0, 0, 0) "
+                " ON CONFLICT (carrier_id, event_hash) DO NOTHING RETURNING id) "
+                "SELECT EXISTS (SELECT 1 FROM new), %s",
                 carrier.id,
                 # the payload, not its bytes: a resend formatted otherwise is
                 # the same webhook
@@ -129,32 +153,54 @@ class DeliveryCarrierWebhookInbox(models.Model):
                 carrier._tracking_webhook_shipment_key(payload),
                 json.dumps(payload),
                 json.dumps(kept),
+                self._tracking_crons_to_wake(cron_ids),
             )
         )
-        new = bool(self.env.cr.fetchone())
+        new, wake_ids = self.env.cr.fetchone()
         if new:
-            self._tracking_trigger()
+            self._tracking_wake(wake_ids)
         return new
 
     @api.model
-    def _tracking_trigger(self):
-        """Wake the inbox crons, unless a wake-up is already waiting (a run
-        about to start applies this row too)."""
-        crons = self.env["ir.cron"].sudo()
-        for xmlid in INBOX_CRONS:
-            crons |= self.env.ref(xmlid, raise_if_not_found=False) or crons
-        crons = crons.filtered("active")
-        if not crons:
-            return
-        self.env.cr.execute(
-            SQL(
-                "SELECT 1 FROM ir_cron_trigger WHERE cron_id IN %s LIMIT 1",
-                tuple(crons.ids),
+    def _tracking_cron_ids(self):
+        """The inbox crons' ids, from the registry's cache of XML ids (no
+        query on each webhook)."""
+        IrModelData = self.env["ir.model.data"]
+        return tuple(
+            filter(
+                None,
+                (
+                    IrModelData._xmlid_to_res_id(xmlid, raise_if_not_found=False)
+                    for xmlid in INBOX_CRONS
+                ),
             )
         )
-        if not self.env.cr.fetchone():
-            for cron in crons:
-                cron._trigger()
+
+    @api.model
+    def _tracking_crons_to_wake(self, cron_ids):
+        """SQL: the ids of the active inbox crons, none when a wake-up is
+        already waiting (a run about to start applies the new row too)."""
+        if not cron_ids:
+            return SQL("ARRAY[]::integer[]")
+        return SQL(
+            "ARRAY(SELECT id FROM ir_cron WHERE id IN %s AND active AND NOT EXISTS"
+            " (SELECT 1 FROM ir_cron_trigger WHERE cron_id IN %s))",
+            cron_ids,
+            cron_ids,
+        )
+
+    @api.model
+    def _tracking_wake(self, cron_ids):
+        for cron in self.env["ir.cron"].sudo().browse(cron_ids):
+            cron._trigger()
+
+    @api.model
+    def _tracking_trigger(self):
+        """Wake the inbox crons, unless a wake-up is already waiting."""
+        self.env.cr.execute(
+            SQL("SELECT %s", self._tracking_crons_to_wake(self._tracking_cron_ids()))
+        )
+        self._tracking_wake(self.env.cr.fetchone()[0])
 
     # ------------------------------------------------------------------ #
     # Apply (the inbox crons)

@@ -161,6 +161,24 @@ def create_ready_delivery(env, carrier_vals):
     return picking
 
 
+def apply_webhook_inbox(env):
+    """What follows a webhook's answer in production (accept, then apply,
+    the default mode): the inbox applies the accepted rows as its cron does
+    (_cron_tracking_webhook_inbox), here in the test's transaction. Returns
+    what the inline mode answers, from the rows it handled: {"applied",
+    "unknown", "errors": the reasons of the rows left failed}."""
+    Inbox = env["delivery.carrier.webhook.inbox"].sudo()
+    rows = Inbox.search([("state", "=", "pending")])
+    Inbox._cron_tracking_webhook_inbox()
+    # written by the route's environment and the inbox's
+    env.invalidate_all()
+    return {
+        "applied": sum(rows.mapped("applied")),
+        "unknown": sum(rows.mapped("unknown")),
+        "errors": rows.filtered(lambda row: row.state == "failed").mapped("error"),
+    }
+
+
 class LoopbackRequestsMixin:
     """Requests to a provider's stand-in on loopback reach it unchanged:
     Odoo's test harness otherwise raises every timeout below 10 s (and
@@ -316,15 +334,19 @@ class TrackingCommon(HttpCase):
         # wkhtmltopdf separates words with tabs
         return [" ".join(page.extract_text().split()) for page in reader.pages]
 
-    def _post_webhook(self, carrier, body, secret, timestamp=None, signature=None):
+    def _post_webhook(
+        self, carrier, body, secret, timestamp=None, signature=None, apply=True
+    ):
         """POST to the carrier's webhook, signed with `secret` (generic HMAC
-        scheme) unless a signature is given."""
+        scheme) unless a signature is given; then, unless apply=False, the
+        inbox applies what was accepted, its outcome kept on the answer as
+        `outcome` (apply_webhook_inbox)."""
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         timestamp = str(int(time.time()) if timestamp is None else timestamp)
         if signature is None:
             signature = self._signature(secret, timestamp, raw)
         # url_open() would GET an empty body: post explicitly
-        return self.opener.post(
+        response = self.opener.post(
             f"{self.base_url()}/delivery_tracking/webhook/{carrier.id}",
             data=raw,
             timeout=12,
@@ -334,6 +356,9 @@ class TrackingCommon(HttpCase):
                 "X-Tracking-Signature": signature,
             },
         )
+        if apply:
+            response.outcome = apply_webhook_inbox(self.env)
+        return response
 
     @staticmethod
     def _signature(secret, timestamp, raw):

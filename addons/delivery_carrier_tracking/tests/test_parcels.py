@@ -34,7 +34,7 @@ class TestParcels(TrackingCommon):
         }
         response = self._post_webhook(self.carrier, body, SECRET)
         self.assertEqual(response.status_code, 200, response.text)
-        return response.json()
+        return response.outcome
 
     def test_one_parcel_per_package_with_number_label_state(self):
         picking = self._validate(self._packed_picking())

@@ -5,7 +5,7 @@ from unittest.mock import patch
 from odoo.tests import tagged
 
 from ..controllers.webhook import WEBHOOK_MAX_BODY
-from .common import TrackingCommon
+from .common import TrackingCommon, apply_webhook_inbox
 
 SECRET = "s3cret-for-tests"
 
@@ -43,12 +43,14 @@ class WebhookAuthCases:
         raise NotImplementedError
 
     def _post(self, raw, headers):
-        return self.opener.post(
+        response = self.opener.post(
             f"{self.base_url()}/delivery_tracking/webhook/{self.carrier.id}",
             data=raw,
             timeout=12,
             headers={"Content-Type": "application/json", **headers},
         )
+        response.outcome = apply_webhook_inbox(self.env)
+        return response
 
     def _payload(self, picking, status="in_transit", event_id="a1"):
         return json.dumps(
@@ -70,7 +72,7 @@ class WebhookAuthCases:
         raw = self._payload(picking)
         response = self._post(raw, self._credentials(raw, SECRET))
         self.assertEqual(response.status_code, 200, response.text)
-        self.assertEqual(response.json()["applied"], 1)
+        self.assertEqual(response.outcome["applied"], 1)
         self.assertEqual(picking.shipment_state, "in_transit")
 
     def test_unproven_webhooks_get_403_and_write_nothing(self):
@@ -94,8 +96,9 @@ class WebhookAuthCases:
         self.assertEqual(self._post(raw, self._credentials(raw, "")).status_code, 403)
 
     def test_same_limits(self):
-        """413 before reading, 400 for a proven malformed body, 200 for a
-        proven empty one (a dashboard's check), never 500."""
+        """413 before reading, 400 for a proven body that is not JSON, 200
+        for a proven empty one (a dashboard's check), never 500; JSON that is
+        not the carrier's format is accepted, then refused by the inbox."""
         raw = b"{" + b" " * 1023
         status, _body = self._raw_post(
             f"/delivery_tracking/webhook/{self.carrier.id}",
@@ -104,9 +107,14 @@ class WebhookAuthCases:
             length=2 * WEBHOOK_MAX_BODY,
         )
         self.assertEqual(status, 413)
-        for raw, expected in ((b"{", 400), (b"[1, 2]", 400), (b"", 200)):
+        for raw, expected, failed in (
+            (b"{", 400, 0),
+            (b"[1, 2]", 200, 1),
+            (b"", 200, 0),
+        ):
             response = self._post(raw, self._credentials(raw, SECRET))
             self.assertEqual(response.status_code, expected, raw)
+            self.assertEqual(len(response.outcome["errors"]), failed, raw)
 
 
 def _hmac_headers(case, raw, secret):

@@ -45,7 +45,7 @@ class TestWebhookInbox(TrackingCommon):
     def test_accepted_then_applied_once(self):
         picking = self._validate(self._create_picking())
         payload = self._payload(picking)
-        response = self._post_webhook(self.carrier, payload, SECRET)
+        response = self._post_webhook(self.carrier, payload, SECRET, apply=False)
         self.assertEqual(response.status_code, 200, response.text)
         self.assertEqual(response.json()["accepted"], 1)
         # answered before anything is applied
@@ -61,7 +61,7 @@ class TestWebhookInbox(TrackingCommon):
             self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
         )
         # a resend (same body, new signature time) is the same row
-        resend = self._post_webhook(self.carrier, payload, SECRET)
+        resend = self._post_webhook(self.carrier, payload, SECRET, apply=False)
         self.assertEqual(resend.json()["accepted"], 0)
         self.assertEqual(len(self._rows()), 1)
 
@@ -78,7 +78,9 @@ class TestWebhookInbox(TrackingCommon):
             {"Authorization": "Bearer not-for-the-inbox", "X-Note": "caf\xe9"}
         )
         try:
-            response = self._post_webhook(self.carrier, self._payload(picking), SECRET)
+            response = self._post_webhook(
+                self.carrier, self._payload(picking), SECRET, apply=False
+            )
         finally:
             for name in ("Authorization", "X-Note"):
                 self.opener.headers.pop(name)
@@ -90,15 +92,15 @@ class TestWebhookInbox(TrackingCommon):
     def test_resend_formatted_otherwise_is_the_same_row(self):
         picking = self._validate(self._create_picking())
         payload = self._payload(picking)
-        self._post_webhook(self.carrier, payload, SECRET)
+        self._post_webhook(self.carrier, payload, SECRET, apply=False)
         pretty = json.dumps(payload, indent=2, sort_keys=True).encode()
-        resend = self._post_webhook(self.carrier, pretty, SECRET)
+        resend = self._post_webhook(self.carrier, pretty, SECRET, apply=False)
         self.assertEqual(resend.json()["accepted"], 0)
         self.assertEqual(len(self._rows()), 1)
 
     def test_provider_unreachable_is_tried_again_later(self):
         picking = self._validate(self._create_picking())
-        self._post_webhook(self.carrier, self._payload(picking), SECRET)
+        self._post_webhook(self.carrier, self._payload(picking), SECRET, apply=False)
         row = self._rows()
         Carrier = type(self.env["delivery.carrier"])
         down = UserError("the provider did not answer")
@@ -127,7 +129,7 @@ class TestWebhookInbox(TrackingCommon):
 
     def test_failed_rows_told_read_and_retried_by_the_stock_manager(self):
         picking = self._validate(self._create_picking())
-        self._post_webhook(self.carrier, self._payload(picking), SECRET)
+        self._post_webhook(self.carrier, self._payload(picking), SECRET, apply=False)
         row = self._rows()
         down = UserError("the provider did not answer")
         for _attempt in range(5):
@@ -135,7 +137,9 @@ class TestWebhookInbox(TrackingCommon):
         self.assertEqual((row.state, row.attempts), ("failed", 5))
         # one activity for who manages the carrier's settings, however many fail
         other = self._validate(self._create_picking())
-        self._post_webhook(self.carrier, self._payload(other, "evt-2"), SECRET)
+        self._post_webhook(
+            self.carrier, self._payload(other, "evt-2"), SECRET, apply=False
+        )
         second = self._rows() - row
         second._tracking_note_attempt(down)
         second.write({"attempts": 4})
@@ -176,7 +180,7 @@ class TestWebhookInbox(TrackingCommon):
             self.carrier, self._payload(picking), SECRET, signature="0" * 64
         )
         self.assertEqual(forged.status_code, 403)
-        broken = self._post_webhook(self.carrier, b"{not json", SECRET)
+        broken = self._post_webhook(self.carrier, b"{not json", SECRET, apply=False)
         self.assertEqual(broken.status_code, 400)
         self.assertFalse(self._rows())
 
@@ -195,7 +199,7 @@ class TestWebhookInbox(TrackingCommon):
 
     def test_unknown_tracking_number_is_counted(self):
         payload = {"tracking_number": "NOPE-1", "events": []}
-        self._post_webhook(self.carrier, payload, SECRET)
+        self._post_webhook(self.carrier, payload, SECRET, apply=False)
         self.Inbox._cron_tracking_webhook_inbox()
         self.assertEqual(
             (self._rows().state, self._rows().applied, self._rows().unknown),
@@ -207,10 +211,10 @@ class TestWebhookInbox(TrackingCommon):
         ends delivered."""
         picking = self._validate(self._create_picking())
         self._post_webhook(
-            self.carrier, self._payload(picking, "a", "picked_up"), SECRET
+            self.carrier, self._payload(picking, "a", "picked_up"), SECRET, apply=False
         )
         self._post_webhook(
-            self.carrier, self._payload(picking, "b", "delivered"), SECRET
+            self.carrier, self._payload(picking, "b", "delivered"), SECRET, apply=False
         )
         first, second = self._rows()
         self.assertEqual(self.Inbox._tracking_take(), first)
@@ -253,12 +257,51 @@ class TestWebhookInbox(TrackingCommon):
                 )
                 cr.commit()  # pylint: disable=invalid-commit
 
+    def test_unset_means_queue_and_the_setting_chooses(self):
+        ICP = self.env["ir.config_parameter"].sudo()
+        param = "delivery_carrier_tracking.webhook_apply"
+        ICP.search([("key", "=", param)]).unlink()
+        picking = self._validate(self._create_picking())
+        response = self._post_webhook(
+            self.carrier, self._payload(picking), SECRET, apply=False
+        )
+        self.assertEqual(response.json()["accepted"], 1)
+        self.assertEqual(picking.shipment_state, "label_created")
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.tracking_webhook_apply, "queue")
+        settings.tracking_webhook_apply = "inline"
+        settings.execute()
+        self.assertEqual(ICP.get_param(param), "inline")
+        self.assertFalse(self.Inbox._tracking_queue_mode())
+
+    def test_accepting_is_one_query(self):
+        """The insert and the crons' wake-up check are one statement."""
+        picking = self._validate(self._create_picking())
+        carrier = self.carrier.sudo()
+        # the first one finds no wake-up waiting: it asks for one
+        self.assertTrue(
+            self.Inbox._tracking_accept(carrier, self._payload(picking), {})
+        )
+        crons = self.Inbox._tracking_cron_ids()
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "in", crons)])
+        self.assertEqual(sorted(triggers.cron_id.ids), sorted(crons))
+        self.env.flush_all()
+        count = self.cr.sql_log_count
+        second = self._payload(picking, "evt-2", "delivered")
+        self.assertTrue(self.Inbox._tracking_accept(carrier, second, {}))
+        self.assertEqual(self.cr.sql_log_count - count, 1)
+        count = self.cr.sql_log_count
+        self.assertFalse(self.Inbox._tracking_accept(carrier, second, {}))
+        self.assertEqual(self.cr.sql_log_count - count, 1)
+
     def test_inline_mode_answers_with_the_counts(self):
         self.env["ir.config_parameter"].set_param(
             "delivery_carrier_tracking.webhook_apply", "inline"
         )
         picking = self._validate(self._create_picking())
-        response = self._post_webhook(self.carrier, self._payload(picking), SECRET)
+        response = self._post_webhook(
+            self.carrier, self._payload(picking), SECRET, apply=False
+        )
         self.assertEqual(json.loads(response.text)["applied"], 1)
         self.assertEqual(picking.shipment_state, "in_transit")
         self.assertFalse(self._rows())

@@ -2,6 +2,7 @@ import copy
 import math
 
 from odoo.addons.base.tests.common import HttpCaseWithUserPortal
+from odoo.addons.delivery_carrier_tracking.tests.common import apply_webhook_inbox
 from odoo.addons.delivery_kiriminaja.kiriminaja import KiriminAjaRequestError
 from odoo.addons.delivery_kiriminaja.kiriminaja.client import (
     INSTANT_PICKUP,
@@ -77,7 +78,7 @@ class TestKiriminAjaCod(KiriminAjaShop, CodCommon, HttpCaseWithUserPortal):
         url = f"{self.base_url()}/delivery_tracking/webhook/{picking.carrier_id.id}"
         status, body = self.server.callback(url, method, data, API_KEY)
         self.assertEqual(status, 200, body)
-        self.env.invalidate_all()
+        apply_webhook_inbox(self.env)
 
     # -- the stand-in keeps KiriminAja's COD rules -------------------------------
 
