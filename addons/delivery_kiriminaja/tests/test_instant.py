@@ -2,6 +2,7 @@ import json
 
 from odoo import fields
 from odoo.addons.base.tests.common import HttpCaseWithUserPortal
+from odoo.addons.delivery_carrier_tracking.tests.common import apply_webhook_inbox
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import HttpCase, TransactionCase
@@ -392,9 +393,9 @@ class TestInstantCallback(InstantShop, HttpCase):
             self.server.instant_callback_data(order_id, "allocated"),
             API_KEY,
         )
-        self.env.invalidate_all()
         self.assertEqual(status, 200, body)
-        self.assertEqual(json.loads(body)["applied"], 1)
+        self.assertEqual(json.loads(body)["accepted"], 1)
+        self.assertEqual(apply_webhook_inbox(self.env)["applied"], 1)
         awb = self.server.instant_orders[order_id]["tracking_code"]
         self.assertEqual(picking.carrier_tracking_ref, awb)
         self.assertEqual(
