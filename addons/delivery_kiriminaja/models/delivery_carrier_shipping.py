@@ -236,26 +236,22 @@ class DeliveryCarrier(models.Model):
         destination = recipient._kiriminaja_district(self)
         courier, service_type = self._kiriminaja_booked_service(picking)
         grams, item_value = self._kiriminaja_parcel(picking)
-        try:
-            prices = client.shipping_price(
-                {
-                    "origin": origin,
-                    "destination": destination,
-                    "weight": grams,
-                    "item_value": item_value,
-                    "insurance": 1 if self.kiriminaja_insurance else 0,
-                    "courier": [courier],
-                }
-            )
-            schedule = self._kiriminaja_schedule(client)
-        except KiriminAjaError as error:
-            raise UserError(
-                self.env._(
-                    "KiriminAja could not price delivery %(picking)s: %(error)s",
-                    picking=picking.name,
-                    error=error,
-                )
-            ) from error
+        prices, schedule = self._kiriminaja_booking_ask(
+            picking,
+            lambda: (
+                client.shipping_price(
+                    {
+                        "origin": origin,
+                        "destination": destination,
+                        "weight": grams,
+                        "item_value": item_value,
+                        "insurance": 1 if self.kiriminaja_insurance else 0,
+                        "courier": [courier],
+                    }
+                ),
+                self._kiriminaja_schedule(client),
+            ),
+        )
         service = next(
             (
                 p
@@ -266,16 +262,7 @@ class DeliveryCarrier(models.Model):
             None,
         )
         if not service:
-            # not an f-string inside _(): Odoo's term extraction (babel)
-            # evaluates it, fails and skips the rest of the file
-            courier_service = f"{courier} {service_type}"
-            raise UserError(
-                self.env._(
-                    "%(service)s does not deliver delivery %(picking)s to its address.",
-                    service=courier_service,
-                    picking=picking.name,
-                )
-            )
+            raise self._kiriminaja_no_service(picking, courier, service_type)
         cod = self._kiriminaja_cod_amount(picking)
         if cod and not service.get("cod"):
             # refused here rather than by KiriminAja: nothing journaled
@@ -333,6 +320,32 @@ class DeliveryCarrier(models.Model):
             "packages": [package],
         }
 
+    def _kiriminaja_booking_ask(self, picking, ask):
+        """ask() KiriminAja what booking the delivery needs (its prices):
+        a UserError naming the delivery when KiriminAja cannot answer."""
+        try:
+            return ask()
+        except KiriminAjaError as error:
+            raise UserError(
+                self.env._(
+                    "KiriminAja could not price delivery %(picking)s: %(error)s",
+                    picking=picking.name,
+                    error=error,
+                )
+            ) from error
+
+    def _kiriminaja_no_service(self, picking, courier, service_type):
+        # not an f-string inside _(): Odoo's term extraction (babel)
+        # evaluates it, fails and skips the rest of the file
+        courier_service = f"{courier} {service_type}"
+        return UserError(
+            self.env._(
+                "%(service)s does not deliver delivery %(picking)s to its address.",
+                service=courier_service,
+                picking=picking.name,
+            )
+        )
+
     def _kiriminaja_instant_payload(self, picking, client):
         """Instant pickup's body for the delivery (/docs/instant/pickup) and
         the rupiah the shop pays for it (shipping and admin fee), priced
@@ -362,29 +375,15 @@ class DeliveryCarrier(models.Model):
             warehouse, recipient, grams, item_value
         )
         courier, service_type = self._kiriminaja_booked_service(picking)
-        try:
-            services = self._kiriminaja_instant_services(
-                client.instant_pricing(request)
+        services = self._kiriminaja_instant_services(
+            self._kiriminaja_booking_ask(
+                picking, lambda: client.instant_pricing(request)
             )
-        except KiriminAjaError as error:
-            raise UserError(
-                self.env._(
-                    "KiriminAja could not price delivery %(picking)s: %(error)s",
-                    picking=picking.name,
-                    error=error,
-                )
-            ) from error
+        )
         code = self._kiriminaja_code(courier, service_type)
         service = next((s for s in services if s["code"] == code), None)
         if not service:
-            courier_service = f"{courier} {service_type}"
-            raise UserError(
-                self.env._(
-                    "%(service)s does not deliver delivery %(picking)s to its address.",
-                    service=courier_service,
-                    picking=picking.name,
-                )
-            )
+            raise self._kiriminaja_no_service(picking, courier, service_type)
         origin, destination = request["origin"], request["destination"]
         package = {
             "order_id": self._kiriminaja_order_id(picking),

@@ -165,6 +165,24 @@ class CheckoutRoutesMixin:
             installed, "the checkout routes need website_sale_delivery_services"
         )
 
+    @classmethod
+    def open_checkout(cls, address):
+        """The portal customer at `address` in Indonesia, the product on sale
+        and the method published, listing its courier services."""
+        cls.partner_portal.write({**address, "country_id": cls.env.ref("base.id").id})
+        cls.product.write({"is_published": True, "sale_ok": True})
+        cls.carrier.write({"checkout_rate_shopping": True, "is_published": True})
+
+    def portal_cart(self):
+        """The portal customer's cart of one product, logged in."""
+        self.authenticate("portal", "portal")
+        self.make_jsonrpc_request(
+            "/shop/cart/update_json", {"product_id": self.product.id, "add_qty": 1}
+        )
+        return self.env["sale.order"].search(
+            [("partner_id", "=", self.partner_portal.id)], order="id desc", limit=1
+        )
+
     def choose_service(self, cart, code, rupiah):
         """The customer picks the service `code` of the method: it is the one
         selected, kept on the cart and priced `rupiah` on its delivery line."""

@@ -92,25 +92,13 @@ class KiriminAjaWebsiteCheckout(
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.partner_portal.write(
+        cls.open_checkout(
             {
                 "street": "Jl. Merdeka 17",
                 "city": "Bandung",
                 "zip": "40111",
-                "country_id": cls.env.ref("base.id").id,
                 "phone": "+62 22 555 0100",
             }
-        )
-        cls.product.write({"is_published": True, "sale_ok": True})
-        cls.carrier.write({"checkout_rate_shopping": True, "is_published": True})
-
-    def _portal_cart(self):
-        self.authenticate("portal", "portal")
-        self.make_jsonrpc_request(
-            "/shop/cart/update_json", {"product_id": self.product.id, "add_qty": 1}
-        )
-        return self.env["sale.order"].search(
-            [("partner_id", "=", self.partner_portal.id)], order="id desc", limit=1
         )
 
 
@@ -120,13 +108,7 @@ class TestCheckoutAsPortal(KiriminAjaWebsiteCheckout):
     (website_sale_delivery_services' route)."""
 
     def test_portal_customer_chooses_a_service(self):
-        self.authenticate("portal", "portal")
-        self.make_jsonrpc_request(
-            "/shop/cart/update_json", {"product_id": self.product.id, "add_qty": 1}
-        )
-        cart = self.env["sale.order"].search(
-            [("partner_id", "=", self.partner_portal.id)], order="id desc", limit=1
-        )
+        cart = self.portal_cart()
         summary = self.make_jsonrpc_request(
             "/shop/set_delivery_method", {"dm_id": self.carrier.id}
         )
@@ -186,7 +168,7 @@ class TestCheckoutDistrict(KiriminAjaWebsiteCheckout):
         return error["name"].rpartition(".")[2], error["message"]
 
     def test_portal_customer_picks_the_district(self):
-        cart = self._portal_cart()
+        cart = self.portal_cart()
         rate = self._rate()
         self.assertFalse(rate["success"])
         self.assertEqual(rate["checkout_areas"], [NGEMPLAK, KALASAN])
@@ -222,7 +204,7 @@ class TestCheckoutDistrict(KiriminAjaWebsiteCheckout):
         self.assertTrue(cart.order_line.filtered("is_delivery").price_unit)
 
     def test_pick_forgets_the_kept_failure(self):
-        self._portal_cart()
+        self.portal_cart()
         self.assertTrue(self._pick(KALASAN["key"])["success"])
         # another weight while KiriminAja is down: the failure is kept 30 s
         self.make_jsonrpc_request(
@@ -272,14 +254,14 @@ class TestCheckoutDistrict(KiriminAjaWebsiteCheckout):
         with self.assertRaisesRegex(JsonRpcException, "ValidationError"):
             self._pick(KALASAN["key"])
         # nor has a portal customer their cart's address changed by it
-        self._portal_cart()
+        self.portal_cart()
         self._pick(KALASAN["key"])
         self.assertEqual(visitor.kiriminaja_district_id, 5789)
         self.assertEqual(self.partner_portal.kiriminaja_district_id, 5790)
 
     def test_no_district_matches(self):
         self.partner_portal.write({"city": "Atlantis", "zip": "99999"})
-        self._portal_cart()
+        self.portal_cart()
         rate = self._rate()
         self.assertFalse(rate["success"])
         self.assertIn("No KiriminAja district", rate["error_message"])
@@ -295,7 +277,7 @@ class TestCheckoutDistrict(KiriminAjaWebsiteCheckout):
         self.partner_portal.write(
             {"street": "Jl. Merdeka 17", "city": "Bandung", "zip": "40111"}
         )
-        self._portal_cart()
+        self.portal_cart()
         rate = self._rate()
         self.assertFalse(rate["success"])
         self.assertIn("Several KiriminAja districts", rate["error_message"])
@@ -315,7 +297,7 @@ class TestCheckoutDistrict(KiriminAjaWebsiteCheckout):
                 .id,
             }
         )
-        cart = self._portal_cart()
+        cart = self.portal_cart()
         self.start_tour("/shop/checkout", "website_sale_delivery_area", login="portal")
         self.assertEqual(self.partner_portal.kiriminaja_district_id, 5790)
         self.assertEqual(cart.carrier_id, self.carrier)

@@ -425,25 +425,16 @@ class TestInstantCheckoutAsPortal(
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.partner_portal.write(
+        cls.open_checkout(
             {
                 "street": "Jl. Cikini Raya 5",
                 "city": "Jakarta Pusat",
-                "country_id": cls.env.ref("base.id").id,
                 "phone": "+62 21 555 0199",
             }
         )
-        cls.product.write({"is_published": True, "sale_ok": True})
-        cls.carrier.write({"checkout_rate_shopping": True, "is_published": True})
 
     def test_portal_customer_chooses_an_instant_service(self):
-        self.authenticate("portal", "portal")
-        self.make_jsonrpc_request(
-            "/shop/cart/update_json", {"product_id": self.product.id, "add_qty": 1}
-        )
-        cart = self.env["sale.order"].search(
-            [("partner_id", "=", self.partner_portal.id)], order="id desc", limit=1
-        )
+        cart = self.portal_cart()
         # no map position yet: the message names the customer, nothing asked
         summary = self.make_jsonrpc_request(
             "/shop/set_delivery_method", {"dm_id": self.carrier.id}
