@@ -7,3 +7,4 @@ from . import test_tracking
 from . import test_callback
 from . import test_cancel
 from . import test_pickup
+from . import test_instant
